@@ -1,0 +1,80 @@
+"""How an audit event is turned into bytes and linked to the one before it.
+
+The canonical form must be reproducible from what the database gives back years later, so it
+uses only stable JSON settings and spells the time in UTC with microseconds (PostgreSQL's
+timestamptz precision). Changing anything here invalidates every stored hash: don't.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+GENESIS_HASH = "0" * 64
+
+# Every stored column except the two hashes; `actor_id` because the user row may change.
+CANONICAL_FIELDS: tuple[str, ...] = (
+    "id",
+    "occurred_at",
+    "actor_id",
+    "actor_username",
+    "actor_role",
+    "actor_org_unit",
+    "action",
+    "target_type",
+    "target_id",
+    "business_key",
+    "instance_id",
+    "before",
+    "after",
+    "reason",
+    "request_id",
+    "client_ip",
+)
+
+
+class EventLike(Protocol):
+    """The attributes canonicalization reads; an `AuditEvent` satisfies it."""
+
+    id: int | None
+    occurred_at: datetime
+    actor_id: int | None
+    actor_username: str
+    actor_role: str
+    actor_org_unit: str
+    action: str
+    target_type: str
+    target_id: str
+    business_key: str
+    instance_id: int | None
+    before: Any
+    after: Any
+    reason: str
+    request_id: str
+    client_ip: str | None
+
+
+def format_timestamp(value: datetime) -> str:
+    if value.tzinfo is None:
+        # A naive time has no single meaning; hashing it would make verification depend on
+        # the server's time zone.
+        raise ValueError("audit timestamps must be timezone-aware")
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def canonical(event: EventLike) -> str:
+    payload: dict[str, Any] = {name: getattr(event, name) for name in CANONICAL_FIELDS}
+    payload["occurred_at"] = format_timestamp(event.occurred_at)
+    # str() so that a value given as a plain string or as the enum hashes the same.
+    payload["action"] = str(event.action)
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def compute_hash(prev_hash: str, canonical_text: str) -> str:
+    return hashlib.sha256((prev_hash + canonical_text).encode()).hexdigest()
+
+
+def event_hash(prev_hash: str, event: EventLike) -> str:
+    return compute_hash(prev_hash, canonical(event))

@@ -1,0 +1,90 @@
+"""The audit log tables.
+
+Both tables are append-only: the database refuses UPDATE, DELETE and TRUNCATE on them
+(migration 0002), so not even a bug in this code base can rewrite history through the ORM.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .actions import Action
+
+HASH_LENGTH = 64
+
+
+class AuditEvent(models.Model):
+    """One audited fact, linked to its predecessor by `prev_hash` (see `audit.chain`)."""
+
+    id = models.BigAutoField(primary_key=True)
+    occurred_at = models.DateTimeField(_("发生时间"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        # The (actor, occurred_at) index below serves lookups by actor alone as well.
+        db_index=False,
+    )
+    # Copied at write time: the record must still say who acted after a rename.
+    actor_username = models.CharField(_("操作人用户名"), max_length=150, blank=True)
+    actor_role = models.CharField(_("操作人角色"), max_length=64, blank=True)
+    actor_org_unit = models.CharField(_("操作人所属单位"), max_length=255, blank=True)
+    action = models.CharField(_("操作"), max_length=64, choices=Action.choices)
+    target_type = models.CharField(_("对象类型"), max_length=64)
+    target_id = models.CharField(_("对象标识"), max_length=128)
+    business_key = models.CharField(_("业务编号"), max_length=128, blank=True, db_index=True)
+    # A plain integer, not a foreign key: audit sits below every other app and must not
+    # depend on the workflow tables (nor stop them from being cleaned up).
+    instance_id = models.BigIntegerField(_("流程实例"), null=True, blank=True, db_index=True)
+    before = models.JSONField(_("变更前"), null=True, blank=True)
+    after = models.JSONField(_("变更后"), null=True, blank=True)
+    reason = models.TextField(_("原因"), blank=True)
+    request_id = models.CharField(_("请求标识"), max_length=64, blank=True)
+    client_ip = models.GenericIPAddressField(_("客户端地址"), null=True, blank=True)
+    prev_hash = models.CharField(_("前一条哈希"), max_length=HASH_LENGTH)
+    hash = models.CharField(_("哈希"), max_length=HASH_LENGTH, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("审计事件")
+        verbose_name_plural = _("审计事件")
+        indexes = [
+            models.Index(fields=["occurred_at"], name="audit_event_occurred_idx"),
+            models.Index(fields=["action", "occurred_at"], name="audit_event_action_idx"),
+            models.Index(fields=["target_type", "target_id"], name="audit_event_target_idx"),
+            models.Index(fields=["actor", "occurred_at"], name="audit_event_actor_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.id} {self.action} {self.target_type}:{self.target_id}"
+
+
+class ChainVerification(models.Model):
+    """The outcome of one `audit_verify` run, kept so pages can show when the chain was last checked.
+
+    `last_event_id` / `last_hash` anchor the verified chain: a hash chain alone cannot notice
+    that its newest events were cut off, but the next run can notice that this anchor is gone.
+    """
+
+    checked_at = models.DateTimeField(_("校验时间"), default=timezone.now, db_index=True)
+    ok = models.BooleanField(_("校验通过"))
+    events_checked = models.PositiveBigIntegerField(_("已校验事件数"))
+    first_bad_event_id = models.BigIntegerField(_("首个异常事件"), null=True, blank=True)
+    last_event_id = models.BigIntegerField(_("最后一条事件"), null=True, blank=True)
+    last_hash = models.CharField(_("最后一条哈希"), max_length=HASH_LENGTH, blank=True)
+    message = models.TextField(_("结果说明"))
+
+    class Meta:
+        ordering = ["-checked_at", "-id"]
+        get_latest_by = ["checked_at", "id"]
+        verbose_name = _("审计链校验记录")
+        verbose_name_plural = _("审计链校验记录")
+
+    def __str__(self) -> str:
+        return f"{self.checked_at:%Y-%m-%d %H:%M:%S} {'OK' if self.ok else 'FAILED'}"

@@ -1,0 +1,6 @@
+"""Permission names the audit app checks; the rules that grant them are registered by the project."""
+
+from __future__ import annotations
+
+# Reading the log (API and review pages). Auditors and district reviewers hold it.
+VIEW_EVENTS = "audit.view_events"

@@ -1,0 +1,79 @@
+"""Who belongs where: memberships turned into candidate groups and visibility scopes.
+
+Loaded once per user object and cached on it, because permission checks run many times per request.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workflows.registry import group_key
+
+from .models import Membership, OrgUnit
+from .roles import DISTRICT_WIDE_ROLES
+
+_CACHE_ATTR = "_nqi_memberships"
+
+
+def memberships(user: Any) -> list[tuple[str, str, str]]:
+    """[(role, org unit code, org unit kind)] for an authenticated user, else []."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user_id=user.pk).values_list("role", "org_unit__code", "org_unit__kind")
+        )
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def roles_of(user: Any) -> set[str]:
+    return {role for role, _, _ in memberships(user)}
+
+
+def has_role(user: Any, *roles: str) -> bool:
+    return bool(roles_of(user).intersection(roles))
+
+
+def groups_of(user: Any) -> frozenset[str]:
+    return frozenset(group_key(role, code) for role, code, _ in memberships(user))
+
+
+def visible_org_units(user: Any) -> frozenset[str] | None:
+    """Org unit codes whose work the user may see; None means every unit."""
+    if getattr(user, "is_superuser", False) or has_role(user, *DISTRICT_WIDE_ROLES):
+        return None
+    roots = [code for _, code, _ in memberships(user)]
+    if not roots:
+        return frozenset()
+    # An office sees its own area: itself and every unit below it.
+    seen: set[str] = set(roots)
+    frontier = list(OrgUnit.objects.filter(code__in=roots).values_list("pk", flat=True))
+    for _ in range(8):
+        if not frontier:
+            break
+        children = list(OrgUnit.objects.filter(parent_id__in=frontier).values_list("pk", "code"))
+        seen.update(code for _, code in children)
+        frontier = [pk for pk, _ in children]
+    return frozenset(seen)
+
+
+class MembershipDirectory:
+    """The engine's view of people (workflows.registry.Directory)."""
+
+    def groups_of(self, user: Any) -> frozenset[str]:
+        return groups_of(user)
+
+    def describe(self, user: Any) -> tuple[str, str]:
+        found = memberships(user)
+        if not found:
+            return ("", "")
+        role, code, _ = found[0]
+        return (role, code)
+
+    def same_group(self, user: Any, group: str) -> bool:
+        return group in groups_of(user)
+
+    def visible_org_units(self, user: Any) -> frozenset[str] | None:
+        return visible_org_units(user)

@@ -1,0 +1,36 @@
+"""The fixed set of roles and the names under which BPMN lanes may refer to them."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ENTERPRISE = "enterprise", _("企业用户")
+    OPERATOR = "operator", _("运营机构人员")
+    OFFICE_STAFF = "office_staff", _("市场监管所")
+    DISTRICT_REVIEWER = "district_reviewer", _("区局")
+    PROCESS_ADMIN = "process_admin", _("流程管理员")
+    AUDITOR = "auditor", _("审计员")
+
+
+# Lanes are drawn by people: accept the role code, its Chinese label and the common long forms.
+LANE_ALIASES: dict[str, str] = {
+    **{role.value: role.value for role in Role},
+    **{str(role.label): role.value for role in Role},
+    "运营机构": Role.OPERATOR.value,
+    "市场监管所人员": Role.OFFICE_STAFF.value,
+    "区市场监管局": Role.DISTRICT_REVIEWER.value,
+    "区级审核": Role.DISTRICT_REVIEWER.value,
+    "企业": Role.ENTERPRISE.value,
+}
+
+# Roles whose members see every org unit's work (the district level and the read-only auditor).
+DISTRICT_WIDE_ROLES = frozenset({Role.DISTRICT_REVIEWER.value, Role.PROCESS_ADMIN.value, Role.AUDITOR.value})
+
+
+def role_for_lane(lane_name: str | None) -> str | None:
+    if not lane_name:
+        return None
+    return LANE_ALIASES.get(lane_name.strip())

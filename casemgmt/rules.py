@@ -1,0 +1,108 @@
+"""Every object-level permission in one place (django-rules), for the API and the services alike.
+
+Services call `user.has_perm(name, obj)`; the names used by the engine are listed in
+ENGINE_PERMISSIONS so a test can prove none of them is missing a rule.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from workflows.models import HumanTask, ProcessInstance
+
+from .directory import groups_of, has_role, visible_org_units
+from .roles import Role
+
+ENGINE_PERMISSIONS = (
+    "workflows.deploy_model",
+    "workflows.view_model",
+    "workflows.start_instance",
+    "workflows.view_instance",
+    "workflows.manage_instance",
+    "workflows.view_task",
+    "workflows.work_task",
+    "workflows.assign_task",
+    "audit.view_events",
+)
+
+WORKING_ROLES = (
+    Role.ENTERPRISE.value,
+    Role.OPERATOR.value,
+    Role.OFFICE_STAFF.value,
+    Role.DISTRICT_REVIEWER.value,
+    Role.PROCESS_ADMIN.value,
+)
+
+
+def _in_scope(user: Any, org_unit_code: str) -> bool:
+    scope = visible_org_units(user)
+    return scope is None or org_unit_code in scope
+
+
+@rules.predicate
+def is_process_admin(user: Any) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or has_role(user, Role.PROCESS_ADMIN.value)
+
+
+@rules.predicate
+def is_auditor(user: Any) -> bool:
+    return has_role(user, Role.AUDITOR.value)
+
+
+@rules.predicate
+def has_working_role(user: Any) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or has_role(user, *WORKING_ROLES)
+
+
+@rules.predicate
+def start_in_scope(user: Any, target: Any) -> bool:
+    org_unit = (target or {}).get("org_unit", "") if isinstance(target, dict) else ""
+    return _in_scope(user, org_unit)
+
+
+@rules.predicate
+def instance_in_scope(user: Any, instance: Any) -> bool:
+    if not isinstance(instance, ProcessInstance):
+        return False
+    if _in_scope(user, instance.org_unit_code):
+        return True
+    groups = groups_of(user)
+    return instance.human_tasks.filter(candidate_group__in=groups).exists() or instance.human_tasks.filter(
+        assignee_id=user.pk
+    ).exists()
+
+
+@rules.predicate
+def task_visible(user: Any, task: Any) -> bool:
+    if not isinstance(task, HumanTask):
+        return False
+    if task.assignee_id == user.pk or task.candidate_group in groups_of(user):
+        return True
+    return _in_scope(user, task.instance.org_unit_code)
+
+
+@rules.predicate
+def may_work_task(user: Any, task: Any) -> bool:
+    if not isinstance(task, HumanTask):
+        return False
+    if task.assignee_id is not None:
+        return bool(task.assignee_id == user.pk)
+    return task.candidate_group in groups_of(user)
+
+
+@rules.predicate
+def in_task_group(user: Any, task: Any) -> bool:
+    return isinstance(task, HumanTask) and task.candidate_group in groups_of(user)
+
+
+rules.add_perm("workflows.deploy_model", is_process_admin)
+rules.add_perm("workflows.view_model", rules.is_authenticated)
+rules.add_perm("workflows.start_instance", has_working_role & start_in_scope)
+rules.add_perm("workflows.view_instance", is_process_admin | is_auditor | instance_in_scope)
+rules.add_perm("workflows.manage_instance", is_process_admin)
+rules.add_perm("workflows.view_task", is_process_admin | is_auditor | task_visible)
+rules.add_perm("workflows.work_task", ~is_auditor & may_work_task)
+rules.add_perm("workflows.assign_task", is_process_admin | (~is_auditor & in_task_group))
+rules.add_perm("audit.view_events", is_auditor | is_process_admin)

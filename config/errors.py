@@ -1,0 +1,77 @@
+"""The one error type that services raise for refusals the caller can act on.
+
+Every message exists in Chinese (what users read) and English; field errors name the field
+and a machine-readable reason so clients can place them next to the input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    code: str
+    message_zh: str
+    message_en: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = {"field": self.field, "code": self.code, "message": self.message_zh, "message_en": self.message_en}
+        data.update(self.extra)
+        return data
+
+
+class ServiceError(Exception):
+    """A refused request. `status` is the HTTP status an API should answer with."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(
+        self,
+        message_en: str,
+        message_zh: str,
+        *,
+        code: str | None = None,
+        fields: list[FieldError] | None = None,
+        status: int | None = None,
+    ) -> None:
+        super().__init__(message_en)
+        self.message_en = message_en
+        self.message_zh = message_zh
+        self.fields = fields or []
+        if code is not None:
+            self.code = code
+        if status is not None:
+            self.status = status
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "message": self.message_zh,
+            "message_en": self.message_en,
+            "fields": [f.as_dict() for f in self.fields],
+        }
+
+
+class InvalidInput(ServiceError):
+    status = 400
+    code = "invalid"
+
+
+class PermissionDenied(ServiceError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(ServiceError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(ServiceError):
+    status = 409
+    code = "conflict"

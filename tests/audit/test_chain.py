@@ -1,0 +1,108 @@
+"""The canonical form and hash, without a database."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+from audit.chain import GENESIS_HASH, canonical, compute_hash, event_hash, format_timestamp
+from audit.verify import check_events
+
+
+@dataclass
+class FakeEvent:
+    id: int = 1
+    occurred_at: datetime = datetime(2025, 3, 1, 8, 30, 0, 5, tzinfo=UTC)
+    actor_id: int | None = 7
+    actor_username: str = "张三"
+    actor_role: str = "office_staff"
+    actor_org_unit: str = "岳阳市场监管所"
+    action: str = "task.completed"
+    target_type: str = "human_task"
+    target_id: str = "42"
+    business_key: str = "NQI-2025-0001"
+    instance_id: int | None = 9
+    before: Any = None
+    after: Any = field(default_factory=lambda: {"b": 1, "a": [1, 2]})
+    reason: str = ""
+    request_id: str = "req-1"
+    client_ip: str | None = "10.0.0.1"
+    prev_hash: str = GENESIS_HASH
+    hash: str = ""
+
+
+def test_genesis_is_64_zeros() -> None:
+    assert GENESIS_HASH == "0" * 64
+
+
+def test_canonical_is_sorted_compact_unescaped_json_of_every_field() -> None:
+    text = canonical(FakeEvent())
+    payload = json.loads(text)
+    assert list(payload) == sorted(payload)
+    assert set(payload) == {
+        "id", "occurred_at", "actor_id", "actor_username", "actor_role", "actor_org_unit", "action",
+        "target_type", "target_id", "business_key", "instance_id", "before", "after", "reason",
+        "request_id", "client_ip",
+    }  # fmt: skip
+    assert "张三" in text
+    assert ", " not in text and ": " not in text
+    assert payload["after"] == {"a": [1, 2], "b": 1}
+    assert text.index('"a"') < text.index('"b"')
+
+
+def test_timestamp_is_utc_with_microseconds() -> None:
+    shanghai = timezone(timedelta(hours=8))
+    assert format_timestamp(datetime(2025, 3, 1, 16, 30, 0, 5, tzinfo=shanghai)) == "2025-03-01T08:30:00.000005Z"
+    with pytest.raises(ValueError, match="timezone-aware"):
+        format_timestamp(datetime(2025, 3, 1))
+
+
+def test_compute_hash_is_sha256_of_prev_plus_canonical() -> None:
+    expected = hashlib.sha256(("ab" * 32 + "{}").encode()).hexdigest()
+    assert compute_hash("ab" * 32, "{}") == expected
+
+
+def test_any_field_change_changes_the_hash() -> None:
+    base = event_hash(GENESIS_HASH, FakeEvent())
+    assert event_hash(GENESIS_HASH, FakeEvent(reason="x")) != base
+    assert event_hash(GENESIS_HASH, FakeEvent(id=2)) != base
+    assert event_hash("1" * 64, FakeEvent()) != base
+
+
+def _chain(count: int) -> list[FakeEvent]:
+    events, prev = [], GENESIS_HASH
+    for number in range(1, count + 1):
+        event = FakeEvent(id=number, prev_hash=prev)
+        event.hash = event_hash(prev, event)
+        events.append(event)
+        prev = event.hash
+    return events
+
+
+def test_check_events_accepts_a_valid_chain() -> None:
+    report = check_events(_chain(3))
+    assert report.ok and report.events_checked == 3
+    assert report.last_event_id == 3
+    assert report.message == "OK: 3 events verified"
+
+
+def test_check_events_names_the_first_changed_event() -> None:
+    events = _chain(4)
+    events[1] = replace(events[1], reason="edited")
+    report = check_events(events)
+    assert not report.ok
+    assert report.first_bad_event_id == 2
+    assert "hash mismatch" in report.message
+
+
+def test_check_events_notices_a_removed_event() -> None:
+    events = _chain(4)
+    del events[1]
+    report = check_events(events)
+    assert report.first_bad_event_id == 3
+    assert "prev_hash mismatch" in report.message

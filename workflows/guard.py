@@ -1,0 +1,85 @@
+"""What every engine write does first: find and lock its rows, check the actor, and log it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from audit.services import record
+from config.errors import NotFound, PermissionDenied
+
+from . import registry
+from .models import HumanTask, ProcessInstance
+
+Actor = AbstractBaseUser | AnonymousUser | None
+
+
+def lock_instance(instance_id: int) -> ProcessInstance:
+    """SELECT … FOR UPDATE: one writer per instance at a time; the rest queue behind it."""
+    instance = (
+        ProcessInstance.objects.select_for_update(of=("self",))
+        .select_related("version", "version__process_model")
+        .filter(pk=instance_id)
+        .first()
+    )
+    if instance is None:
+        raise NotFound(f"Process instance {instance_id} does not exist.", f"流程实例 {instance_id} 不存在。")
+    return instance
+
+
+def get_task(task_id: int) -> HumanTask:
+    task = HumanTask.objects.filter(pk=task_id).first()
+    if task is None:
+        raise NotFound(f"Task {task_id} does not exist.", f"任务 {task_id} 不存在。")
+    return task
+
+
+def require(actor: Actor, permission: str, obj: Any = None) -> None:
+    """actor=None is the system itself (beat jobs, management commands) and is always allowed."""
+    if actor is None:
+        return
+    if not actor.is_authenticated or not actor.has_perm(permission, obj):
+        raise PermissionDenied(
+            f"You are not allowed to do this ({permission}).", f"您无权执行此操作（{permission}）。"
+        )
+
+
+def audit(
+    action: str,
+    actor: Actor,
+    *,
+    target_type: str,
+    target_id: Any,
+    instance: ProcessInstance | None = None,
+    before: Any = None,
+    after: Any = None,
+    reason: str = "",
+) -> None:
+    role, org_unit = ("", "")
+    user = actor if actor is not None and actor.is_authenticated else None
+    if user is not None:
+        role, org_unit = registry.directory().describe(user)
+    record(
+        action,
+        actor=user,
+        actor_role=role,
+        actor_org_unit=org_unit,
+        target_type=target_type,
+        target_id=str(target_id),
+        business_key=instance.business_key if instance is not None else "",
+        instance_id=instance.pk if instance is not None else None,
+        before=before,
+        after=after,
+        reason=reason,
+    )
+
+
+def task_summary(task: HumanTask) -> dict[str, Any]:
+    return {
+        "task_spec": task.task_spec,
+        "title": task.title,
+        "candidate_group": task.candidate_group,
+        "assignee": getattr(task.assignee, "username", None),
+        "status": task.status,
+    }

@@ -1,0 +1,224 @@
+"""Instance lifecycle: start, suspend, resume, terminate, retry, and the timer sweep."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.actions import Action
+from config.errors import Conflict, FieldError, InvalidInput, NotFound
+
+from . import runtime
+from .guard import Actor, audit, lock_instance, require
+from .models import HumanTask, InstanceStatus, ProcessInstance, ProcessModel, ProcessModelVersion
+
+logger = logging.getLogger(__name__)
+
+MAX_START_DATA_KEYS = 200
+
+
+def _resolve_version(model_key: str, version_number: int | None) -> ProcessModelVersion:
+    model = ProcessModel.objects.filter(key=model_key).first()
+    if model is None:
+        raise NotFound(f"Process model {model_key!r} does not exist.", f"流程模型 {model_key} 不存在。")
+    versions = model.versions.all()
+    version = versions.filter(number=version_number).first() if version_number else versions.first()
+    if version is None:
+        raise NotFound(f"Process model {model_key!r} has no such version.", f"流程模型 {model_key} 没有该版本。")
+    return version
+
+
+def after_turn(instance: ProcessInstance, result: runtime.TurnResult, actor: Actor) -> None:
+    """Audit what a turn changed and, for a finished cycle, start the next one."""
+    for row in result.created:
+        audit(Action.TASK_CREATED, None, target_type="task", target_id=row.pk, instance=instance,
+              after={"task_spec": row.task_spec, "candidate_group": row.candidate_group})
+    for row in result.cancelled:
+        audit(Action.TASK_CANCELLED, None, target_type="task", target_id=row.pk, instance=instance,
+              before={"task_spec": row.task_spec})
+    if result.error is not None:
+        audit(Action.INSTANCE_ERROR, actor, target_type="instance", target_id=instance.pk, instance=instance,
+              after={"error": str(result.error), "task_spec": result.error.task_spec})
+    elif instance.status == InstanceStatus.COMPLETED:
+        audit(Action.INSTANCE_COMPLETED, actor, target_type="instance", target_id=instance.pk, instance=instance)
+        if result.continue_data is not None:
+            _continue_as_new(instance, result.continue_data, actor)
+
+
+def _continue_as_new(previous: ProcessInstance, data: dict[str, Any], actor: Actor) -> ProcessInstance:
+    """Long-lived cycles run as a chain of short instances (DESIGN.md §7): state never accumulates."""
+    latest = previous.version.process_model.latest_version() or previous.version
+    instance = _create(latest, actor=None, data=data, business_key=previous.business_key,
+                       subject=previous.subject, org_unit_code=previous.org_unit_code, previous=previous)
+    audit(Action.INSTANCE_CONTINUED, actor, target_type="instance", target_id=instance.pk, instance=instance,
+          before={"previous": previous.pk, "cycle": previous.cycle}, after={"cycle": instance.cycle})
+    return instance
+
+
+def _create(
+    version: ProcessModelVersion,
+    *,
+    actor: Actor,
+    data: dict[str, Any],
+    business_key: str,
+    subject: str,
+    org_unit_code: str,
+    previous: ProcessInstance | None = None,
+) -> ProcessInstance:
+    instance = ProcessInstance(
+        version=version,
+        state="",
+        business_key=business_key,
+        subject=subject,
+        org_unit_code=org_unit_code,
+        started_by=actor if actor is not None and actor.is_authenticated else None,
+        previous=previous,
+        cycle=previous.cycle + 1 if previous is not None else 1,
+    )
+    # The row must exist before the first turn: handlers and human-task rows refer to it.
+    workflow = runtime.new_workflow(version, instance)
+    workflow.data.update(data)
+    workflow.task_tree.data.update(data)
+    instance.state = "{}"
+    instance.save()
+    result = runtime.turn(instance, workflow)
+    audit(Action.INSTANCE_STARTED, actor, target_type="instance", target_id=instance.pk, instance=instance,
+          after={"model": version.process_model.key, "version": version.number, "data": data})
+    after_turn(instance, result, actor)
+    return instance
+
+
+def start_instance(
+    model_key: str,
+    *,
+    actor: Actor,
+    data: dict[str, Any] | None = None,
+    business_key: str = "",
+    subject: str = "",
+    org_unit_code: str = "",
+    version_number: int | None = None,
+) -> ProcessInstance:
+    data = data or {}
+    if not isinstance(data, dict) or len(data) > MAX_START_DATA_KEYS:
+        raise InvalidInput("Start data must be a JSON object.", "启动数据必须是 JSON 对象。")
+    with transaction.atomic():
+        version = _resolve_version(model_key, version_number)
+        require(actor, "workflows.start_instance", {"model": version.process_model, "org_unit": org_unit_code})
+        return _create(version, actor=actor, data=data, business_key=business_key, subject=subject,
+                       org_unit_code=org_unit_code)
+
+
+def _cancel_open_tasks(instance: ProcessInstance) -> None:
+    instance.human_tasks.filter(status=HumanTask.Status.OPEN).update(
+        status=HumanTask.Status.CANCELLED, completed_at=timezone.now()
+    )
+
+
+def suspend(instance_id: int, *, actor: Actor, reason: str) -> ProcessInstance:
+    with transaction.atomic():
+        instance = lock_instance(instance_id)
+        require(actor, "workflows.manage_instance", instance)
+        _require_reason(reason)
+        if instance.status not in (InstanceStatus.RUNNING, InstanceStatus.WAITING, InstanceStatus.ERROR):
+            raise Conflict(f"An instance that is {instance.status} cannot be suspended.",
+                           f"状态为“{instance.get_status_display()}”的实例不能挂起。")
+        before = instance.status
+        instance.suspended_from = instance.status
+        instance.status = InstanceStatus.SUSPENDED
+        instance.row_version += 1
+        instance.save(update_fields=["status", "suspended_from", "row_version"])
+        audit(Action.INSTANCE_SUSPENDED, actor, target_type="instance", target_id=instance.pk, instance=instance,
+              before={"status": before}, after={"status": instance.status}, reason=reason)
+        return instance
+
+
+def resume(instance_id: int, *, actor: Actor, reason: str) -> ProcessInstance:
+    with transaction.atomic():
+        instance = lock_instance(instance_id)
+        require(actor, "workflows.manage_instance", instance)
+        _require_reason(reason)
+        if instance.status != InstanceStatus.SUSPENDED:
+            raise Conflict("Only a suspended instance can be resumed.", "只有已挂起的实例可以恢复。")
+        instance.status = instance.suspended_from or InstanceStatus.RUNNING
+        instance.suspended_from = ""
+        instance.row_version += 1
+        instance.save(update_fields=["status", "suspended_from", "row_version"])
+        audit(Action.INSTANCE_RESUMED, actor, target_type="instance", target_id=instance.pk, instance=instance,
+              before={"status": InstanceStatus.SUSPENDED}, after={"status": instance.status}, reason=reason)
+        return instance
+
+
+def terminate(instance_id: int, *, actor: Actor, reason: str) -> ProcessInstance:
+    with transaction.atomic():
+        instance = lock_instance(instance_id)
+        require(actor, "workflows.manage_instance", instance)
+        _require_reason(reason)
+        if not instance.is_open:
+            raise Conflict("The instance has already ended.", "该实例已经结束。")
+        before = instance.status
+        instance.status = InstanceStatus.TERMINATED
+        instance.ended_at = timezone.now()
+        instance.next_timer_at = None
+        instance.row_version += 1
+        instance.save(update_fields=["status", "ended_at", "next_timer_at", "row_version"])
+        _cancel_open_tasks(instance)
+        audit(Action.INSTANCE_TERMINATED, actor, target_type="instance", target_id=instance.pk, instance=instance,
+              before={"status": before}, after={"status": instance.status}, reason=reason)
+        return instance
+
+
+def retry(instance_id: int, *, actor: Actor, reason: str = "") -> ProcessInstance:
+    with transaction.atomic():
+        instance = lock_instance(instance_id)
+        require(actor, "workflows.manage_instance", instance)
+        if instance.status != InstanceStatus.ERROR:
+            raise Conflict("Only an instance in error can be retried.", "只有出错的实例可以重试。")
+        workflow = runtime.load_workflow(instance)
+        runtime.reset_errored_tasks(workflow)
+        previous_error = instance.last_error
+        result = runtime.turn(instance, workflow)
+        audit(Action.INSTANCE_RETRIED, actor, target_type="instance", target_id=instance.pk, instance=instance,
+              before={"error": previous_error}, after={"status": instance.status}, reason=reason)
+        after_turn(instance, result, actor)
+        return instance
+
+
+def _require_reason(reason: str) -> None:
+    if not reason or not reason.strip():
+        raise InvalidInput("A reason is required.", "必须填写原因。",
+                           fields=[FieldError("reason", "required", "必填项未填写", "a reason is required")])
+
+
+def fire_due_timers(limit: int = 100) -> int:
+    """Advance instances whose next timer is due. Each instance in its own transaction; rows that
+    another sweeper holds are skipped, not waited for (SKIP LOCKED)."""
+    fired = 0
+    for _ in range(limit):
+        with transaction.atomic():
+            instance = (
+                ProcessInstance.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("version", "version__process_model")
+                .filter(next_timer_at__lte=timezone.now(),
+                        status__in=(InstanceStatus.RUNNING, InstanceStatus.WAITING))
+                .order_by("next_timer_at")
+                .first()
+            )
+            if instance is None:
+                break
+            workflow = runtime.load_workflow(instance)
+            due = instance.next_timer_at
+            result = runtime.turn(instance, workflow)
+            if instance.next_timer_at is not None and due is not None and instance.next_timer_at <= due:
+                # The engine did not consume the timer (clock skew or a cycle timer); push it forward
+                # so that one stuck instance cannot starve the sweep.
+                instance.next_timer_at = timezone.now() + timedelta(seconds=30)
+                instance.save(update_fields=["next_timer_at"])
+            audit(Action.TIMER_FIRED, None, target_type="instance", target_id=instance.pk, instance=instance,
+                  before={"due": due.isoformat() if due else None}, after={"status": instance.status})
+            after_turn(instance, result, None)
+            fired += 1
+    return fired

@@ -1,0 +1,164 @@
+"""Engine tables: models and their immutable versions, instances, and the human-task index."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ProcessModel(models.Model):
+    """A named process (e.g. service_case); its diagrams live in versions."""
+
+    key = models.SlugField(_("key"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def latest_version(self) -> ProcessModelVersion | None:
+        return self.versions.order_by("-number").first()
+
+
+class ProcessModelVersion(models.Model):
+    """One deployed set of files. Never updated: a changed diagram is a new version."""
+
+    process_model = models.ForeignKey(ProcessModel, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    content_hash = models.CharField(max_length=64)
+    # {filename: text} for .bpmn, .dmn and form .json files, exactly as deployed.
+    files = models.JSONField()
+    main_process_id = models.CharField(max_length=200)
+    deployed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    deployed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["process_model", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["process_model", "number"], name="version_number_unique"),
+            models.UniqueConstraint(fields=["process_model", "content_hash"], name="version_content_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.process_model.key} v{self.number}"
+
+
+class InstanceStatus(models.TextChoices):
+    RUNNING = "running", _("运行中")
+    WAITING = "waiting", _("等待中")
+    SUSPENDED = "suspended", _("已挂起")
+    ERROR = "error", _("出错")
+    COMPLETED = "completed", _("已完成")
+    TERMINATED = "terminated", _("已终止")
+
+
+OPEN_STATUSES = (InstanceStatus.RUNNING, InstanceStatus.WAITING, InstanceStatus.SUSPENDED, InstanceStatus.ERROR)
+
+
+class ProcessInstance(models.Model):
+    version = models.ForeignKey(ProcessModelVersion, on_delete=models.PROTECT, related_name="instances")
+    status = models.CharField(max_length=16, choices=InstanceStatus.choices, default=InstanceStatus.RUNNING)
+    # Spiff keeps task data as diffs that must stay in parent-first key order; jsonb re-sorts keys
+    # and silently corrupts it, so the state is plain text holding JSON.
+    state = models.TextField()
+    row_version = models.PositiveIntegerField(default=1)
+    next_timer_at = models.DateTimeField(null=True, blank=True)
+    business_key = models.CharField(max_length=100, blank=True, db_index=True)
+    subject = models.CharField(max_length=300, blank=True)
+    org_unit_code = models.CharField(max_length=64, blank=True, db_index=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    error_task_spec = models.CharField(max_length=200, blank=True)
+    suspended_from = models.CharField(max_length=16, blank=True)
+    # A long-lived cycle continues as a fresh instance so that state stays small (DESIGN.md §7).
+    previous = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="continuation"
+    )
+    cycle = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(
+                fields=["next_timer_at"],
+                name="instance_timer_due",
+                condition=models.Q(next_timer_at__isnull=False),
+            ),
+            models.Index(fields=["status", "version"], name="instance_status_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.business_key or self.subject}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class HumanTask(models.Model):
+    """One row per ready (or finished) human task: the inbox reads this, never the state blob."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待办")
+        COMPLETED = "completed", _("已完成")
+        CANCELLED = "cancelled", _("已取消")
+
+    instance = models.ForeignKey(ProcessInstance, on_delete=models.CASCADE, related_name="human_tasks")
+    spiff_task_id = models.UUIDField()
+    task_spec = models.CharField(max_length=200)
+    title = models.CharField(max_length=300)
+    lane = models.CharField(max_length=100, blank=True)
+    candidate_role = models.CharField(max_length=32)
+    candidate_org_unit = models.CharField(max_length=64)
+    candidate_group = models.CharField(max_length=100)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    due_at = models.DateTimeField(null=True, blank=True)
+    priority = models.PositiveSmallIntegerField(default=50)
+    form_file = models.CharField(max_length=200, blank=True)
+    instructions = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-priority", "due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["instance", "spiff_task_id"], name="human_task_unique"),
+        ]
+        indexes = [
+            # "mine": open tasks assigned to a user
+            models.Index(
+                fields=["assignee", "-priority", "id"],
+                name="htask_mine",
+                condition=models.Q(status="open"),
+            ),
+            # "my groups": open, unclaimed tasks of a candidate group
+            models.Index(
+                fields=["candidate_group", "-priority", "id"],
+                name="htask_claimable",
+                condition=models.Q(status="open", assignee__isnull=True),
+            ),
+            # "overdue"
+            models.Index(fields=["due_at"], name="htask_due", condition=models.Q(status="open")),
+            models.Index(fields=["completed_by", "-completed_at"], name="htask_done_by"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.instance_id})"

@@ -1,0 +1,109 @@
+"""What the domain plugs into the engine: service-task handlers, the lane resolver, the directory.
+
+The engine never imports the domain; the domain calls these `register_*` functions from its
+AppConfig.ready(). Each slot fails loudly when used before it is filled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    from .models import ProcessInstance
+
+
+@dataclass(frozen=True)
+class ServiceCall:
+    """What a service-task handler receives: the instance, the task, its evaluated parameters."""
+
+    instance: ProcessInstance
+    task_spec_id: str
+    params: Mapping[str, Any]
+    data: Mapping[str, Any]
+
+
+ServiceHandler = Callable[[ServiceCall], Any]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Who may work a human task: everyone holding `role` in `org_unit_code`."""
+
+    role: str
+    org_unit_code: str
+
+    @property
+    def group(self) -> str:
+        return group_key(self.role, self.org_unit_code)
+
+
+def group_key(role: str, org_unit_code: str) -> str:
+    return f"{role}@{org_unit_code}"
+
+
+class LaneResolver(Protocol):
+    def role_for_lane(self, lane: str | None) -> str | None: ...
+
+    def candidate_for(self, role: str, instance: ProcessInstance) -> Candidate: ...
+
+
+class Directory(Protocol):
+    def groups_of(self, user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
+        """Candidate-group keys the user belongs to."""
+        ...
+
+    def describe(self, user: AbstractBaseUser | AnonymousUser) -> tuple[str, str]:
+        """(role, org unit code) to record on audit events for this user."""
+        ...
+
+    def same_group(self, user: AbstractBaseUser, group: str) -> bool: ...
+
+    def visible_org_units(self, user: AbstractBaseUser | AnonymousUser) -> frozenset[str] | None:
+        """Org unit codes whose instances the user may see; None means all."""
+        ...
+
+
+class _Registry:
+    def __init__(self) -> None:
+        self.handlers: dict[str, ServiceHandler] = {}
+        self.lane_resolver: LaneResolver | None = None
+        self.directory: Directory | None = None
+
+
+_registry = _Registry()
+
+
+def register_service_handler(name: str, handler: ServiceHandler) -> None:
+    _registry.handlers[name] = handler
+
+
+def unregister_service_handler(name: str) -> None:
+    _registry.handlers.pop(name, None)
+
+
+def service_handler(name: str) -> ServiceHandler | None:
+    return _registry.handlers.get(name)
+
+
+def set_lane_resolver(resolver: LaneResolver) -> None:
+    _registry.lane_resolver = resolver
+
+
+def lane_resolver() -> LaneResolver:
+    if _registry.lane_resolver is None:
+        raise RuntimeError("No lane resolver registered: the domain app must call set_lane_resolver().")
+    return _registry.lane_resolver
+
+
+def set_directory(directory: Directory) -> None:
+    _registry.directory = directory
+
+
+def directory() -> Directory:
+    if _registry.directory is None:
+        raise RuntimeError("No directory registered: the domain app must call set_directory().")
+    return _registry.directory

@@ -1,0 +1,224 @@
+"""One engine turn on a locked instance: load, run, save, sync the human-task rows.
+
+Callers (services.py) hold the instance row lock and the transaction; this module never opens
+one of its own except the savepoint around each service-task handler, so that a failing
+handler's database writes vanish while the engine records the failure.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+
+from . import registry, state
+from .expressions import SandboxScriptEngine
+from .models import HumanTask, InstanceStatus, ProcessInstance, ProcessModelVersion
+from .spec_cache import compiled
+
+logger = logging.getLogger(__name__)
+
+CONTINUE_PROPERTY = "continueAsNew"
+DUE_PROPERTY = "dueInDays"
+PRIORITY_PROPERTY = "priority"
+
+
+class HandlerFailed(Exception):
+    """A service-task handler or an expression failed during an engine turn."""
+
+    def __init__(self, message: str, task_spec: str) -> None:
+        super().__init__(message)
+        self.task_spec = task_spec
+
+
+@dataclass
+class TurnResult:
+    created: list[HumanTask] = field(default_factory=list)
+    cancelled: list[HumanTask] = field(default_factory=list)
+    error: HandlerFailed | None = None
+    continue_data: dict[str, Any] | None = None
+
+
+def properties_of(task_spec: Any) -> dict[str, str]:
+    extensions = getattr(task_spec, "extensions", None) or {}
+    props = extensions.get("properties") or {}
+    return dict(props)
+
+
+def _script_engine(instance: ProcessInstance) -> SandboxScriptEngine:
+    def dispatch(task: Task, operation: str, params: dict[str, Any]) -> str:
+        handler = registry.service_handler(operation)
+        if handler is None:
+            raise RuntimeError(f"service handler {operation!r} is not registered")
+        call = registry.ServiceCall(
+            instance=instance,
+            task_spec_id=task.task_spec.name,
+            params={name: p.get("value") for name, p in params.items()},
+            data=task.data,
+        )
+        # A savepoint: whatever the handler wrote is undone if it raises.
+        with transaction.atomic():
+            result = handler(call)
+        return json.dumps(result, ensure_ascii=False, default=str)
+
+    return SandboxScriptEngine(service_dispatcher=dispatch)
+
+
+def new_workflow(version: ProcessModelVersion, instance: ProcessInstance) -> BpmnWorkflow:
+    spec = compiled(version)
+    return BpmnWorkflow(spec.spec, spec.subprocess_specs, script_engine=_script_engine(instance))
+
+
+def load_workflow(instance: ProcessInstance) -> BpmnWorkflow:
+    spec = compiled(instance.version)
+    return state.load(instance.state, spec.spec, spec.subprocess_specs, _script_engine(instance))
+
+
+def ready_human_tasks(workflow: BpmnWorkflow) -> list[Task]:
+    return list(workflow.get_tasks(state=TaskState.READY, manual=True))
+
+
+def run_engine(workflow: BpmnWorkflow) -> HandlerFailed | None:
+    """Advance until only human tasks and waiting events remain; report, don't raise, failures."""
+    try:
+        workflow.refresh_timers()
+        workflow.do_engine_steps()
+    except Exception as exc:  # noqa: BLE001 - any failure of diagram code becomes an instance error
+        failed = next(iter(workflow.get_tasks(state=TaskState.ERROR)), None)
+        spec_name = failed.task_spec.name if failed is not None else ""
+        message = _error_message(exc)
+        logger.info("engine step failed at %s: %s", spec_name, message)
+        return HandlerFailed(message, spec_name)
+    return None
+
+
+def _error_message(exc: BaseException) -> str:
+    inner = getattr(exc, "error", None) or getattr(exc, "exception", None)
+    text = str(exc)
+    if isinstance(inner, BaseException) and str(inner) and str(inner) not in text:
+        text = f"{text}: {inner}"
+    return f"{type(exc).__name__}: {text}"[:2000]
+
+
+def reset_errored_tasks(workflow: BpmnWorkflow) -> int:
+    errored = list(workflow.get_tasks(state=TaskState.ERROR))
+    for task in errored:
+        task._set_state(TaskState.READY)
+    return len(errored)
+
+
+def next_timer_at(workflow: BpmnWorkflow) -> datetime | None:
+    due: list[datetime] = []
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        definition = getattr(task.task_spec, "event_definition", None)
+        if not isinstance(definition, TimerEventDefinition):
+            continue
+        value = task._get_internal_data("event_value")
+        if isinstance(value, dict):
+            value = value.get("next")
+        if isinstance(value, str):
+            try:
+                moment = datetime.fromisoformat(value)
+            except ValueError:
+                continue
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=timezone.get_current_timezone())
+            due.append(moment)
+    return min(due) if due else None
+
+
+def _continuation(workflow: BpmnWorkflow) -> dict[str, Any] | None:
+    """Data to carry into the next cycle when the process ended at a continueAsNew end event."""
+    for task in workflow.get_tasks(state=TaskState.COMPLETED):
+        props = properties_of(task.task_spec)
+        if props.get(CONTINUE_PROPERTY, "").lower() != "true":
+            continue
+        carry = [name.strip() for name in props.get("carry", "").split(",") if name.strip()]
+        data = dict(task.data)
+        return {k: data[k] for k in carry if k in data} if carry else data
+    return None
+
+
+def save(instance: ProcessInstance, workflow: BpmnWorkflow, error: HandlerFailed | None) -> None:
+    instance.state = state.dump(workflow)
+    instance.row_version += 1
+    instance.next_timer_at = None if error else next_timer_at(workflow)
+    if error is not None:
+        instance.status = InstanceStatus.ERROR
+        instance.last_error = str(error)
+        instance.error_task_spec = error.task_spec
+    elif workflow.is_completed():
+        instance.status = InstanceStatus.COMPLETED
+        instance.ended_at = timezone.now()
+        instance.last_error = ""
+        instance.error_task_spec = ""
+    else:
+        instance.status = InstanceStatus.RUNNING if ready_human_tasks(workflow) else InstanceStatus.WAITING
+        instance.last_error = ""
+        instance.error_task_spec = ""
+    instance.save()
+
+
+def sync_human_tasks(instance: ProcessInstance, workflow: BpmnWorkflow) -> TurnResult:
+    """Make the open HumanTask rows match the workflow's ready human tasks."""
+    result = TurnResult()
+    ready = {task.id: task for task in ready_human_tasks(workflow)}
+    open_rows = {row.spiff_task_id: row for row in instance.human_tasks.filter(status=HumanTask.Status.OPEN)}
+    now = timezone.now()
+    for spiff_id, row in open_rows.items():
+        if spiff_id not in ready:
+            row.status = HumanTask.Status.CANCELLED
+            row.completed_at = now
+            row.save(update_fields=["status", "completed_at"])
+            result.cancelled.append(row)
+    resolver = registry.lane_resolver()
+    for spiff_id, task in ready.items():
+        if spiff_id in open_rows:
+            continue
+        spec = task.task_spec
+        role = resolver.role_for_lane(getattr(spec, "lane", None))
+        if role is None:
+            raise RuntimeError(f"lane {getattr(spec, 'lane', None)!r} of {spec.name} maps to no role")
+        candidate = resolver.candidate_for(role, instance)
+        props = properties_of(spec)
+        due_days = props.get(DUE_PROPERTY, "")
+        extensions = getattr(spec, "extensions", None) or {}
+        result.created.append(
+            HumanTask(
+                instance=instance,
+                spiff_task_id=spiff_id,
+                task_spec=spec.name,
+                title=(getattr(spec, "bpmn_name", None) or spec.name)[:300],
+                lane=getattr(spec, "lane", None) or "",
+                candidate_role=candidate.role,
+                candidate_org_unit=candidate.org_unit_code,
+                candidate_group=candidate.group,
+                due_at=now + timedelta(days=int(due_days)) if due_days.isdigit() else None,
+                priority=int(props[PRIORITY_PROPERTY]) if props.get(PRIORITY_PROPERTY, "").isdigit() else 50,
+                form_file=props.get("formJsonSchemaFilename", ""),
+                instructions=extensions.get("instructionsForEndUser") or "",
+            )
+        )
+    if result.created:
+        HumanTask.objects.bulk_create(result.created)
+    return result
+
+
+def turn(instance: ProcessInstance, workflow: BpmnWorkflow) -> TurnResult:
+    """Run the engine, persist, and sync rows. The caller records audit events from the result."""
+    error = run_engine(workflow)
+    save(instance, workflow, error)
+    result = sync_human_tasks(instance, workflow)
+    result.error = error
+    if error is None and instance.status == InstanceStatus.COMPLETED:
+        result.continue_data = _continuation(workflow)
+    return result
