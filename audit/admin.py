@@ -22,7 +22,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ("id", "occurred_at", "action", "actor_username", "target_type", "target_id", "business_key")
+    list_display = (
+        "id",
+        "occurred_at",
+        "action",
+        "actor_username",
+        "target_type",
+        "target_id",
+        "business_key",
+    )
     list_filter = ("action", "target_type")
     search_fields = ("business_key", "target_id", "actor_username", "request_id")
     date_hierarchy = "occurred_at"

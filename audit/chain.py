@@ -38,7 +38,7 @@ CANONICAL_FIELDS: tuple[str, ...] = (
 class EventLike(Protocol):
     """The attributes canonicalization reads; an `AuditEvent` satisfies it."""
 
-    id: int | None
+    id: int
     occurred_at: datetime
     actor_id: int | None
     actor_username: str
@@ -54,6 +54,11 @@ class EventLike(Protocol):
     reason: str
     request_id: str
     client_ip: str | None
+
+
+class ChainedEvent(EventLike, Protocol):
+    prev_hash: str
+    hash: str
 
 
 def format_timestamp(value: datetime) -> str:

@@ -29,15 +29,14 @@ from .models import AuditEvent
 # Arbitrary but fixed: every writer must contend for the same key. ASCII "NQIAUDIT".
 CHAIN_LOCK_KEY = 0x4E51_4941_5544_4954
 
-_TABLE = AuditEvent._meta.db_table
 _LOCK_SQL = "SELECT pg_advisory_xact_lock(%s), current_setting('transaction_isolation')"
 # One round trip, after the lock is held (a new statement, so a new READ COMMITTED snapshot that
 # includes the previous holder's commit). The JSON and address values go through PostgreSQL's
 # own types so the hash covers exactly what will be read back: jsonb rewrites numbers such as
 # 1e+16 and inet rewrites IPv6 spellings.
 _HEAD_SQL = (
-    f"SELECT (SELECT hash FROM {_TABLE} ORDER BY id DESC LIMIT 1), "  # noqa: S608 - table name is ours
-    f"nextval(pg_get_serial_sequence('{_TABLE}', 'id')), clock_timestamp(), "
+    "SELECT (SELECT hash FROM audit_auditevent ORDER BY id DESC LIMIT 1), "
+    "nextval(pg_get_serial_sequence('audit_auditevent', 'id')), clock_timestamp(), "
     "%s::jsonb, %s::jsonb, %s::inet"
 )
 
@@ -73,7 +72,7 @@ def record(
     user = actor if actor is not None and actor.is_authenticated else None
     ambient = context.current()
     event = AuditEvent(
-        actor=user,
+        actor_id=user.pk if user is not None else None,
         actor_username=user.get_username() if user is not None else "",
         actor_role=actor_role,
         actor_org_unit=actor_org_unit,
@@ -137,7 +136,7 @@ def filter_events(
     if isinstance(actor, str):
         qs = qs.filter(Q(actor_username=actor) | Q(actor__username=actor))
     elif actor is not None:
-        qs = qs.filter(actor=actor)
+        qs = qs.filter(actor_id=actor.pk)
     exact = {
         "action": None if action is None else str(action),
         "target_type": target_type,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .chain import GENESIS_HASH, event_hash
+from .chain import GENESIS_HASH, ChainedEvent, event_hash
 from .models import AuditEvent, ChainVerification
 
 CHUNK_SIZE = 2000
@@ -21,7 +21,7 @@ class ChainReport:
     last_hash: str = ""
 
 
-def check_events(events: Iterable[AuditEvent]) -> ChainReport:
+def check_events(events: Iterable[ChainedEvent]) -> ChainReport:
     """Walk `events` in chain order and stop at the first one that does not fit.
 
     Pure: no database access beyond iterating `events`, so it can be tested with plain objects.
@@ -64,7 +64,7 @@ def latest_verification() -> ChainVerification | None:
 def _check_anchor(report: ChainReport) -> ChainReport:
     """A valid chain can still have lost its newest events; the last good run remembers them."""
     anchor = ChainVerification.objects.filter(ok=True, last_event_id__isnull=False).order_by("-id").first()
-    if anchor is None:
+    if anchor is None or anchor.last_event_id is None:
         return report
     if AuditEvent.objects.filter(id=anchor.last_event_id, hash=anchor.last_hash).exists():
         return report
@@ -81,7 +81,7 @@ def _check_anchor(report: ChainReport) -> ChainReport:
     )
 
 
-def _broken(event: AuditEvent, checked: int, problem: str) -> ChainReport:
+def _broken(event: ChainedEvent, checked: int, problem: str) -> ChainReport:
     return ChainReport(
         ok=False,
         events_checked=checked,

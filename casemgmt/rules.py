@@ -22,6 +22,7 @@ ENGINE_PERMISSIONS = (
     "workflows.view_instance",
     "workflows.manage_instance",
     "workflows.view_task",
+    "workflows.claim_task",
     "workflows.work_task",
     "workflows.assign_task",
     "audit.view_events",
@@ -69,9 +70,10 @@ def instance_in_scope(user: Any, instance: Any) -> bool:
     if _in_scope(user, instance.org_unit_code):
         return True
     groups = groups_of(user)
-    return instance.human_tasks.filter(candidate_group__in=groups).exists() or instance.human_tasks.filter(
-        assignee_id=user.pk
-    ).exists()
+    return (
+        instance.human_tasks.filter(candidate_group__in=groups).exists()
+        or instance.human_tasks.filter(assignee_id=user.pk).exists()
+    )
 
 
 @rules.predicate
@@ -103,6 +105,7 @@ rules.add_perm("workflows.start_instance", has_working_role & start_in_scope)
 rules.add_perm("workflows.view_instance", is_process_admin | is_auditor | instance_in_scope)
 rules.add_perm("workflows.manage_instance", is_process_admin)
 rules.add_perm("workflows.view_task", is_process_admin | is_auditor | task_visible)
+rules.add_perm("workflows.claim_task", ~is_auditor & in_task_group)
 rules.add_perm("workflows.work_task", ~is_auditor & may_work_task)
 rules.add_perm("workflows.assign_task", is_process_admin | (~is_auditor & in_task_group))
 rules.add_perm("audit.view_events", is_auditor | is_process_admin)

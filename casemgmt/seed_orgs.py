@@ -41,6 +41,7 @@ def load_org_units() -> OrgUnit:
     )
     for code, name, name_en in OFFICES:
         OrgUnit.objects.update_or_create(
-            code=code, defaults={"name": name, "name_en": name_en, "kind": OrgUnit.Kind.OFFICE, "parent": bureau}
+            code=code,
+            defaults={"name": name, "name_en": name_en, "kind": OrgUnit.Kind.OFFICE, "parent": bureau},
         )
     return bureau

@@ -36,8 +36,14 @@ def _field_errors(detail: Any, prefix: str = "") -> list[dict[str, Any]]:
             out.extend(_field_errors(item, prefix))
     else:
         code = getattr(detail, "code", "invalid")
-        out.append({"field": prefix or "non_field_errors", "code": code, "message": str(detail),
-                    "message_en": str(detail)})
+        out.append(
+            {
+                "field": prefix or "non_field_errors",
+                "code": code,
+                "message": str(detail),
+                "message_en": str(detail),
+            }
+        )
     return out
 
 

@@ -146,7 +146,12 @@ def _ensure_database(socket_dir: Path, port: int, name: str) -> None:
     from psycopg import sql
 
     with psycopg.connect(
-        host=str(socket_dir), port=port, user=SUPERUSER, dbname="postgres", autocommit=True, connect_timeout=10
+        host=str(socket_dir),
+        port=port,
+        user=SUPERUSER,
+        dbname="postgres",
+        autocommit=True,
+        connect_timeout=10,
     ) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
@@ -232,7 +237,9 @@ def _pg_ctl_stop(data_dir: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m config.embedded_pg", description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=["start", "stop", "url"])
-    parser.add_argument("--data", type=Path, default=None, help="data directory (default: $NQI_VAR_DIR/pgdata)")
+    parser.add_argument(
+        "--data", type=Path, default=None, help="data directory (default: $NQI_VAR_DIR/pgdata)"
+    )
     parser.add_argument("--holder", type=int, default=None, help="PID of the process using the server")
     parser.add_argument("--database", default=DATABASE_NAME)
     args = parser.parse_args(argv)

@@ -6,7 +6,8 @@ and a machine-readable reason so clients can place them next to the input.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 
@@ -16,10 +17,15 @@ class FieldError:
     code: str
     message_zh: str
     message_en: str
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = dataclass_field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        data = {"field": self.field, "code": self.code, "message": self.message_zh, "message_en": self.message_en}
+        data = {
+            "field": self.field,
+            "code": self.code,
+            "message": self.message_zh,
+            "message_en": self.message_en,
+        }
         data.update(self.extra)
         return data
 

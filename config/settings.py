@@ -7,6 +7,7 @@ a mis-set production server should refuse to start, not run half-configured.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -21,7 +22,9 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("Environment variable DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off.")
+        raise ImproperlyConfigured(
+            "Environment variable DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off."
+        )
     SECRET_KEY = "insecure-development-key-only-used-with-DJANGO_DEBUG"  # noqa: S105
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 
@@ -127,13 +130,13 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "nqi-onestop API",
-    "DESCRIPTION": "Songjiang quality-infrastructure one-stop service: process models, instances, tasks, audit.",
+    "DESCRIPTION": "Songjiang quality-infrastructure one-stop service: models, instances, tasks, audit.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
 
-def _default_broker_url(db: dict) -> str:
+def _default_broker_url(db: Any) -> str:
     """Without CELERY_BROKER_URL the queue lives in the same PostgreSQL (kombu's SQLAlchemy transport):
     nothing to install system-wide, and the same engine as production's data."""
     host = db.get("HOST") or ""

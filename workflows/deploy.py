@@ -13,8 +13,7 @@ from audit.actions import Action
 from config.errors import InvalidInput
 
 from . import validation
-from .validation import FORM_PROPERTY, task_properties
-from .guard import Actor, audit, require
+from .guard import Actor, acting_user, audit, require
 from .models import ProcessModel, ProcessModelVersion
 from .parsing import (
     NSMAP,
@@ -27,6 +26,7 @@ from .parsing import (
     read_files,
     safe_xml_parser,
 )
+from .validation import FORM_PROPERTY, task_properties
 
 
 @dataclass
@@ -49,14 +49,17 @@ def check_files(files: dict[str, str], model_key: str | None = None) -> tuple[st
     ids = executable_process_ids(parsed)
     main = ""
     if not ids:
-        problems.append(DeployProblem("", "no executable process (isExecutable=\"true\")", code="no_process"))
+        problems.append(DeployProblem("", 'no executable process (isExecutable="true")', code="no_process"))
     elif len(ids) == 1:
         main = ids[0]
     elif model_key in ids:
         main = model_key
     else:
-        problems.append(DeployProblem("", f"several executable processes {ids}; name the model after one",
-                                      code="ambiguous"))
+        problems.append(
+            DeployProblem(
+                "", f"several executable processes {ids}; name the model after one", code="ambiguous"
+            )
+        )
     if problems:
         return main, problems
     try:
@@ -77,7 +80,9 @@ def deploy(
     require(actor, "workflows.deploy_model")
     main, problems = check_files(files, model_key)
     key = model_key or main
-    outcome = DeployOutcome(model_key=key, main_process_id=main, content_hash=content_hash(files), problems=problems)
+    outcome = DeployOutcome(
+        model_key=key, main_process_id=main, content_hash=content_hash(files), problems=problems
+    )
     if problems:
         raise DiagramInvalid(problems)
     if validate_only:
@@ -99,14 +104,19 @@ def deploy(
             content_hash=outcome.content_hash,
             files=files,
             main_process_id=main,
-            deployed_by=actor if actor is not None and actor.is_authenticated else None,
+            deployed_by=acting_user(actor),
         )
         outcome.created = True
         if name and model.name != name:
             model.name = name
             model.save(update_fields=["name"])
-        audit(Action.MODEL_DEPLOYED, actor, target_type="process_model_version", target_id=outcome.version.pk,
-              after={"model": key, "version": number, "hash": outcome.content_hash, "files": sorted(files)})
+        audit(
+            Action.MODEL_DEPLOYED,
+            actor,
+            target_type="process_model_version",
+            target_id=outcome.version.pk,
+            after={"model": key, "version": number, "hash": outcome.content_hash, "files": sorted(files)},
+        )
     return outcome
 
 

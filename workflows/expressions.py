@@ -53,11 +53,9 @@ def _today() -> str:
 
 
 def _safe_mul(left: Any, right: Any) -> Any:
-    if isinstance(left, str | list | tuple) and isinstance(right, int):
-        if len(left) * right > MAX_SEQUENCE_RESULT:
-            raise ValueError("sequence repetition too large")
-    if isinstance(right, str | list | tuple) and isinstance(left, int):
-        if len(right) * left > MAX_SEQUENCE_RESULT:
+    for seq, count in ((left, right), (right, left)):
+        too_long = isinstance(seq, str | list | tuple) and isinstance(count, int)
+        if too_long and len(seq) * count > MAX_SEQUENCE_RESULT:
             raise ValueError("sequence repetition too large")
     return left * right
 
@@ -131,7 +129,9 @@ class _MultiplicationGuard(ast.NodeTransformer):
     def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
         self.generic_visit(node)
         if isinstance(node.op, ast.Mult):
-            call = ast.Call(func=ast.Name(id=_MUL_HELPER, ctx=ast.Load()), args=[node.left, node.right], keywords=[])
+            call = ast.Call(
+                func=ast.Name(id=_MUL_HELPER, ctx=ast.Load()), args=[node.left, node.right], keywords=[]
+            )
             return ast.copy_location(call, node)
         return node
 
@@ -140,14 +140,17 @@ def _check(tree: ast.AST, expression: str) -> None:
     for node in ast.walk(tree):
         if not isinstance(node, _ALLOWED_NODES):
             raise UnsafeExpression(
-                f"{type(node).__name__} is not allowed in expressions", expression, getattr(node, "col_offset", None)
+                f"{type(node).__name__} is not allowed in expressions",
+                expression,
+                getattr(node, "col_offset", None),
             )
         if isinstance(node, ast.Name) and node.id.startswith("_"):
             raise UnsafeExpression(f"name {node.id!r} is not allowed", expression, node.col_offset)
-        if isinstance(node, ast.Call):
-            if not isinstance(node.func, ast.Name) or node.func.id not in ALLOWED_FUNCTIONS:
-                name = node.func.id if isinstance(node.func, ast.Name) else type(node.func).__name__
-                raise UnsafeExpression(f"call of {name!r} is not allowed", expression, node.col_offset)
+        if isinstance(node, ast.Call) and (
+            not isinstance(node.func, ast.Name) or node.func.id not in ALLOWED_FUNCTIONS
+        ):
+            name = node.func.id if isinstance(node.func, ast.Name) else type(node.func).__name__
+            raise UnsafeExpression(f"call of {name!r} is not allowed", expression, node.col_offset)
         if isinstance(node, ast.Constant) and isinstance(node.value, bytes):
             raise UnsafeExpression("bytes literals are not allowed", expression, node.col_offset)
 

@@ -44,33 +44,47 @@ def _field_of(error: Any) -> str:
 def validate_task_data(data: Any, schema: dict[str, Any] | None) -> dict[str, Any]:
     """Return the data if it may be merged into the workflow; raise InvalidInput otherwise."""
     if not isinstance(data, dict):
-        raise InvalidInput("Task data must be a JSON object.", "任务数据必须是 JSON 对象。",
-                           fields=[FieldError("data", "type", "必须是对象", "must be an object")])
+        raise InvalidInput(
+            "Task data must be a JSON object.",
+            "任务数据必须是 JSON 对象。",
+            fields=[FieldError("data", "type", "必须是对象", "must be an object")],
+        )
     encoded = json.dumps(data, ensure_ascii=False)
     if len(encoded.encode()) > MAX_DATA_BYTES:
-        raise InvalidInput("Task data is too large.", "任务数据过大。",
-                           fields=[FieldError("data", "too_large", "数据超过 256 KB", "data exceeds 256 KB")])
+        raise InvalidInput(
+            "Task data is too large.",
+            "任务数据过大。",
+            fields=[FieldError("data", "too_large", "数据超过 256 KB", "data exceeds 256 KB")],
+        )
     bad_names = [key for key in data if not _NAME.match(str(key))]
     if bad_names:
         raise InvalidInput(
-            "Field names must be identifiers.", "字段名必须是英文标识符。",
+            "Field names must be identifiers.",
+            "字段名必须是英文标识符。",
             fields=[FieldError(str(k), "name", "字段名不合法", "invalid field name") for k in bad_names],
         )
     if schema is None:
         if data:
             raise InvalidInput(
-                "This task takes no data.", "此任务不接受数据。",
-                fields=[FieldError(str(k), "unexpected", "此任务没有表单", "this task has no form") for k in data],
+                "This task takes no data.",
+                "此任务不接受数据。",
+                fields=[
+                    FieldError(str(k), "unexpected", "此任务没有表单", "this task has no form") for k in data
+                ],
             )
         return data
     validator = validator_for(schema)(schema)
     errors = sorted(validator.iter_errors(data), key=lambda e: (list(e.absolute_path), e.validator))
     if errors:
         raise InvalidInput(
-            "The form has errors.", "表单填写有误。",
+            "The form has errors.",
+            "表单填写有误。",
             fields=[
                 FieldError(
-                    _field_of(e), str(e.validator), _ZH_BY_VALIDATOR.get(str(e.validator), "输入有误"), e.message
+                    _field_of(e),
+                    str(e.validator),
+                    _ZH_BY_VALIDATOR.get(str(e.validator), "输入有误"),
+                    e.message,
                 )
                 for e in errors
             ],

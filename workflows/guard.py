@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from audit.services import record
 from config.errors import NotFound, PermissionDenied
@@ -12,7 +12,12 @@ from config.errors import NotFound, PermissionDenied
 from . import registry
 from .models import HumanTask, ProcessInstance
 
-Actor = AbstractBaseUser | AnonymousUser | None
+Actor = User | AnonymousUser | None
+
+
+def acting_user(actor: Actor) -> User | None:
+    """The user to record as having acted, or None for the system and anonymous callers."""
+    return actor if isinstance(actor, User) and actor.is_authenticated else None
 
 
 def lock_instance(instance_id: int) -> ProcessInstance:
@@ -57,7 +62,7 @@ def audit(
     reason: str = "",
 ) -> None:
     role, org_unit = ("", "")
-    user = actor if actor is not None and actor.is_authenticated else None
+    user = acting_user(actor)
     if user is not None:
         role, org_unit = registry.directory().describe(user)
     record(

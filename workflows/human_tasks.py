@@ -14,7 +14,7 @@ from config.errors import Conflict, FieldError, InvalidInput, NotFound
 
 from . import registry, runtime
 from .forms import validate_task_data
-from .guard import Actor, audit, get_task, lock_instance, require, task_summary
+from .guard import Actor, acting_user, audit, get_task, lock_instance, require, task_summary
 from .instances import after_turn
 from .models import HumanTask, InstanceStatus
 from .spec_cache import compiled
@@ -23,7 +23,9 @@ WORKABLE_STATUSES = (InstanceStatus.RUNNING, InstanceStatus.WAITING)
 
 
 def _taken() -> Conflict:
-    return Conflict("The task has already been claimed by someone else.", "该任务已被他人认领。", code="taken")
+    return Conflict(
+        "The task has already been claimed by someone else.", "该任务已被他人认领。", code="taken"
+    )
 
 
 def _closed() -> Conflict:
@@ -33,34 +35,49 @@ def _closed() -> Conflict:
 def claim(task_id: int, *, actor: Actor) -> HumanTask:
     with transaction.atomic():
         task = get_task(task_id)
-        require(actor, "workflows.work_task", task)
+        require(actor, "workflows.claim_task", task)
         now = timezone.now()
         # The conditional update is the claim: of concurrent claimants exactly one matches a row.
-        won = HumanTask.objects.filter(pk=task_id, assignee__isnull=True, status=HumanTask.Status.OPEN).update(
-            assignee=actor, claimed_by=actor, claimed_at=now
-        )
+        won = HumanTask.objects.filter(
+            pk=task_id, assignee__isnull=True, status=HumanTask.Status.OPEN
+        ).update(assignee=acting_user(actor), claimed_by=acting_user(actor), claimed_at=now)
         if not won:
             task.refresh_from_db()
             raise _closed() if task.status != HumanTask.Status.OPEN else _taken()
         task.refresh_from_db()
-        audit(Action.TASK_CLAIMED, actor, target_type="task", target_id=task.pk, instance=task.instance,
-              after=task_summary(task))
+        audit(
+            Action.TASK_CLAIMED,
+            actor,
+            target_type="task",
+            target_id=task.pk,
+            instance=task.instance,
+            after=task_summary(task),
+        )
         return task
 
 
 def unclaim(task_id: int, *, actor: Actor) -> HumanTask:
     with transaction.atomic():
         task = get_task(task_id)
-        require(actor, "workflows.work_task", task)
-        released = HumanTask.objects.filter(pk=task_id, assignee=actor, status=HumanTask.Status.OPEN).update(
-            assignee=None, claimed_at=None, claimed_by=None
-        )
+        require(actor, "workflows.claim_task", task)
+        released = HumanTask.objects.filter(
+            pk=task_id, assignee=acting_user(actor), status=HumanTask.Status.OPEN
+        ).update(assignee=None, claimed_at=None, claimed_by=None)
         if not released:
-            raise Conflict("Only the current assignee can release an open task.", "只有当前办理人可以释放待办任务。",
-                           code="not_assignee")
+            raise Conflict(
+                "Only the current assignee can release an open task.",
+                "只有当前办理人可以释放待办任务。",
+                code="not_assignee",
+            )
         task.refresh_from_db()
-        audit(Action.TASK_UNCLAIMED, actor, target_type="task", target_id=task.pk, instance=task.instance,
-              after=task_summary(task))
+        audit(
+            Action.TASK_UNCLAIMED,
+            actor,
+            target_type="task",
+            target_id=task.pk,
+            instance=task.instance,
+            after=task_summary(task),
+        )
         return task
 
 
@@ -70,13 +87,20 @@ def assign(task_id: int, *, actor: Actor, assignee_username: str, reason: str = 
         require(actor, "workflows.assign_task", task)
         assignee = get_user_model().objects.filter(username=assignee_username, is_active=True).first()
         if assignee is None:
-            raise InvalidInput("No such user.", "用户不存在。",
-                               fields=[FieldError("assignee", "not_found", "用户不存在", "no such active user")])
+            raise InvalidInput(
+                "No such user.",
+                "用户不存在。",
+                fields=[FieldError("assignee", "not_found", "用户不存在", "no such active user")],
+            )
         if not registry.directory().same_group(assignee, task.candidate_group):
             raise InvalidInput(
                 "The assignee does not hold the task's role in its org unit.",
                 "被指派人不具备该任务所需的角色或不属于该单位。",
-                fields=[FieldError("assignee", "not_candidate", "不是该任务的候选人", "not a candidate for this task")],
+                fields=[
+                    FieldError(
+                        "assignee", "not_candidate", "不是该任务的候选人", "not a candidate for this task"
+                    )
+                ],
             )
         locked = HumanTask.objects.select_for_update().get(pk=task_id)
         if locked.status != HumanTask.Status.OPEN:
@@ -86,8 +110,16 @@ def assign(task_id: int, *, actor: Actor, assignee_username: str, reason: str = 
         locked.claimed_by = assignee
         locked.claimed_at = timezone.now()
         locked.save(update_fields=["assignee", "claimed_by", "claimed_at"])
-        audit(Action.TASK_ASSIGNED, actor, target_type="task", target_id=locked.pk, instance=locked.instance,
-              before=before, after=task_summary(locked), reason=reason)
+        audit(
+            Action.TASK_ASSIGNED,
+            actor,
+            target_type="task",
+            target_id=locked.pk,
+            instance=locked.instance,
+            before=before,
+            after=task_summary(locked),
+            reason=reason,
+        )
         return locked
 
 
@@ -109,11 +141,16 @@ def complete(task_id: int, *, actor: Actor, data: Any) -> HumanTask:
         if row.assignee_id is not None and row.assignee_id != getattr(actor, "pk", None):
             raise _taken()
         if instance.status not in WORKABLE_STATUSES:
-            raise Conflict(f"The case is {instance.status}; its tasks cannot be completed now.",
-                           f"该流程当前为“{instance.get_status_display()}”，暂不能办理任务。", code="instance_state")
+            raise Conflict(
+                f"The case is {instance.status}; its tasks cannot be completed now.",
+                f"该流程当前为“{instance.get_status_display()}”，暂不能办理任务。",
+                code="instance_state",
+            )
         data = validate_task_data(data, form_schema(row))
         workflow = runtime.load_workflow(instance)
-        spiff_task = workflow.get_task_from_id(row.spiff_task_id) if row.spiff_task_id in workflow.tasks else None
+        spiff_task = (
+            workflow.get_task_from_id(row.spiff_task_id) if row.spiff_task_id in workflow.tasks else None
+        )
         if spiff_task is None or spiff_task.state != TaskState.READY:
             raise NotFound("The task is not ready in the workflow.", "该任务在流程中不是待办状态。")
         spiff_task.data.update(data)
@@ -121,14 +158,20 @@ def complete(task_id: int, *, actor: Actor, data: Any) -> HumanTask:
         now = timezone.now()
         row.status = HumanTask.Status.COMPLETED
         row.completed_at = now
-        row.completed_by = actor if actor is not None and actor.is_authenticated else None
+        row.completed_by = acting_user(actor)
         if row.assignee_id is None:
             row.assignee = row.completed_by
             row.claimed_by = row.completed_by
             row.claimed_at = now
         row.save()
         result = runtime.turn(instance, workflow)
-        audit(Action.TASK_COMPLETED, actor, target_type="task", target_id=row.pk, instance=instance,
-              after={"task_spec": row.task_spec, "data": data})
+        audit(
+            Action.TASK_COMPLETED,
+            actor,
+            target_type="task",
+            target_id=row.pk,
+            instance=instance,
+            after={"task_spec": row.task_spec, "data": data},
+        )
         after_turn(instance, result, actor)
         return row

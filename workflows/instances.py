@@ -13,7 +13,7 @@ from audit.actions import Action
 from config.errors import Conflict, FieldError, InvalidInput, NotFound
 
 from . import runtime
-from .guard import Actor, audit, lock_instance, require
+from .guard import Actor, acting_user, audit, lock_instance, require
 from .models import HumanTask, InstanceStatus, ProcessInstance, ProcessModel, ProcessModelVersion
 
 logger = logging.getLogger(__name__)
@@ -28,23 +28,45 @@ def _resolve_version(model_key: str, version_number: int | None) -> ProcessModel
     versions = model.versions.all()
     version = versions.filter(number=version_number).first() if version_number else versions.first()
     if version is None:
-        raise NotFound(f"Process model {model_key!r} has no such version.", f"流程模型 {model_key} 没有该版本。")
+        raise NotFound(
+            f"Process model {model_key!r} has no such version.", f"流程模型 {model_key} 没有该版本。"
+        )
     return version
 
 
 def after_turn(instance: ProcessInstance, result: runtime.TurnResult, actor: Actor) -> None:
     """Audit what a turn changed and, for a finished cycle, start the next one."""
     for row in result.created:
-        audit(Action.TASK_CREATED, None, target_type="task", target_id=row.pk, instance=instance,
-              after={"task_spec": row.task_spec, "candidate_group": row.candidate_group})
+        audit(
+            Action.TASK_CREATED,
+            None,
+            target_type="task",
+            target_id=row.pk,
+            instance=instance,
+            after={"task_spec": row.task_spec, "candidate_group": row.candidate_group},
+        )
     for row in result.cancelled:
-        audit(Action.TASK_CANCELLED, None, target_type="task", target_id=row.pk, instance=instance,
-              before={"task_spec": row.task_spec})
+        audit(
+            Action.TASK_CANCELLED,
+            None,
+            target_type="task",
+            target_id=row.pk,
+            instance=instance,
+            before={"task_spec": row.task_spec},
+        )
     if result.error is not None:
-        audit(Action.INSTANCE_ERROR, actor, target_type="instance", target_id=instance.pk, instance=instance,
-              after={"error": str(result.error), "task_spec": result.error.task_spec})
+        audit(
+            Action.INSTANCE_ERROR,
+            actor,
+            target_type="instance",
+            target_id=instance.pk,
+            instance=instance,
+            after={"error": str(result.error), "task_spec": result.error.task_spec},
+        )
     elif instance.status == InstanceStatus.COMPLETED:
-        audit(Action.INSTANCE_COMPLETED, actor, target_type="instance", target_id=instance.pk, instance=instance)
+        audit(
+            Action.INSTANCE_COMPLETED, actor, target_type="instance", target_id=instance.pk, instance=instance
+        )
         if result.continue_data is not None:
             _continue_as_new(instance, result.continue_data, actor)
 
@@ -52,10 +74,24 @@ def after_turn(instance: ProcessInstance, result: runtime.TurnResult, actor: Act
 def _continue_as_new(previous: ProcessInstance, data: dict[str, Any], actor: Actor) -> ProcessInstance:
     """Long-lived cycles run as a chain of short instances (DESIGN.md §7): state never accumulates."""
     latest = previous.version.process_model.latest_version() or previous.version
-    instance = _create(latest, actor=None, data=data, business_key=previous.business_key,
-                       subject=previous.subject, org_unit_code=previous.org_unit_code, previous=previous)
-    audit(Action.INSTANCE_CONTINUED, actor, target_type="instance", target_id=instance.pk, instance=instance,
-          before={"previous": previous.pk, "cycle": previous.cycle}, after={"cycle": instance.cycle})
+    instance = _create(
+        latest,
+        actor=None,
+        data=data,
+        business_key=previous.business_key,
+        subject=previous.subject,
+        org_unit_code=previous.org_unit_code,
+        previous=previous,
+    )
+    audit(
+        Action.INSTANCE_CONTINUED,
+        actor,
+        target_type="instance",
+        target_id=instance.pk,
+        instance=instance,
+        before={"previous": previous.pk, "cycle": previous.cycle},
+        after={"cycle": instance.cycle},
+    )
     return instance
 
 
@@ -75,7 +111,7 @@ def _create(
         business_key=business_key,
         subject=subject,
         org_unit_code=org_unit_code,
-        started_by=actor if actor is not None and actor.is_authenticated else None,
+        started_by=acting_user(actor),
         previous=previous,
         cycle=previous.cycle + 1 if previous is not None else 1,
     )
@@ -86,8 +122,14 @@ def _create(
     instance.state = "{}"
     instance.save()
     result = runtime.turn(instance, workflow)
-    audit(Action.INSTANCE_STARTED, actor, target_type="instance", target_id=instance.pk, instance=instance,
-          after={"model": version.process_model.key, "version": version.number, "data": data})
+    audit(
+        Action.INSTANCE_STARTED,
+        actor,
+        target_type="instance",
+        target_id=instance.pk,
+        instance=instance,
+        after={"model": version.process_model.key, "version": version.number, "data": data},
+    )
     after_turn(instance, result, actor)
     return instance
 
@@ -107,9 +149,17 @@ def start_instance(
         raise InvalidInput("Start data must be a JSON object.", "启动数据必须是 JSON 对象。")
     with transaction.atomic():
         version = _resolve_version(model_key, version_number)
-        require(actor, "workflows.start_instance", {"model": version.process_model, "org_unit": org_unit_code})
-        return _create(version, actor=actor, data=data, business_key=business_key, subject=subject,
-                       org_unit_code=org_unit_code)
+        require(
+            actor, "workflows.start_instance", {"model": version.process_model, "org_unit": org_unit_code}
+        )
+        return _create(
+            version,
+            actor=actor,
+            data=data,
+            business_key=business_key,
+            subject=subject,
+            org_unit_code=org_unit_code,
+        )
 
 
 def _cancel_open_tasks(instance: ProcessInstance) -> None:
@@ -124,15 +174,25 @@ def suspend(instance_id: int, *, actor: Actor, reason: str) -> ProcessInstance:
         require(actor, "workflows.manage_instance", instance)
         _require_reason(reason)
         if instance.status not in (InstanceStatus.RUNNING, InstanceStatus.WAITING, InstanceStatus.ERROR):
-            raise Conflict(f"An instance that is {instance.status} cannot be suspended.",
-                           f"状态为“{instance.get_status_display()}”的实例不能挂起。")
+            raise Conflict(
+                f"An instance that is {instance.status} cannot be suspended.",
+                f"状态为“{instance.get_status_display()}”的实例不能挂起。",
+            )
         before = instance.status
         instance.suspended_from = instance.status
         instance.status = InstanceStatus.SUSPENDED
         instance.row_version += 1
         instance.save(update_fields=["status", "suspended_from", "row_version"])
-        audit(Action.INSTANCE_SUSPENDED, actor, target_type="instance", target_id=instance.pk, instance=instance,
-              before={"status": before}, after={"status": instance.status}, reason=reason)
+        audit(
+            Action.INSTANCE_SUSPENDED,
+            actor,
+            target_type="instance",
+            target_id=instance.pk,
+            instance=instance,
+            before={"status": before},
+            after={"status": instance.status},
+            reason=reason,
+        )
         return instance
 
 
@@ -147,8 +207,16 @@ def resume(instance_id: int, *, actor: Actor, reason: str) -> ProcessInstance:
         instance.suspended_from = ""
         instance.row_version += 1
         instance.save(update_fields=["status", "suspended_from", "row_version"])
-        audit(Action.INSTANCE_RESUMED, actor, target_type="instance", target_id=instance.pk, instance=instance,
-              before={"status": InstanceStatus.SUSPENDED}, after={"status": instance.status}, reason=reason)
+        audit(
+            Action.INSTANCE_RESUMED,
+            actor,
+            target_type="instance",
+            target_id=instance.pk,
+            instance=instance,
+            before={"status": InstanceStatus.SUSPENDED},
+            after={"status": instance.status},
+            reason=reason,
+        )
         return instance
 
 
@@ -166,8 +234,16 @@ def terminate(instance_id: int, *, actor: Actor, reason: str) -> ProcessInstance
         instance.row_version += 1
         instance.save(update_fields=["status", "ended_at", "next_timer_at", "row_version"])
         _cancel_open_tasks(instance)
-        audit(Action.INSTANCE_TERMINATED, actor, target_type="instance", target_id=instance.pk, instance=instance,
-              before={"status": before}, after={"status": instance.status}, reason=reason)
+        audit(
+            Action.INSTANCE_TERMINATED,
+            actor,
+            target_type="instance",
+            target_id=instance.pk,
+            instance=instance,
+            before={"status": before},
+            after={"status": instance.status},
+            reason=reason,
+        )
         return instance
 
 
@@ -181,16 +257,27 @@ def retry(instance_id: int, *, actor: Actor, reason: str = "") -> ProcessInstanc
         runtime.reset_errored_tasks(workflow)
         previous_error = instance.last_error
         result = runtime.turn(instance, workflow)
-        audit(Action.INSTANCE_RETRIED, actor, target_type="instance", target_id=instance.pk, instance=instance,
-              before={"error": previous_error}, after={"status": instance.status}, reason=reason)
+        audit(
+            Action.INSTANCE_RETRIED,
+            actor,
+            target_type="instance",
+            target_id=instance.pk,
+            instance=instance,
+            before={"error": previous_error},
+            after={"status": instance.status},
+            reason=reason,
+        )
         after_turn(instance, result, actor)
         return instance
 
 
 def _require_reason(reason: str) -> None:
     if not reason or not reason.strip():
-        raise InvalidInput("A reason is required.", "必须填写原因。",
-                           fields=[FieldError("reason", "required", "必填项未填写", "a reason is required")])
+        raise InvalidInput(
+            "A reason is required.",
+            "必须填写原因。",
+            fields=[FieldError("reason", "required", "必填项未填写", "a reason is required")],
+        )
 
 
 def fire_due_timers(limit: int = 100) -> int:
@@ -202,8 +289,10 @@ def fire_due_timers(limit: int = 100) -> int:
             instance = (
                 ProcessInstance.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("version", "version__process_model")
-                .filter(next_timer_at__lte=timezone.now(),
-                        status__in=(InstanceStatus.RUNNING, InstanceStatus.WAITING))
+                .filter(
+                    next_timer_at__lte=timezone.now(),
+                    status__in=(InstanceStatus.RUNNING, InstanceStatus.WAITING),
+                )
                 .order_by("next_timer_at")
                 .first()
             )
@@ -217,8 +306,15 @@ def fire_due_timers(limit: int = 100) -> int:
                 # so that one stuck instance cannot starve the sweep.
                 instance.next_timer_at = timezone.now() + timedelta(seconds=30)
                 instance.save(update_fields=["next_timer_at"])
-            audit(Action.TIMER_FIRED, None, target_type="instance", target_id=instance.pk, instance=instance,
-                  before={"due": due.isoformat() if due else None}, after={"status": instance.status})
+            audit(
+                Action.TIMER_FIRED,
+                None,
+                target_type="instance",
+                target_id=instance.pk,
+                instance=instance,
+                before={"due": due.isoformat() if due else None},
+                after={"status": instance.status},
+            )
             after_turn(instance, result, None)
             fired += 1
     return fired

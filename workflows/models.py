@@ -56,7 +56,12 @@ class InstanceStatus(models.TextChoices):
     TERMINATED = "terminated", _("已终止")
 
 
-OPEN_STATUSES = (InstanceStatus.RUNNING, InstanceStatus.WAITING, InstanceStatus.SUSPENDED, InstanceStatus.ERROR)
+OPEN_STATUSES = (
+    InstanceStatus.RUNNING,
+    InstanceStatus.WAITING,
+    InstanceStatus.SUSPENDED,
+    InstanceStatus.ERROR,
+)
 
 
 class ProcessInstance(models.Model):

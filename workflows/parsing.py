@@ -11,6 +11,8 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
+from config.errors import FieldError, InvalidInput
+
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 NSMAP = {"bpmn": BPMN_NS, "spiffworkflow": SPIFF_NS}
@@ -39,9 +41,27 @@ class DeployProblem:
         }
 
 
-class DiagramInvalid(Exception):
+class DiagramInvalid(InvalidInput):
+    """The files cannot be deployed; `problems` says where and why, all of them at once."""
+
+    code = "diagram_invalid"
+
     def __init__(self, problems: list[DeployProblem]) -> None:
-        super().__init__("; ".join(p.message for p in problems[:5]))
+        summary = "; ".join(p.message for p in problems[:3])
+        super().__init__(
+            f"The diagram cannot be deployed: {summary}",
+            f"流程图无法部署，共 {len(problems)} 处问题：{summary}",
+            fields=[
+                FieldError(
+                    p.file or "files",
+                    p.code,
+                    p.message,
+                    p.message,
+                    extra={"line": p.line, "element_id": p.element_id},
+                )
+                for p in problems
+            ],
+        )
         self.problems = problems
 
 
@@ -69,11 +89,15 @@ def safe_xml_parser() -> etree.XMLParser:
 
 def _parse_xml(name: str, text: str) -> etree._Element:
     if "<!DOCTYPE" in text or "<!ENTITY" in text:
-        raise DiagramInvalid([DeployProblem(name, "DOCTYPE and entity declarations are not allowed", code="xml")])
+        raise DiagramInvalid(
+            [DeployProblem(name, "DOCTYPE and entity declarations are not allowed", code="xml")]
+        )
     try:
         root = etree.fromstring(text.encode("utf-8"), parser=safe_xml_parser())
     except etree.XMLSyntaxError as exc:
-        raise DiagramInvalid([DeployProblem(name, f"malformed XML: {exc.msg}", line=exc.lineno, code="xml")]) from None
+        raise DiagramInvalid(
+            [DeployProblem(name, f"malformed XML: {exc.msg}", line=exc.lineno, code="xml")]
+        ) from None
     return root
 
 
@@ -84,7 +108,9 @@ def read_files(files: dict[str, str]) -> ParsedFiles:
     if not files:
         raise DiagramInvalid([DeployProblem("", "no files given", code="empty")])
     if len(files) > MAX_FILES:
-        raise DiagramInvalid([DeployProblem("", f"at most {MAX_FILES} files per deployment", code="too_many")])
+        raise DiagramInvalid(
+            [DeployProblem("", f"at most {MAX_FILES} files per deployment", code="too_many")]
+        )
     for name, text in sorted(files.items()):
         if "/" in name or "\\" in name or name.startswith("."):
             problems.append(DeployProblem(name, "file names may not contain paths", code="file_name"))
@@ -101,9 +127,13 @@ def read_files(files: dict[str, str]) -> ParsedFiles:
                 try:
                     parsed.forms[name] = json.loads(text)
                 except json.JSONDecodeError as exc:
-                    problems.append(DeployProblem(name, f"invalid JSON: {exc.msg}", line=exc.lineno, code="json"))
+                    problems.append(
+                        DeployProblem(name, f"invalid JSON: {exc.msg}", line=exc.lineno, code="json")
+                    )
             else:
-                problems.append(DeployProblem(name, "only .bpmn, .dmn and .json files can be deployed", code="kind"))
+                problems.append(
+                    DeployProblem(name, "only .bpmn, .dmn and .json files can be deployed", code="kind")
+                )
         except DiagramInvalid as exc:
             problems.extend(exc.problems)
     if not parsed.bpmn and not problems:

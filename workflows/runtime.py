@@ -92,7 +92,7 @@ def run_engine(workflow: BpmnWorkflow) -> HandlerFailed | None:
     try:
         workflow.refresh_timers()
         workflow.do_engine_steps()
-    except Exception as exc:  # noqa: BLE001 - any failure of diagram code becomes an instance error
+    except Exception as exc:
         failed = next(iter(workflow.get_tasks(state=TaskState.ERROR)), None)
         spec_name = failed.task_spec.name if failed is not None else ""
         message = _error_message(exc)

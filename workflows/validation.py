@@ -40,7 +40,9 @@ def _id_of(node: etree._Element) -> str:
     return ""
 
 
-def _check_expression(file: str, node: etree._Element, text: str | None, what: str) -> Iterator[DeployProblem]:
+def _check_expression(
+    file: str, node: etree._Element, text: str | None, what: str
+) -> Iterator[DeployProblem]:
     if text is None or not text.strip():
         return
     try:
@@ -51,7 +53,9 @@ def _check_expression(file: str, node: etree._Element, text: str | None, what: s
 
 def task_properties(task: etree._Element) -> dict[str, str]:
     props: dict[str, str] = {}
-    for prop in task.iterfind("bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NSMAP):
+    for prop in task.iterfind(
+        "bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NSMAP
+    ):
         props[prop.get("name", "")] = prop.get("value", "")
     return props
 
@@ -70,14 +74,20 @@ def _check_bpmn(file: str, root: etree._Element, forms: dict[str, Any]) -> Itera
     resolver = registry.lane_resolver()
     for node in root.iter(_bpmn("scriptTask")):
         yield DeployProblem(
-            file, "script tasks are not allowed; use a service task with a registered handler",
-            node.sourceline, _id_of(node), "script_task",
+            file,
+            "script tasks are not allowed; use a service task with a registered handler",
+            node.sourceline,
+            _id_of(node),
+            "script_task",
         )
     for tag in ("preScript", "postScript"):
         for node in root.iter(_spiff(tag)):
             yield DeployProblem(
-                file, f"{tag} is not allowed; use a service task with a registered handler",
-                node.sourceline, _id_of(node), "script",
+                file,
+                f"{tag} is not allowed; use a service task with a registered handler",
+                node.sourceline,
+                _id_of(node),
+                "script",
             )
     for node in root.iter(_bpmn("conditionExpression"), _bpmn("condition")):
         yield from _check_expression(file, node, node.text, "condition")
@@ -92,12 +102,17 @@ def _check_bpmn(file: str, root: etree._Element, forms: dict[str, Any]) -> Itera
     for node in root.iter(_bpmn("serviceTask")):
         operator = node.find("bpmn:extensionElements/spiffworkflow:serviceTaskOperator", NSMAP)
         if operator is None:
-            yield DeployProblem(file, "service task names no handler", node.sourceline, node.get("id", ""), "handler")
+            yield DeployProblem(
+                file, "service task names no handler", node.sourceline, node.get("id", ""), "handler"
+            )
             continue
         name = operator.get("id", "")
         if registry.service_handler(name) is None:
             yield DeployProblem(
-                file, f"service task handler {name!r} is not registered", node.sourceline, node.get("id", ""),
+                file,
+                f"service task handler {name!r} is not registered",
+                node.sourceline,
+                node.get("id", ""),
                 "handler",
             )
         for param in operator.iter(_spiff("parameter")):
@@ -112,16 +127,22 @@ def _check_human_task(
 ) -> Iterator[DeployProblem]:
     task_id = node.get("id", "")
     if lane is None:
-        yield DeployProblem(file, "human task is not in a lane, so nobody could work it", node.sourceline, task_id,
-                            "lane")
+        yield DeployProblem(
+            file, "human task is not in a lane, so nobody could work it", node.sourceline, task_id, "lane"
+        )
     elif resolver.role_for_lane(lane) is None:
         yield DeployProblem(file, f"lane {lane!r} does not map to a role", node.sourceline, task_id, "lane")
     form = task_properties(node).get(FORM_PROPERTY)
     if not form:
         return
     if form not in forms:
-        yield DeployProblem(file, f"form file {form!r} is missing from the deployment", node.sourceline, task_id,
-                            "form_missing")
+        yield DeployProblem(
+            file,
+            f"form file {form!r} is missing from the deployment",
+            node.sourceline,
+            task_id,
+            "form_missing",
+        )
         return
     schema = forms[form]
     try:
@@ -156,19 +177,26 @@ def _check_dmn(file: str, root: etree._Element) -> Iterator[DeployProblem]:
             (inp.findtext("dmn:inputExpression/dmn:text", default="", namespaces=q) or "").strip()
             for inp in table.iterfind("dmn:input", q)
         ]
-        for expr_node, text in zip(table.iterfind("dmn:input/dmn:inputExpression/dmn:text", q), inputs, strict=False):
+        for expr_node, text in zip(
+            table.iterfind("dmn:input/dmn:inputExpression/dmn:text", q), inputs, strict=False
+        ):
             if not text:
-                yield DeployProblem(file, "decision input has no expression", expr_node.sourceline,
-                                    _id_of(expr_node), "dmn")
+                yield DeployProblem(
+                    file, "decision input has no expression", expr_node.sourceline, _id_of(expr_node), "dmn"
+                )
             else:
                 yield from _check_expression(file, expr_node, text, "decision input")
         for rule in table.iterfind("dmn:rule", q):
             for input_expr, entry in zip(inputs, rule.iterfind("dmn:inputEntry", q), strict=False):
                 cell = (entry.findtext("dmn:text", default="", namespaces=q) or "").strip()
                 if cell and cell != "-" and input_expr:
-                    yield from _check_expression(file, entry, _dmn_cell_expression(input_expr, cell), "decision cell")
+                    yield from _check_expression(
+                        file, entry, _dmn_cell_expression(input_expr, cell), "decision cell"
+                    )
             for entry in rule.iterfind("dmn:outputEntry", q):
-                yield from _check_expression(file, entry, entry.findtext("dmn:text", namespaces=q), "decision output")
+                yield from _check_expression(
+                    file, entry, entry.findtext("dmn:text", namespaces=q), "decision output"
+                )
 
 
 def check(parsed: ParsedFiles) -> list[DeployProblem]:

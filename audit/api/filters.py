@@ -17,7 +17,9 @@ TEXT_FILTERS = ("actor", "target_type", "target_id", "business_key")
 
 def parse_event_filters(params: Mapping[str, str]) -> dict[str, Any]:
     """Empty values count as absent, as an HTML filter form submits every field."""
-    values = {name: value.strip() for name, value in params.items() if isinstance(value, str) and value.strip()}
+    values = {
+        name: value.strip() for name, value in params.items() if isinstance(value, str) and value.strip()
+    }
     errors: list[FieldError] = []
     filters: dict[str, Any] = {name: values[name] for name in TEXT_FILTERS if name in values}
 
@@ -37,7 +39,9 @@ def parse_event_filters(params: Mapping[str, str]) -> dict[str, Any]:
     if "instance" in values:
         instance = _positive_int(values["instance"])
         if instance is None:
-            errors.append(FieldError("instance", "invalid", "流程实例编号须为正整数。", "Enter a positive integer."))
+            errors.append(
+                FieldError("instance", "invalid", "流程实例编号须为正整数。", "Enter a positive integer.")
+            )
         else:
             filters["instance_id"] = instance
     for name in ("since", "until"):
@@ -56,7 +60,9 @@ def parse_event_filters(params: Mapping[str, str]) -> dict[str, Any]:
                 filters[name] = moment
     since, until = filters.get("since"), filters.get("until")
     if since is not None and until is not None and until <= since:
-        errors.append(FieldError("until", "before_since", "结束时间须晚于开始时间。", "until must be after since."))
+        errors.append(
+            FieldError("until", "before_since", "结束时间须晚于开始时间。", "until must be after since.")
+        )
 
     if errors:
         raise InvalidInput("Some filters are invalid.", "部分筛选条件无效。", fields=errors)

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,51 +15,120 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ChainVerification',
+            name="ChainVerification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('checked_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='校验时间')),
-                ('ok', models.BooleanField(verbose_name='校验通过')),
-                ('events_checked', models.PositiveBigIntegerField(verbose_name='已校验事件数')),
-                ('first_bad_event_id', models.BigIntegerField(blank=True, null=True, verbose_name='首个异常事件')),
-                ('last_event_id', models.BigIntegerField(blank=True, null=True, verbose_name='最后一条事件')),
-                ('last_hash', models.CharField(blank=True, max_length=64, verbose_name='最后一条哈希')),
-                ('message', models.TextField(verbose_name='结果说明')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "checked_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="校验时间"
+                    ),
+                ),
+                ("ok", models.BooleanField(verbose_name="校验通过")),
+                ("events_checked", models.PositiveBigIntegerField(verbose_name="已校验事件数")),
+                (
+                    "first_bad_event_id",
+                    models.BigIntegerField(blank=True, null=True, verbose_name="首个异常事件"),
+                ),
+                ("last_event_id", models.BigIntegerField(blank=True, null=True, verbose_name="最后一条事件")),
+                ("last_hash", models.CharField(blank=True, max_length=64, verbose_name="最后一条哈希")),
+                ("message", models.TextField(verbose_name="结果说明")),
             ],
             options={
-                'verbose_name': '审计链校验记录',
-                'verbose_name_plural': '审计链校验记录',
-                'ordering': ['-checked_at', '-id'],
-                'get_latest_by': ['checked_at', 'id'],
+                "verbose_name": "审计链校验记录",
+                "verbose_name_plural": "审计链校验记录",
+                "ordering": ["-checked_at", "-id"],
+                "get_latest_by": ["checked_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('occurred_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='发生时间')),
-                ('actor_username', models.CharField(blank=True, max_length=150, verbose_name='操作人用户名')),
-                ('actor_role', models.CharField(blank=True, max_length=64, verbose_name='操作人角色')),
-                ('actor_org_unit', models.CharField(blank=True, max_length=255, verbose_name='操作人所属单位')),
-                ('action', models.CharField(choices=[('model.deployed', '流程模型已部署'), ('model.validated', '流程模型已校验'), ('instance.started', '流程实例已启动'), ('instance.completed', '流程实例已完成'), ('instance.continued', '流程实例已继续执行'), ('instance.suspended', '流程实例已挂起'), ('instance.resumed', '流程实例已恢复'), ('instance.terminated', '流程实例已终止'), ('instance.error', '流程实例出错'), ('instance.retried', '流程实例已重试'), ('instance.migrated', '流程实例已迁移到新版本'), ('timer.fired', '定时器已触发'), ('task.created', '任务已创建'), ('task.claimed', '任务已认领'), ('task.unclaimed', '任务已退回待认领'), ('task.assigned', '任务已指派'), ('task.completed', '任务已完成'), ('task.cancelled', '任务已取消'), ('user.login', '用户已登录'), ('user.login_failed', '用户登录失败')], max_length=64, verbose_name='操作')),
-                ('target_type', models.CharField(max_length=64, verbose_name='对象类型')),
-                ('target_id', models.CharField(max_length=128, verbose_name='对象标识')),
-                ('business_key', models.CharField(blank=True, db_index=True, max_length=128, verbose_name='业务编号')),
-                ('instance_id', models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name='流程实例')),
-                ('before', models.JSONField(blank=True, null=True, verbose_name='变更前')),
-                ('after', models.JSONField(blank=True, null=True, verbose_name='变更后')),
-                ('reason', models.TextField(blank=True, verbose_name='原因')),
-                ('request_id', models.CharField(blank=True, max_length=64, verbose_name='请求标识')),
-                ('client_ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='客户端地址')),
-                ('prev_hash', models.CharField(max_length=64, verbose_name='前一条哈希')),
-                ('hash', models.CharField(max_length=64, unique=True, verbose_name='哈希')),
-                ('actor', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                (
+                    "occurred_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="发生时间"),
+                ),
+                ("actor_username", models.CharField(blank=True, max_length=150, verbose_name="操作人用户名")),
+                ("actor_role", models.CharField(blank=True, max_length=64, verbose_name="操作人角色")),
+                (
+                    "actor_org_unit",
+                    models.CharField(blank=True, max_length=255, verbose_name="操作人所属单位"),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("model.deployed", "流程模型已部署"),
+                            ("model.validated", "流程模型已校验"),
+                            ("instance.started", "流程实例已启动"),
+                            ("instance.completed", "流程实例已完成"),
+                            ("instance.continued", "流程实例已继续执行"),
+                            ("instance.suspended", "流程实例已挂起"),
+                            ("instance.resumed", "流程实例已恢复"),
+                            ("instance.terminated", "流程实例已终止"),
+                            ("instance.error", "流程实例出错"),
+                            ("instance.retried", "流程实例已重试"),
+                            ("instance.migrated", "流程实例已迁移到新版本"),
+                            ("timer.fired", "定时器已触发"),
+                            ("task.created", "任务已创建"),
+                            ("task.claimed", "任务已认领"),
+                            ("task.unclaimed", "任务已退回待认领"),
+                            ("task.assigned", "任务已指派"),
+                            ("task.completed", "任务已完成"),
+                            ("task.cancelled", "任务已取消"),
+                            ("user.login", "用户已登录"),
+                            ("user.login_failed", "用户登录失败"),
+                        ],
+                        max_length=64,
+                        verbose_name="操作",
+                    ),
+                ),
+                ("target_type", models.CharField(max_length=64, verbose_name="对象类型")),
+                ("target_id", models.CharField(max_length=128, verbose_name="对象标识")),
+                (
+                    "business_key",
+                    models.CharField(blank=True, db_index=True, max_length=128, verbose_name="业务编号"),
+                ),
+                (
+                    "instance_id",
+                    models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name="流程实例"),
+                ),
+                ("before", models.JSONField(blank=True, null=True, verbose_name="变更前")),
+                ("after", models.JSONField(blank=True, null=True, verbose_name="变更后")),
+                ("reason", models.TextField(blank=True, verbose_name="原因")),
+                ("request_id", models.CharField(blank=True, max_length=64, verbose_name="请求标识")),
+                ("client_ip", models.GenericIPAddressField(blank=True, null=True, verbose_name="客户端地址")),
+                ("prev_hash", models.CharField(max_length=64, verbose_name="前一条哈希")),
+                ("hash", models.CharField(max_length=64, unique=True, verbose_name="哈希")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '审计事件',
-                'verbose_name_plural': '审计事件',
-                'ordering': ['id'],
-                'indexes': [models.Index(fields=['occurred_at'], name='audit_event_occurred_idx'), models.Index(fields=['action', 'occurred_at'], name='audit_event_action_idx'), models.Index(fields=['target_type', 'target_id'], name='audit_event_target_idx'), models.Index(fields=['actor', 'occurred_at'], name='audit_event_actor_idx')],
+                "verbose_name": "审计事件",
+                "verbose_name_plural": "审计事件",
+                "ordering": ["id"],
+                "indexes": [
+                    models.Index(fields=["occurred_at"], name="audit_event_occurred_idx"),
+                    models.Index(fields=["action", "occurred_at"], name="audit_event_action_idx"),
+                    models.Index(fields=["target_type", "target_id"], name="audit_event_target_idx"),
+                    models.Index(fields=["actor", "occurred_at"], name="audit_event_actor_idx"),
+                ],
             },
         ),
     ]

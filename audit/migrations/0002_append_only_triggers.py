@@ -39,16 +39,19 @@ CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
     for table in TABLES
 )
 
-DROP = "".join(
-    f"""
+DROP = (
+    "".join(
+        f"""
 DROP TRIGGER IF EXISTS {table}_append_only ON {table};
 DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};
 """
-    for table in TABLES
-) + """
+        for table in TABLES
+    )
+    + """
 DROP FUNCTION IF EXISTS audit_refuse_change();
 DROP FUNCTION IF EXISTS audit_refuse_truncate();
 """
+)
 
 
 class Migration(migrations.Migration):

@@ -1,26 +1,16 @@
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import AbstractUser
-from django.db import connection, transaction
+from django.db import transaction
 from rest_framework.test import APIClient
 
 from audit.actions import Action
 from audit.models import AuditEvent
 from audit.services import record
-from audit.testing import allow_truncate_in_test_database
-
-
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    # Transactional tests end with a flush (TRUNCATE of every table), which the append-only
-    # triggers refuse unless the test database opts in.
-    with django_db_blocker.unblock():
-        allow_truncate_in_test_database(connection)
-    yield
 
 
 @pytest.fixture

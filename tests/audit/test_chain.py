@@ -57,7 +57,9 @@ def test_canonical_is_sorted_compact_unescaped_json_of_every_field() -> None:
 
 def test_timestamp_is_utc_with_microseconds() -> None:
     shanghai = timezone(timedelta(hours=8))
-    assert format_timestamp(datetime(2025, 3, 1, 16, 30, 0, 5, tzinfo=shanghai)) == "2025-03-01T08:30:00.000005Z"
+    assert (
+        format_timestamp(datetime(2025, 3, 1, 16, 30, 0, 5, tzinfo=shanghai)) == "2025-03-01T08:30:00.000005Z"
+    )
     with pytest.raises(ValueError, match="timezone-aware"):
         format_timestamp(datetime(2025, 3, 1))
 

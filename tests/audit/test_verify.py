@@ -25,7 +25,9 @@ def triggers_off() -> Iterator[None]:
 
 
 @pytest.mark.django_db
-def test_intact_chain_verifies_and_the_run_is_stored(make_event: MakeEvent, capsys: pytest.CaptureFixture) -> None:
+def test_intact_chain_verifies_and_the_run_is_stored(
+    make_event: MakeEvent, capsys: pytest.CaptureFixture
+) -> None:
     for _ in range(5):
         make_event()
     call_command("audit_verify")

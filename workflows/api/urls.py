@@ -1,3 +1,30 @@
 from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("process-models/", views.ProcessModelList.as_view(), name="process-model-list"),
+    path("process-models/deploy/", views.Deploy.as_view(), name="process-model-deploy"),
+    path("process-models/<slug:key>/", views.ProcessModelDetail.as_view(), name="process-model-detail"),
+    path(
+        "process-models/<slug:key>/versions/<int:number>/",
+        views.VersionFiles.as_view(),
+        name="process-model-version",
+    ),
+    path("instances/", views.InstanceListCreate.as_view(), name="instance-list"),
+    path("instances/<int:pk>/", views.InstanceDetail.as_view(), name="instance-detail"),
+    path("tasks/", views.TaskList.as_view(), name="task-list"),
+    path("tasks/<int:pk>/", views.TaskDetail.as_view(), name="task-detail"),
+    path("tasks/<int:pk>/claim/", views.TaskClaim.as_view(), name="task-claim"),
+    path("tasks/<int:pk>/unclaim/", views.TaskUnclaim.as_view(), name="task-unclaim"),
+    path("tasks/<int:pk>/assign/", views.TaskAssign.as_view(), name="task-assign"),
+    path("tasks/<int:pk>/complete/", views.TaskComplete.as_view(), name="task-complete"),
+]
+for _name in ("suspend", "resume", "terminate", "retry"):
+    urlpatterns.append(
+        path(
+            f"instances/<int:pk>/{_name}/",
+            views.InstanceAction.as_view(action_name=_name),
+            name=f"instance-{_name}",
+        )
+    )

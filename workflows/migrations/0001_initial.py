@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,102 +14,240 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ProcessModel',
+            name="ProcessModel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=100, unique=True, verbose_name='key')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=100, unique=True, verbose_name="key")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['key'],
+                "ordering": ["key"],
             },
         ),
         migrations.CreateModel(
-            name='ProcessModelVersion',
+            name="ProcessModelVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='version')),
-                ('content_hash', models.CharField(max_length=64)),
-                ('files', models.JSONField()),
-                ('main_process_id', models.CharField(max_length=200)),
-                ('deployed_at', models.DateTimeField(auto_now_add=True)),
-                ('deployed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
-                ('process_model', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='workflows.processmodel')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="version")),
+                ("content_hash", models.CharField(max_length=64)),
+                ("files", models.JSONField()),
+                ("main_process_id", models.CharField(max_length=200)),
+                ("deployed_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "deployed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "process_model",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="versions",
+                        to="workflows.processmodel",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['process_model', '-number'],
+                "ordering": ["process_model", "-number"],
             },
         ),
         migrations.CreateModel(
-            name='ProcessInstance',
+            name="ProcessInstance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('running', '运行中'), ('waiting', '等待中'), ('suspended', '已挂起'), ('error', '出错'), ('completed', '已完成'), ('terminated', '已终止')], default='running', max_length=16)),
-                ('state', models.TextField()),
-                ('row_version', models.PositiveIntegerField(default=1)),
-                ('next_timer_at', models.DateTimeField(blank=True, null=True)),
-                ('business_key', models.CharField(blank=True, db_index=True, max_length=100)),
-                ('subject', models.CharField(blank=True, max_length=300)),
-                ('org_unit_code', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('started_at', models.DateTimeField(auto_now_add=True)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True)),
-                ('error_task_spec', models.CharField(blank=True, max_length=200)),
-                ('suspended_from', models.CharField(blank=True, max_length=16)),
-                ('cycle', models.PositiveIntegerField(default=1)),
-                ('previous', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='continuation', to='workflows.processinstance')),
-                ('started_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='instances', to='workflows.processmodelversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("running", "运行中"),
+                            ("waiting", "等待中"),
+                            ("suspended", "已挂起"),
+                            ("error", "出错"),
+                            ("completed", "已完成"),
+                            ("terminated", "已终止"),
+                        ],
+                        default="running",
+                        max_length=16,
+                    ),
+                ),
+                ("state", models.TextField()),
+                ("row_version", models.PositiveIntegerField(default=1)),
+                ("next_timer_at", models.DateTimeField(blank=True, null=True)),
+                ("business_key", models.CharField(blank=True, db_index=True, max_length=100)),
+                ("subject", models.CharField(blank=True, max_length=300)),
+                ("org_unit_code", models.CharField(blank=True, db_index=True, max_length=64)),
+                ("started_at", models.DateTimeField(auto_now_add=True)),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.TextField(blank=True)),
+                ("error_task_spec", models.CharField(blank=True, max_length=200)),
+                ("suspended_from", models.CharField(blank=True, max_length=16)),
+                ("cycle", models.PositiveIntegerField(default=1)),
+                (
+                    "previous",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="continuation",
+                        to="workflows.processinstance",
+                    ),
+                ),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="instances",
+                        to="workflows.processmodelversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='HumanTask',
+            name="HumanTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('spiff_task_id', models.UUIDField()),
-                ('task_spec', models.CharField(max_length=200)),
-                ('title', models.CharField(max_length=300)),
-                ('lane', models.CharField(blank=True, max_length=100)),
-                ('candidate_role', models.CharField(max_length=32)),
-                ('candidate_org_unit', models.CharField(max_length=64)),
-                ('candidate_group', models.CharField(max_length=100)),
-                ('status', models.CharField(choices=[('open', '待办'), ('completed', '已完成'), ('cancelled', '已取消')], default='open', max_length=16)),
-                ('due_at', models.DateTimeField(blank=True, null=True)),
-                ('priority', models.PositiveSmallIntegerField(default=50)),
-                ('form_file', models.CharField(blank=True, max_length=200)),
-                ('instructions', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('claimed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('completed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('instance', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='human_tasks', to='workflows.processinstance')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("spiff_task_id", models.UUIDField()),
+                ("task_spec", models.CharField(max_length=200)),
+                ("title", models.CharField(max_length=300)),
+                ("lane", models.CharField(blank=True, max_length=100)),
+                ("candidate_role", models.CharField(max_length=32)),
+                ("candidate_org_unit", models.CharField(max_length=64)),
+                ("candidate_group", models.CharField(max_length=100)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "待办"), ("completed", "已完成"), ("cancelled", "已取消")],
+                        default="open",
+                        max_length=16,
+                    ),
+                ),
+                ("due_at", models.DateTimeField(blank=True, null=True)),
+                ("priority", models.PositiveSmallIntegerField(default=50)),
+                ("form_file", models.CharField(blank=True, max_length=200)),
+                ("instructions", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "claimed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "completed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "instance",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="human_tasks",
+                        to="workflows.processinstance",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-priority', 'due_at', 'id'],
-                'indexes': [models.Index(condition=models.Q(('status', 'open')), fields=['assignee', '-priority', 'id'], name='htask_mine'), models.Index(condition=models.Q(('assignee__isnull', True), ('status', 'open')), fields=['candidate_group', '-priority', 'id'], name='htask_claimable'), models.Index(condition=models.Q(('status', 'open')), fields=['due_at'], name='htask_due'), models.Index(fields=['completed_by', '-completed_at'], name='htask_done_by')],
-                'constraints': [models.UniqueConstraint(fields=('instance', 'spiff_task_id'), name='human_task_unique')],
+                "ordering": ["-priority", "due_at", "id"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("status", "open")),
+                        fields=["assignee", "-priority", "id"],
+                        name="htask_mine",
+                    ),
+                    models.Index(
+                        condition=models.Q(("assignee__isnull", True), ("status", "open")),
+                        fields=["candidate_group", "-priority", "id"],
+                        name="htask_claimable",
+                    ),
+                    models.Index(condition=models.Q(("status", "open")), fields=["due_at"], name="htask_due"),
+                    models.Index(fields=["completed_by", "-completed_at"], name="htask_done_by"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("instance", "spiff_task_id"), name="human_task_unique")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='processmodelversion',
-            constraint=models.UniqueConstraint(fields=('process_model', 'number'), name='version_number_unique'),
+            model_name="processmodelversion",
+            constraint=models.UniqueConstraint(
+                fields=("process_model", "number"), name="version_number_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='processmodelversion',
-            constraint=models.UniqueConstraint(fields=('process_model', 'content_hash'), name='version_content_unique'),
+            model_name="processmodelversion",
+            constraint=models.UniqueConstraint(
+                fields=("process_model", "content_hash"), name="version_content_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='processinstance',
-            index=models.Index(condition=models.Q(('next_timer_at__isnull', False)), fields=['next_timer_at'], name='instance_timer_due'),
+            model_name="processinstance",
+            index=models.Index(
+                condition=models.Q(("next_timer_at__isnull", False)),
+                fields=["next_timer_at"],
+                name="instance_timer_due",
+            ),
         ),
         migrations.AddIndex(
-            model_name='processinstance',
-            index=models.Index(fields=['status', 'version'], name='instance_status_version'),
+            model_name="processinstance",
+            index=models.Index(fields=["status", "version"], name="instance_status_version"),
         ),
     ]

@@ -68,13 +68,17 @@ class Command(BaseCommand):
                 )
             user_model = get_user_model()
             for username, role, unit_code, display in DEMO_USERS:
-                user, created = user_model.objects.get_or_create(username=username, defaults={"first_name": display})
+                user, created = user_model.objects.get_or_create(
+                    username=username, defaults={"first_name": display}
+                )
                 if created or not user.check_password(passwords[username]):
                     user.set_password(passwords[username])
                     user.save()
                 if role == Role.PROCESS_ADMIN:
                     user_model.objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)
-                Membership.objects.get_or_create(user=user, org_unit=OrgUnit.objects.get(code=unit_code), role=role)
+                Membership.objects.get_or_create(
+                    user=user, org_unit=OrgUnit.objects.get(code=unit_code), role=role
+                )
         self.stdout.write(f"Org units ready under {bureau.name}.")
         self.stdout.write("Demo logins (username / password / role):")
         for username, role, unit_code, _ in DEMO_USERS:

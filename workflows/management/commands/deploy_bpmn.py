@@ -31,8 +31,12 @@ class Command(BaseCommand):
         failed = False
         for diagram in diagrams:
             try:
-                outcome = deploy(bundle_for(diagram), actor=None, model_key=diagram.stem,
-                                 validate_only=options["validate_only"])
+                outcome = deploy(
+                    bundle_for(diagram),
+                    actor=None,
+                    model_key=diagram.stem,
+                    validate_only=options["validate_only"],
+                )
             except DiagramInvalid as exc:
                 failed = True
                 for problem in exc.problems:

@@ -1,0 +1,121 @@
+# shellcheck shell=bash
+# Shared set-up, sourced (not run) by scripts/run, scripts/test and .ci/run. On a fresh machine it
+# builds everything the service needs from the project alone:
+#   - .venv with python3.11 and `pip install -e '.[dev]'` (again only when pyproject.toml changes);
+#   - without DATABASE_URL: the embedded PostgreSQL in $NQI_VAR_DIR/pgdata (default var/pgdata);
+#   - DJANGO_DEBUG=1 and a generated, persisted DJANGO_SECRET_KEY unless they are set;
+#   - `manage.py migrate`.
+# CELERY_BROKER_URL is left as the caller set it: unset, settings put the queue in the same PostgreSQL.
+#
+# It also installs the EXIT/INT/TERM traps: on exit, every PID in NQI_CHILD_PIDS is stopped (TERM,
+# then KILL after NQI_STOP_TIMEOUT seconds), then the embedded PostgreSQL is released; it is stopped
+# unless another script (another terminal's scripts/run or scripts/test) still holds it.
+
+set -euo pipefail
+
+NQI_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$NQI_ROOT"
+NQI_VAR="${NQI_VAR_DIR:-$NQI_ROOT/var}"
+NQI_CHILD_PIDS=()
+NQI_EMBEDDED_PG_HOLDER=""
+
+nqi_log() { printf '==> %s\n' "$*" >&2; }
+
+nqi_cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    if ((${#NQI_CHILD_PIDS[@]})); then
+        nqi_log "stopping ${NQI_CHILD_PIDS[*]}"
+        kill -TERM "${NQI_CHILD_PIDS[@]}" 2>/dev/null || true
+        local deadline=$((SECONDS + ${NQI_STOP_TIMEOUT:-30})) pid
+        for pid in "${NQI_CHILD_PIDS[@]}"; do
+            while kill -0 "$pid" 2>/dev/null; do
+                if ((SECONDS >= deadline)); then
+                    nqi_log "PID $pid ignored TERM for ${NQI_STOP_TIMEOUT:-30}s; killing it"
+                    kill -KILL "$pid" 2>/dev/null || true
+                    break
+                fi
+                sleep 0.2
+            done
+        done
+        wait "${NQI_CHILD_PIDS[@]}" 2>/dev/null || true
+    fi
+    if [[ -n "$NQI_EMBEDDED_PG_HOLDER" ]]; then
+        "$NQI_ROOT/.venv/bin/python" -m config.embedded_pg stop --holder "$NQI_EMBEDDED_PG_HOLDER" || true
+    fi
+    exit "$rc"
+}
+trap nqi_cleanup EXIT
+# Turning the signals into exits runs the EXIT trap once, whichever way the script ends.
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+nqi_find_python() {
+    local candidate
+    for candidate in python3.11 python3; do
+        if command -v "$candidate" >/dev/null 2>&1 &&
+            "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then
+            command -v "$candidate"
+            return 0
+        fi
+    done
+    return 1
+}
+
+nqi_ensure_venv() {
+    # A venv whose interpreter is gone (pyenv upgrade, copied checkout) is rebuilt, not patched.
+    if ! .venv/bin/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then
+        local python
+        if ! python="$(nqi_find_python)"; then
+            nqi_log "Python 3.11 is required: neither python3.11 nor python3 is version 3.11"
+            return 1
+        fi
+        nqi_log "creating .venv with $python"
+        rm -rf .venv
+        "$python" -m venv .venv
+    fi
+    local stamp=.venv/.nqi-installed wanted
+    wanted="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+    if [[ "$(cat "$stamp" 2>/dev/null || true)" != "$wanted" ]]; then
+        nqi_log "installing the project and its dev dependencies into .venv"
+        .venv/bin/python -m pip install --disable-pip-version-check -q -e '.[dev]'
+        # Written only after a successful install, so a failed one is retried next time.
+        printf '%s\n' "$wanted" >"$stamp"
+    fi
+    export VIRTUAL_ENV="$NQI_ROOT/.venv"
+    export PATH="$VIRTUAL_ENV/bin:$PATH"
+}
+
+nqi_ensure_database() {
+    if [[ -n "${DATABASE_URL:-}" ]]; then
+        return 0
+    fi
+    nqi_log "starting the embedded PostgreSQL in $NQI_VAR/pgdata"
+    mkdir -p "$NQI_VAR"
+    local url
+    # Registered as holder before the URL is known, so a failure below still releases it.
+    NQI_EMBEDDED_PG_HOLDER=$$
+    url="$(python -m config.embedded_pg start --data "$NQI_VAR/pgdata" --holder "$NQI_EMBEDDED_PG_HOLDER")"
+    export DATABASE_URL="$url"
+}
+
+nqi_ensure_django_env() {
+    export DJANGO_DEBUG="${DJANGO_DEBUG:-1}"
+    if [[ -z "${DJANGO_SECRET_KEY:-}" ]]; then
+        local key_file="$NQI_VAR/secret_key"
+        if [[ ! -s "$key_file" ]]; then
+            mkdir -p "$NQI_VAR"
+            # umask in a subshell: the key file is created 0600, never briefly world-readable.
+            (umask 077 && python -c 'import secrets; print(secrets.token_urlsafe(50))' >"$key_file")
+        fi
+        chmod 600 "$key_file"
+        DJANGO_SECRET_KEY="$(cat "$key_file")"
+        export DJANGO_SECRET_KEY
+    fi
+}
+
+nqi_ensure_venv
+nqi_ensure_database
+nqi_ensure_django_env
+nqi_log "applying migrations"
+python manage.py migrate --noinput

@@ -1,0 +1,58 @@
+"""Fixtures shared by the whole suite: the database, the cast of personas, diagrams."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from audit.testing import allow_truncate_in_test_database
+from workflows.deploy import bundle_for, deploy
+from workflows.models import ProcessModelVersion
+
+from .personas import Cast, build_cast
+
+pytest_plugins = ["tests.live_worker"]
+
+BPMN_DIR = Path(__file__).parent / "workflows" / "bpmn"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    # Transactional tests end with a flush (TRUNCATE of every table), which the append-only
+    # audit triggers refuse unless the test database opts in.
+    with django_db_blocker.unblock():
+        allow_truncate_in_test_database(connection)
+    yield
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    return build_cast()
+
+
+@pytest.fixture
+def api() -> Callable[[Any], APIClient]:
+    def client_for(user: Any) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return client_for
+
+
+@pytest.fixture
+def deploy_fixture(db: None) -> Callable[[str], ProcessModelVersion]:
+    """Deploy a diagram from tests/workflows/bpmn by file stem (with its forms and DMN)."""
+
+    def _deploy(stem: str) -> ProcessModelVersion:
+        outcome = deploy(bundle_for(BPMN_DIR / f"{stem}.bpmn"), actor=None, model_key=stem)
+        assert outcome.version is not None
+        return outcome.version
+
+    return _deploy

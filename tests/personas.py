@@ -1,0 +1,69 @@
+"""One user per role and area, the cast every permission test walks through.
+
+Two offices (方松 and 岳阳) each with an operating organization and an enterprise below them, so
+that "another area's object" is always at hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+
+from casemgmt.lanes import DISTRICT_CODE
+from casemgmt.models import OrgUnit
+from casemgmt.roles import Role
+
+from .factories import MembershipFactory, OrgUnitFactory, UserFactory
+
+AREA_A = "office-fangsong"
+AREA_B = "office-yueyang"
+OPERATOR_A = "operator-fs"
+OPERATOR_B = "operator-yy"
+ENTERPRISE_A = "enterprise-fs"
+
+
+@dataclass
+class Cast:
+    admin: User
+    auditor: User
+    reviewer: User
+    office_a: User
+    office_a2: User
+    office_b: User
+    operator_a: User
+    operator_b: User
+    enterprise_a: User
+    stranger: User
+
+    def by_name(self) -> dict[str, User]:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+def build_cast() -> Cast:
+    district = OrgUnitFactory(code=DISTRICT_CODE, name="松江区市场监督管理局", kind=OrgUnit.Kind.BUREAU)
+    office_a = OrgUnitFactory(code=AREA_A, name="方松市场监管所", kind=OrgUnit.Kind.OFFICE, parent=district)
+    office_b = OrgUnitFactory(code=AREA_B, name="岳阳市场监管所", kind=OrgUnit.Kind.OFFICE, parent=district)
+    operator_a = OrgUnitFactory(code=OPERATOR_A, name="方松驿站", kind=OrgUnit.Kind.OPERATOR, parent=office_a)
+    operator_b = OrgUnitFactory(code=OPERATOR_B, name="岳阳运营", kind=OrgUnit.Kind.OPERATOR, parent=office_b)
+    enterprise_a = OrgUnitFactory(
+        code=ENTERPRISE_A, name="示例企业", kind=OrgUnit.Kind.ENTERPRISE, parent=office_a
+    )
+
+    def member(username: str, role: Role, unit: OrgUnit) -> User:
+        user = UserFactory(username=username)
+        MembershipFactory(user=user, org_unit=unit, role=role.value)
+        return user
+
+    return Cast(
+        admin=member("admin", Role.PROCESS_ADMIN, district),
+        auditor=member("auditor", Role.AUDITOR, district),
+        reviewer=member("reviewer", Role.DISTRICT_REVIEWER, district),
+        office_a=member("office_a", Role.OFFICE_STAFF, office_a),
+        office_a2=member("office_a2", Role.OFFICE_STAFF, office_a),
+        office_b=member("office_b", Role.OFFICE_STAFF, office_b),
+        operator_a=member("operator_a", Role.OPERATOR, operator_a),
+        operator_b=member("operator_b", Role.OPERATOR, operator_b),
+        enterprise_a=member("enterprise_a", Role.ENTERPRISE, enterprise_a),
+        stranger=UserFactory(username="stranger"),
+    )

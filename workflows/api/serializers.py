@@ -1,0 +1,178 @@
+"""API shapes of models, versions, instances and tasks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from audit.api.serializers import AuditEventSerializer
+from audit.services import events_for_instance
+
+from ..human_tasks import form_schema
+from ..models import HumanTask, ProcessInstance, ProcessModel, ProcessModelVersion
+from ..runtime import load_workflow
+
+
+class VersionSerializer(serializers.ModelSerializer):
+    deployed_by = serializers.CharField(source="deployed_by.username", default=None, read_only=True)
+    files = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProcessModelVersion
+        fields = ["id", "number", "content_hash", "main_process_id", "deployed_by", "deployed_at", "files"]
+
+    def get_files(self, version: ProcessModelVersion) -> list[str]:
+        return sorted(version.files)
+
+
+class ProcessModelSerializer(serializers.ModelSerializer):
+    latest_version = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProcessModel
+        fields = ["key", "name", "created_at", "latest_version"]
+
+    def get_latest_version(self, model: ProcessModel) -> int | None:
+        return getattr(model, "latest_number", None)
+
+
+class DeploySerializer(serializers.Serializer):
+    model_key = serializers.SlugField(required=False, max_length=100)
+    name = serializers.CharField(required=False, max_length=200, allow_blank=True)
+    validate_only = serializers.BooleanField(required=False, default=False)
+    files = serializers.DictField(
+        child=serializers.CharField(allow_blank=False, trim_whitespace=False), allow_empty=False
+    )
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class StartSerializer(serializers.Serializer):
+    model = serializers.SlugField(max_length=100)
+    version = serializers.IntegerField(required=False, min_value=1)
+    business_key = serializers.CharField(required=False, max_length=100, allow_blank=True, default="")
+    subject = serializers.CharField(required=False, max_length=300, allow_blank=True, default="")
+    org_unit = serializers.CharField(required=False, max_length=64, allow_blank=True, default="")
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # A declared attribute named `data` would shadow Serializer.data.
+        fields = super().get_fields()
+        fields["data"] = serializers.DictField(required=False, default=dict)
+        return fields
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    assignee = serializers.CharField(source="assignee.username", default=None, read_only=True)
+    completed_by = serializers.CharField(source="completed_by.username", default=None, read_only=True)
+    instance_business_key = serializers.CharField(source="instance.business_key", read_only=True)
+    instance_subject = serializers.CharField(source="instance.subject", read_only=True)
+    process = serializers.CharField(source="instance.version.process_model.key", read_only=True)
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = HumanTask
+        fields = [
+            "id",
+            "instance",
+            "instance_business_key",
+            "instance_subject",
+            "process",
+            "task_spec",
+            "title",
+            "lane",
+            "candidate_role",
+            "candidate_org_unit",
+            "candidate_group",
+            "assignee",
+            "status",
+            "due_at",
+            "overdue",
+            "priority",
+            "form_file",
+            "created_at",
+            "claimed_at",
+            "completed_at",
+            "completed_by",
+        ]
+
+    def get_overdue(self, task: HumanTask) -> bool:
+        return bool(task.status == HumanTask.Status.OPEN and task.due_at and task.due_at < timezone.now())
+
+
+class TaskDetailSerializer(TaskSerializer):
+    form_schema = serializers.SerializerMethodField()
+    instructions = serializers.CharField(read_only=True)
+
+    class Meta(TaskSerializer.Meta):
+        fields = [*TaskSerializer.Meta.fields, "form_schema", "instructions"]
+
+    def get_form_schema(self, task: HumanTask) -> dict[str, Any] | None:
+        return form_schema(task)
+
+
+class CompleteSerializer(serializers.Serializer):
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields["data"] = serializers.DictField(required=False, default=dict)
+        return fields
+
+
+class AssignSerializer(serializers.Serializer):
+    assignee = serializers.CharField(max_length=150)
+    reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class InstanceSerializer(serializers.ModelSerializer):
+    model = serializers.CharField(source="version.process_model.key", read_only=True)
+    version_number = serializers.IntegerField(source="version.number", read_only=True)
+    started_by = serializers.CharField(source="started_by.username", default=None, read_only=True)
+
+    class Meta:
+        model = ProcessInstance
+        fields = [
+            "id",
+            "model",
+            "version_number",
+            "status",
+            "business_key",
+            "subject",
+            "org_unit_code",
+            "started_by",
+            "started_at",
+            "ended_at",
+            "next_timer_at",
+            "last_error",
+            "error_task_spec",
+            "row_version",
+            "cycle",
+            "previous",
+        ]
+
+
+class InstanceDetailSerializer(InstanceSerializer):
+    open_tasks = serializers.SerializerMethodField()
+    audit_events = serializers.SerializerMethodField()
+    variables = serializers.SerializerMethodField()
+
+    class Meta(InstanceSerializer.Meta):
+        fields = [*InstanceSerializer.Meta.fields, "open_tasks", "audit_events", "variables"]
+
+    def get_open_tasks(self, instance: ProcessInstance) -> list[dict[str, Any]]:
+        rows = instance.human_tasks.filter(status=HumanTask.Status.OPEN).select_related(
+            "assignee", "completed_by", "instance__version__process_model"
+        )
+        return list(TaskSerializer(rows, many=True).data)
+
+    def get_audit_events(self, instance: ProcessInstance) -> list[dict[str, Any]]:
+        return list(AuditEventSerializer(events_for_instance(instance.pk)[:200], many=True).data)
+
+    def get_variables(self, instance: ProcessInstance) -> dict[str, Any]:
+        if not instance.state or instance.state == "{}":
+            return {}
+        workflow = load_workflow(instance)
+        last = workflow.last_task
+        return dict(last.data) if last is not None else dict(workflow.data)

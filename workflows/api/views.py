@@ -1,0 +1,274 @@
+"""Thin API views: parse, call one service, shape the answer. Rules live in casemgmt/rules.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Max
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.errors import NotFound, PermissionDenied
+
+from .. import deploy, human_tasks, instances
+from ..models import HumanTask, ProcessInstance, ProcessModel, ProcessModelVersion
+from . import queries
+from .serializers import (
+    AssignSerializer,
+    CompleteSerializer,
+    DeploySerializer,
+    InstanceDetailSerializer,
+    InstanceSerializer,
+    ProcessModelSerializer,
+    ReasonSerializer,
+    StartSerializer,
+    TaskDetailSerializer,
+    TaskSerializer,
+    VersionSerializer,
+)
+
+
+def _not_found(kind_en: str, kind_zh: str, pk: Any) -> NotFound:
+    return NotFound(f"{kind_en} {pk} does not exist.", f"{kind_zh} {pk} 不存在。")
+
+
+def visible_instance(request: Request, pk: int) -> ProcessInstance:
+    """Objects a user may not see answer 404, as if they did not exist."""
+    instance = (
+        ProcessInstance.objects.select_related("version__process_model", "started_by").filter(pk=pk).first()
+    )
+    if instance is None or not request.user.has_perm("workflows.view_instance", instance):
+        raise _not_found("Process instance", "流程实例", pk)
+    return instance
+
+
+def visible_task(request: Request, pk: int) -> HumanTask:
+    task = (
+        HumanTask.objects.select_related("assignee", "completed_by", "instance__version__process_model")
+        .filter(pk=pk)
+        .first()
+    )
+    if task is None or not request.user.has_perm("workflows.view_task", task):
+        raise _not_found("Task", "任务", pk)
+    return task
+
+
+class ProcessModelList(generics.ListAPIView):
+    serializer_class = ProcessModelSerializer
+
+    def get_queryset(self) -> Any:
+        return ProcessModel.objects.annotate(latest_number=Max("versions__number")).order_by("key")
+
+
+class ProcessModelDetail(APIView):
+    @extend_schema(responses=VersionSerializer(many=True), summary="Versions of a process model")
+    def get(self, request: Request, key: str) -> Response:
+        model = ProcessModel.objects.filter(key=key).first()
+        if model is None:
+            raise _not_found("Process model", "流程模型", key)
+        versions = model.versions.select_related("deployed_by").order_by("-number")
+        return Response(
+            {
+                "key": model.key,
+                "name": model.name,
+                "versions": VersionSerializer(versions, many=True).data,
+            }
+        )
+
+
+class VersionFiles(APIView):
+    @extend_schema(responses=OpenApiTypes.OBJECT, summary="The deployed files of one version")
+    def get(self, request: Request, key: str, number: int) -> Response:
+        version = ProcessModelVersion.objects.filter(process_model__key=key, number=number).first()
+        if version is None:
+            raise _not_found("Process model version", "流程模型版本", f"{key} v{number}")
+        return Response({"key": key, "number": number, "files": version.files})
+
+
+class Deploy(APIView):
+    @extend_schema(
+        request=DeploySerializer,
+        responses=VersionSerializer,
+        summary="Validate, or validate and deploy, a set of BPMN/DMN/form files",
+    )
+    def post(self, request: Request) -> Response:
+        if not request.user.has_perm("workflows.deploy_model"):
+            raise PermissionDenied("Only process admins deploy models.", "只有流程管理员可以部署流程模型。")
+        body = DeploySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        outcome = deploy.deploy(
+            body.validated_data["files"],
+            actor=request.user,
+            model_key=body.validated_data.get("model_key"),
+            name=body.validated_data.get("name", ""),
+            validate_only=body.validated_data["validate_only"],
+        )
+        if outcome.version is None:
+            return Response(
+                {
+                    "valid": True,
+                    "model_key": outcome.model_key,
+                    "main_process_id": outcome.main_process_id,
+                    "content_hash": outcome.content_hash,
+                }
+            )
+        code = status.HTTP_201_CREATED if outcome.created else status.HTTP_200_OK
+        return Response(
+            {
+                "created": outcome.created,
+                "model_key": outcome.model_key,
+                "version": VersionSerializer(outcome.version).data,
+            },
+            status=code,
+        )
+
+
+_INSTANCE_FILTERS = [
+    OpenApiParameter("model", str),
+    OpenApiParameter("version", int),
+    OpenApiParameter("status", str),
+    OpenApiParameter("business_key", str),
+    OpenApiParameter("org_unit", str),
+    OpenApiParameter("q", str),
+    OpenApiParameter("started_after", OpenApiTypes.DATETIME),
+    OpenApiParameter("started_before", OpenApiTypes.DATETIME),
+]
+
+
+class InstanceListCreate(generics.ListAPIView):
+    serializer_class = InstanceSerializer
+
+    @extend_schema(parameters=_INSTANCE_FILTERS, summary="Instances I may see")
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> Any:
+        return queries.filter_instances(
+            queries.visible_instances(self.request.user), self.request.query_params
+        )
+
+    @extend_schema(request=StartSerializer, responses=InstanceDetailSerializer, summary="Start an instance")
+    def post(self, request: Request) -> Response:
+        body = StartSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        v = body.validated_data
+        instance = instances.start_instance(
+            v["model"],
+            actor=request.user,
+            data=v["data"],
+            business_key=v["business_key"],
+            subject=v["subject"],
+            org_unit_code=v["org_unit"],
+            version_number=v.get("version"),
+        )
+        return Response(InstanceDetailSerializer(instance).data, status=status.HTTP_201_CREATED)
+
+
+class InstanceDetail(APIView):
+    @extend_schema(
+        responses=InstanceDetailSerializer, summary="An instance with its open tasks and audit events"
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(InstanceDetailSerializer(visible_instance(request, pk)).data)
+
+
+class InstanceAction(APIView):
+    """suspend / resume / terminate / retry, each with a reason."""
+
+    action_name = ""
+    actions: dict[str, Callable[..., ProcessInstance]] = {
+        "suspend": instances.suspend,
+        "resume": instances.resume,
+        "terminate": instances.terminate,
+        "retry": instances.retry,
+    }
+
+    @extend_schema(request=ReasonSerializer, responses=InstanceSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        visible_instance(request, pk)
+        body = ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        instance = self.actions[self.action_name](
+            pk, actor=request.user, reason=body.validated_data["reason"]
+        )
+        return Response(InstanceSerializer(instance).data)
+
+
+_TASK_FILTERS = [
+    OpenApiParameter(
+        "view",
+        str,
+        enum=list(queries.TASK_VIEWS),
+        description="inbox (mine + claimable), mine, claimable, overdue, completed",
+    ),
+    OpenApiParameter("process", str),
+    OpenApiParameter("task_spec", str),
+    OpenApiParameter("instance", int),
+    OpenApiParameter("q", str),
+    OpenApiParameter("due_before", OpenApiTypes.DATETIME),
+    OpenApiParameter("due_after", OpenApiTypes.DATETIME),
+]
+
+
+class TaskList(generics.ListAPIView):
+    serializer_class = TaskSerializer
+
+    @extend_schema(parameters=_TASK_FILTERS, summary="My task inbox")
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> Any:
+        return queries.tasks_for(self.request.user, self.request.query_params)
+
+
+class TaskDetail(APIView):
+    @extend_schema(responses=TaskDetailSerializer, summary="A task with its form schema")
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(TaskDetailSerializer(visible_task(request, pk)).data)
+
+
+class TaskClaim(APIView):
+    @extend_schema(request=None, responses=TaskSerializer, summary="Claim a task (409 if someone was faster)")
+    def post(self, request: Request, pk: int) -> Response:
+        visible_task(request, pk)
+        return Response(TaskSerializer(human_tasks.claim(pk, actor=request.user)).data)
+
+
+class TaskUnclaim(APIView):
+    @extend_schema(request=None, responses=TaskSerializer, summary="Give a claimed task back to its group")
+    def post(self, request: Request, pk: int) -> Response:
+        visible_task(request, pk)
+        return Response(TaskSerializer(human_tasks.unclaim(pk, actor=request.user)).data)
+
+
+class TaskAssign(APIView):
+    @extend_schema(request=AssignSerializer, responses=TaskSerializer, summary="Assign a task to a colleague")
+    def post(self, request: Request, pk: int) -> Response:
+        visible_task(request, pk)
+        body = AssignSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        task = human_tasks.assign(
+            pk,
+            actor=request.user,
+            assignee_username=body.validated_data["assignee"],
+            reason=body.validated_data["reason"],
+        )
+        return Response(TaskSerializer(task).data)
+
+
+class TaskComplete(APIView):
+    @extend_schema(
+        request=CompleteSerializer,
+        responses=TaskSerializer,
+        summary="Complete a task with its form data (field errors on 400)",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        visible_task(request, pk)
+        data = request.data.get("data", {}) if isinstance(request.data, dict) else request.data
+        task = human_tasks.complete(pk, actor=request.user, data=data)
+        return Response(TaskSerializer(task).data)
