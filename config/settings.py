@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_celery_beat",
     "rules.apps.AutodiscoverRulesConfig",
     "audit",
@@ -133,6 +134,15 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Songjiang quality-infrastructure one-stop service: models, instances, tasks, audit.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "ENUM_NAME_OVERRIDES": {
+        "InstanceStatusEnum": "workflows.models.InstanceStatus",
+        "HumanTaskStatusEnum": "workflows.models.HumanTask.Status",
+    },
+    # Served from our own static files: the service runs where public CDNs are unreachable.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 

@@ -19,11 +19,15 @@ NQI_VAR="${NQI_VAR_DIR:-$NQI_ROOT/var}"
 NQI_CHILD_PIDS=()
 NQI_EMBEDDED_PG_HOLDER=""
 
-nqi_log() { printf '==> %s\n' "$*" >&2; }
+nqi_log() { printf '==> %s\n' "$*" >&2 || true; }
 
 nqi_cleanup() {
     local rc=$?
     trap - EXIT INT TERM
+    # Every step below must run: no errexit, and no death by SIGPIPE when the terminal or a `| tee`
+    # reading our output is gone already (Ctrl-C reaches tee too).
+    set +e
+    trap '' PIPE
     if ((${#NQI_CHILD_PIDS[@]})); then
         nqi_log "stopping ${NQI_CHILD_PIDS[*]}"
         kill -TERM "${NQI_CHILD_PIDS[@]}" 2>/dev/null || true
@@ -41,7 +45,8 @@ nqi_cleanup() {
         wait "${NQI_CHILD_PIDS[@]}" 2>/dev/null || true
     fi
     if [[ -n "$NQI_EMBEDDED_PG_HOLDER" ]]; then
-        "$NQI_ROOT/.venv/bin/python" -m config.embedded_pg stop --holder "$NQI_EMBEDDED_PG_HOLDER" || true
+        "$NQI_ROOT/.venv/bin/python" -m config.embedded_pg stop --data "$NQI_VAR/pgdata" \
+            --holder "$NQI_EMBEDDED_PG_HOLDER" || true
     fi
     exit "$rc"
 }

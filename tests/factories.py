@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import factory
+from django.contrib.auth.models import User
 from django.contrib.auth import get_user_model
 
 from casemgmt.models import Membership, OrgUnit
@@ -20,9 +23,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
 
     @factory.post_generation
-    def save_password(self, create: bool, extracted: object, **kwargs: object) -> None:
+    def save_password(obj: Any, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
         if create:
-            self.save()
+            obj.save()
 
 
 class OrgUnitFactory(factory.django.DjangoModelFactory):
@@ -42,3 +45,16 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     org_unit = factory.SubFactory(OrgUnitFactory)
     role = "office_staff"
+
+
+# Typed entry points: factory_boy's classes are not typed as the models they build.
+def make_user(**fields: Any) -> User:
+    return cast(User, UserFactory(**fields))
+
+
+def make_org_unit(**fields: Any) -> OrgUnit:
+    return cast(OrgUnit, OrgUnitFactory(**fields))
+
+
+def make_membership(**fields: Any) -> Membership:
+    return cast(Membership, MembershipFactory(**fields))

@@ -14,7 +14,7 @@ from casemgmt.lanes import DISTRICT_CODE
 from casemgmt.models import OrgUnit
 from casemgmt.roles import Role
 
-from .factories import MembershipFactory, OrgUnitFactory, UserFactory
+from .factories import make_membership, make_org_unit, make_user
 
 AREA_A = "office-fangsong"
 AREA_B = "office-yueyang"
@@ -41,18 +41,18 @@ class Cast:
 
 
 def build_cast() -> Cast:
-    district = OrgUnitFactory(code=DISTRICT_CODE, name="松江区市场监督管理局", kind=OrgUnit.Kind.BUREAU)
-    office_a = OrgUnitFactory(code=AREA_A, name="方松市场监管所", kind=OrgUnit.Kind.OFFICE, parent=district)
-    office_b = OrgUnitFactory(code=AREA_B, name="岳阳市场监管所", kind=OrgUnit.Kind.OFFICE, parent=district)
-    operator_a = OrgUnitFactory(code=OPERATOR_A, name="方松驿站", kind=OrgUnit.Kind.OPERATOR, parent=office_a)
-    operator_b = OrgUnitFactory(code=OPERATOR_B, name="岳阳运营", kind=OrgUnit.Kind.OPERATOR, parent=office_b)
-    enterprise_a = OrgUnitFactory(
+    district = make_org_unit(code=DISTRICT_CODE, name="松江区市场监督管理局", kind=OrgUnit.Kind.BUREAU)
+    office_a = make_org_unit(code=AREA_A, name="方松市场监管所", kind=OrgUnit.Kind.OFFICE, parent=district)
+    office_b = make_org_unit(code=AREA_B, name="岳阳市场监管所", kind=OrgUnit.Kind.OFFICE, parent=district)
+    operator_a = make_org_unit(code=OPERATOR_A, name="方松驿站", kind=OrgUnit.Kind.OPERATOR, parent=office_a)
+    operator_b = make_org_unit(code=OPERATOR_B, name="岳阳运营", kind=OrgUnit.Kind.OPERATOR, parent=office_b)
+    enterprise_a = make_org_unit(
         code=ENTERPRISE_A, name="示例企业", kind=OrgUnit.Kind.ENTERPRISE, parent=office_a
     )
 
     def member(username: str, role: Role, unit: OrgUnit) -> User:
-        user = UserFactory(username=username)
-        MembershipFactory(user=user, org_unit=unit, role=role.value)
+        user = make_user(username=username)
+        make_membership(user=user, org_unit=unit, role=role.value)
         return user
 
     return Cast(
@@ -65,5 +65,5 @@ def build_cast() -> Cast:
         operator_a=member("operator_a", Role.OPERATOR, operator_a),
         operator_b=member("operator_b", Role.OPERATOR, operator_b),
         enterprise_a=member("enterprise_a", Role.ENTERPRISE, enterprise_a),
-        stranger=UserFactory(username="stranger"),
+        stranger=make_user(username="stranger"),
     )

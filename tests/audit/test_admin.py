@@ -16,7 +16,7 @@ def test_admin_shows_events_but_offers_no_changes(superuser: AbstractUser) -> No
     with transaction.atomic():
         event = record(Action.MODEL_DEPLOYED, actor=superuser, target_type="process_model", target_id="m-1")
     client = Client()
-    client.force_login(superuser)
+    client.force_login(superuser)  # type: ignore[arg-type]  # the default User model
     assert client.get("/admin/audit/auditevent/").status_code == 200
     assert client.get(f"/admin/audit/auditevent/{event.pk}/change/").status_code == 200
     assert client.get("/admin/audit/auditevent/add/").status_code == 403

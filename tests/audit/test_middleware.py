@@ -39,8 +39,10 @@ def test_unsafe_or_missing_request_ids_are_replaced(supplied: str | None) -> Non
         seen.append(context.current())
         return HttpResponse()
 
-    headers = {} if supplied is None else {"HTTP_X_REQUEST_ID": supplied}
-    response = RequestContextMiddleware(view)(RequestFactory().get("/", **headers))
+    request = RequestFactory().get("/")
+    if supplied is not None:
+        request.META["HTTP_X_REQUEST_ID"] = supplied
+    response = RequestContextMiddleware(view)(request)
     assert re.fullmatch(r"[0-9a-f]{32}", response["X-Request-ID"])
     assert seen[0].request_id == response["X-Request-ID"]
 

@@ -52,6 +52,7 @@ def test_hash_covers_what_the_database_gives_back(make_event: MakeEvent) -> None
         client_ip="2001:DB8:0:0::1",
     )
     stored = AuditEvent.objects.get()
+    assert stored.before is not None
     assert stored.before["due"] == "2025-01-31"
     assert stored.client_ip == "2001:db8::1"
     assert event_hash(stored.prev_hash, stored) == stored.hash

@@ -66,7 +66,11 @@ class ProcessModelList(generics.ListAPIView):
 
 
 class ProcessModelDetail(APIView):
-    @extend_schema(responses=VersionSerializer(many=True), summary="Versions of a process model")
+    @extend_schema(
+        responses=VersionSerializer(many=True),
+        summary="Versions of a process model",
+        operation_id="process_model",
+    )
     def get(self, request: Request, key: str) -> Response:
         model = ProcessModel.objects.filter(key=key).first()
         if model is None:

@@ -1,0 +1,197 @@
+"""The REST API as a client uses it: deploy, start, inbox, claim, complete; errors in one format."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import BPMN_DIR
+from tests.personas import OPERATOR_A, Cast
+from workflows.deploy import bundle_for
+from workflows.models import HumanTask, ProcessInstance, ProcessModelVersion
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def started(cast: Cast, api: Any, deploy_fixture: Callable[[str], Any]) -> list[int]:
+    deploy_fixture("approval")
+    client = api(cast.operator_a)
+    ids = []
+    for n in range(3):
+        response = client.post(
+            reverse("instance-list"),
+            {"model": "approval", "org_unit": OPERATOR_A, "business_key": f"SQ-{n}", "subject": f"申请{n}"},
+            format="json",
+        )
+        assert response.status_code == 201, response.content
+        ids.append(response.json()["id"])
+    return ids
+
+
+def test_upload_validate_only_then_deploy(cast: Cast, api: Any) -> None:
+    client = api(cast.admin)
+    files = bundle_for(BPMN_DIR / "approval.bpmn")
+    checked = client.post(
+        reverse("process-model-deploy"), {"files": files, "validate_only": True}, format="json"
+    )
+    assert checked.status_code == 200 and checked.json()["valid"] is True
+    assert not ProcessModelVersion.objects.exists()
+    deployed = client.post(reverse("process-model-deploy"), {"files": files, "name": "审批"}, format="json")
+    assert deployed.status_code == 201 and deployed.json()["version"]["number"] == 1
+    again = client.post(reverse("process-model-deploy"), {"files": files}, format="json")
+    assert again.status_code == 200 and again.json()["created"] is False
+    listed = client.get(reverse("process-model-list")).json()["results"]
+    assert listed == [
+        {"key": "approval", "name": "审批", "created_at": listed[0]["created_at"], "latest_version": 1}
+    ]
+    version = client.get(reverse("process-model-version", kwargs={"key": "approval", "number": 1})).json()
+    assert set(version["files"]) == set(files)
+
+
+def test_invalid_upload_lists_every_problem(cast: Cast, api: Any) -> None:
+    files = bundle_for(BPMN_DIR / "approval.bpmn")
+    files["approval.bpmn"] = files["approval.bpmn"].replace("approved == True", "__import__('os')")
+    del files["submit.json"]
+    response = api(cast.admin).post(reverse("process-model-deploy"), {"files": files}, format="json")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "diagram_invalid"
+    assert "流程图无法部署" in body["message"]
+    problems = {(f["code"], f["element_id"]) for f in body["fields"]}
+    assert problems == {("expression", "f_ok"), ("form_missing", "submit")}
+    assert all(f["line"] for f in body["fields"])
+    assert not ProcessModelVersion.objects.exists()
+
+
+def test_upload_with_no_files_is_a_field_error(cast: Cast, api: Any) -> None:
+    response = api(cast.admin).post(reverse("process-model-deploy"), {"files": {}}, format="json")
+    assert response.status_code == 400
+    assert response.json()["fields"][0]["field"] == "files"
+
+
+def test_inbox_views_filters_and_paging(started: list[int], cast: Cast, api: Any) -> None:
+    client = api(cast.operator_a)
+    inbox = client.get(reverse("task-list"), {"limit": 2}).json()
+    assert inbox["count"] == 3 and len(inbox["results"]) == 2 and inbox["next"]
+    first = inbox["results"][0]
+    assert first["title"] == "提交申请" and first["process"] == "approval" and first["overdue"] is False
+    assert client.get(reverse("task-list"), {"view": "mine"}).json()["count"] == 0
+    assert client.post(reverse("task-claim", kwargs={"pk": first["id"]})).status_code == 200
+    assert client.get(reverse("task-list"), {"view": "mine"}).json()["count"] == 1
+    assert client.get(reverse("task-list"), {"view": "claimable"}).json()["count"] == 2
+    assert client.get(reverse("task-list"), {"q": "SQ-1"}).json()["count"] == 1
+    assert client.get(reverse("task-list"), {"process": "nope"}).json()["count"] == 0
+    assert client.get(reverse("task-list"), {"view": "overdue"}).json()["count"] == 0
+    assert api(cast.office_a).get(reverse("task-list")).json()["count"] == 0
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"view": "everything"}, "view"),
+        ({"due_before": "yesterday"}, "due_before"),
+        ({"instance": "x"}, "instance"),
+    ],
+)
+def test_bad_inbox_filters_are_field_errors(
+    started: list[int], cast: Cast, api: Any, params: dict, field: str
+) -> None:
+    response = api(cast.operator_a).get(reverse("task-list"), params)
+    assert response.status_code == 400
+    assert response.json()["fields"][0]["field"] == field
+
+
+def test_complete_with_errors_then_correctly(started: list[int], cast: Cast, api: Any) -> None:
+    client = api(cast.operator_a)
+    task_id = client.get(reverse("task-list"), {"instance": started[0]}).json()["results"][0]["id"]
+    detail = client.get(reverse("task-detail", kwargs={"pk": task_id})).json()
+    assert detail["form_schema"]["required"] == ["title", "amount"]
+    bad = client.post(
+        reverse("task-complete", kwargs={"pk": task_id}), {"data": {"amount": -1}}, format="json"
+    )
+    assert bad.status_code == 400
+    fields = {f["field"]: f for f in bad.json()["fields"]}
+    assert set(fields) == {"title", "amount"}
+    assert fields["amount"]["code"] == "minimum" and fields["title"]["message"] == "必填项未填写"
+    good = client.post(
+        reverse("task-complete", kwargs={"pk": task_id}),
+        {"data": {"title": "校准", "amount": 2}},
+        format="json",
+    )
+    assert good.status_code == 200 and good.json()["status"] == "completed"
+    twice = client.post(
+        reverse("task-complete", kwargs={"pk": task_id}),
+        {"data": {"title": "校准", "amount": 2}},
+        format="json",
+    )
+    assert twice.status_code == 409 and twice.json()["code"] == "closed"
+
+
+def test_claim_race_loser_gets_409(started: list[int], cast: Cast, api: Any) -> None:
+    client = api(cast.operator_a)
+    task_id = client.get(reverse("task-list")).json()["results"][0]["id"]
+    HumanTask.objects.filter(pk=task_id).update(assignee=cast.admin)
+    response = client.post(reverse("task-claim", kwargs={"pk": task_id}))
+    assert response.status_code == 409
+    assert response.json() == {
+        "code": "taken",
+        "message": "该任务已被他人认领。",
+        "message_en": "The task has already been claimed by someone else.",
+        "fields": [],
+    }
+
+
+def test_instance_detail_has_tasks_events_and_variables(started: list[int], cast: Cast, api: Any) -> None:
+    detail = api(cast.office_a).get(reverse("instance-detail", kwargs={"pk": started[0]})).json()
+    assert detail["business_key"] == "SQ-0" and detail["status"] == "running"
+    assert [t["task_spec"] for t in detail["open_tasks"]] == ["submit"]
+    assert [e["action"] for e in detail["audit_events"]] == ["instance.started", "task.created"]
+    assert detail["variables"] == {}
+
+
+def test_instance_filters(started: list[int], cast: Cast, api: Any) -> None:
+    client = api(cast.admin)
+    assert client.get(reverse("instance-list"), {"status": "running"}).json()["count"] == 3
+    assert client.get(reverse("instance-list"), {"business_key": "SQ-2"}).json()["count"] == 1
+    assert client.get(reverse("instance-list"), {"model": "approval", "version": 1}).json()["count"] == 3
+    bad = client.get(reverse("instance-list"), {"status": "sleeping"})
+    assert bad.status_code == 400 and bad.json()["fields"][0]["field"] == "status"
+
+
+def test_admin_actions_over_the_api(started: list[int], cast: Cast, api: Any) -> None:
+    client = api(cast.admin)
+    suspend = reverse("instance-suspend", kwargs={"pk": started[0]})
+    missing_reason = client.post(suspend, {}, format="json")
+    assert missing_reason.status_code == 400 and missing_reason.json()["fields"][0]["field"] == "reason"
+    assert client.post(suspend, {"reason": "暂停"}, format="json").json()["status"] == "suspended"
+    resume = reverse("instance-resume", kwargs={"pk": started[0]})
+    assert client.post(resume, {"reason": "继续"}, format="json").json()["status"] == "running"
+    assert ProcessInstance.objects.get(pk=started[0]).row_version == 4
+
+
+def test_start_with_unknown_model_is_404(cast: Cast, api: Any, deploy_fixture: Callable[[str], Any]) -> None:
+    response = api(cast.operator_a).post(reverse("instance-list"), {"model": "nope"}, format="json")
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
+
+
+def test_token_authentication(started: list[int], cast: Cast) -> None:
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    token = Token.objects.create(user=cast.operator_a)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert client.get(reverse("task-list")).json()["count"] == 3
+
+
+def test_inbox_query_count_does_not_grow_with_page_size(
+    started: list[int], cast: Cast, api: Any, django_assert_max_num_queries: Any
+) -> None:
+    client = api(cast.operator_a)
+    for limit in (1, 3):
+        with django_assert_max_num_queries(4):
+            assert client.get(reverse("task-list"), {"limit": limit}).status_code == 200

@@ -1,0 +1,236 @@
+"""Every API endpoint × every role: allowed, forbidden, or not found for other areas' objects.
+
+The endpoint list is generated from the URL configuration, so an endpoint added without a row
+here fails the suite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from audit.verify import verify_chain
+from tests.personas import OPERATOR_A, Cast
+from workflows import instances
+from workflows.models import HumanTask, ProcessInstance
+
+PERSONAS = [
+    "admin",
+    "auditor",
+    "reviewer",
+    "office_a",
+    "office_b",
+    "operator_a",
+    "operator_b",
+    "enterprise_a",
+    "stranger",
+    "anonymous",
+]
+
+
+@dataclass
+class World:
+    case: ProcessInstance
+    task: HumanTask
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    url: Callable[[World], str]
+    body: Callable[[World], dict[str, Any]] | None
+    expect: dict[str, int]  # persona → status; missing personas expect `default`
+    default: int
+
+
+def everyone_authenticated(status: int) -> dict[str, int]:
+    return {p: status for p in PERSONAS if p != "anonymous"}
+
+
+VISIBLE = {"admin", "auditor", "reviewer", "office_a", "operator_a"}
+
+
+def by_visibility(visible_status: dict[str, int], hidden: int = 404) -> dict[str, int]:
+    """Personas who can see the case get their status; the others get 404, anonymous 403."""
+    out = {p: hidden for p in PERSONAS if p not in VISIBLE and p != "anonymous"}
+    out.update(visible_status)
+    return out
+
+
+def url(name: str, **kwargs: Any) -> Callable[[World], str]:
+    def build(world: World) -> str:
+        resolved = {k: (v(world) if callable(v) else v) for k, v in kwargs.items()}
+        return reverse(name, kwargs=resolved)
+
+    return build
+
+
+CASE = lambda w: w.case.pk  # noqa: E731
+TASK = lambda w: w.task.pk  # noqa: E731
+REASON = lambda w: {"reason": "测试"}  # noqa: E731
+ADMIN_ONLY_ON_CASE = {"admin": 200, "auditor": 403, "reviewer": 403, "office_a": 403, "operator_a": 403}
+ONLY_OPERATOR_A = {"admin": 403, "auditor": 403, "reviewer": 403, "office_a": 403, "operator_a": 200}
+
+MATRIX: dict[str, Row] = {
+    "api-schema": Row("get", url("api-schema"), None, everyone_authenticated(200), 403),
+    "api-docs": Row("get", url("api-docs"), None, everyone_authenticated(200), 403),
+    "process-model-list": Row("get", url("process-model-list"), None, everyone_authenticated(200), 403),
+    "process-model-detail": Row(
+        "get", url("process-model-detail", key="approval"), None, everyone_authenticated(200), 403
+    ),
+    "process-model-version": Row(
+        "get", url("process-model-version", key="approval", number=1), None, everyone_authenticated(200), 403
+    ),
+    "process-model-deploy": Row(
+        "post",
+        url("process-model-deploy"),
+        lambda w: {"files": w.case.version.files, "model_key": "approval", "validate_only": True},
+        {"admin": 200},
+        403,
+    ),
+    "instance-list": Row("get", url("instance-list"), None, everyone_authenticated(200), 403),
+    "instance-detail": Row(
+        "get", url("instance-detail", pk=CASE), None, by_visibility({p: 200 for p in VISIBLE}), 403
+    ),
+    "instance-suspend": Row(
+        "post", url("instance-suspend", pk=CASE), REASON, by_visibility(ADMIN_ONLY_ON_CASE), 403
+    ),
+    "instance-resume": Row(
+        "post",
+        url("instance-resume", pk=CASE),
+        REASON,
+        by_visibility({**ADMIN_ONLY_ON_CASE, "admin": 409}),
+        403,
+    ),
+    "instance-terminate": Row(
+        "post", url("instance-terminate", pk=CASE), REASON, by_visibility(ADMIN_ONLY_ON_CASE), 403
+    ),
+    "instance-retry": Row(
+        "post",
+        url("instance-retry", pk=CASE),
+        REASON,
+        by_visibility({**ADMIN_ONLY_ON_CASE, "admin": 409}),
+        403,
+    ),
+    "task-list": Row("get", url("task-list"), None, everyone_authenticated(200), 403),
+    "task-detail": Row(
+        "get", url("task-detail", pk=TASK), None, by_visibility({p: 200 for p in VISIBLE}), 403
+    ),
+    "task-claim": Row("post", url("task-claim", pk=TASK), None, by_visibility(ONLY_OPERATOR_A), 403),
+    "task-unclaim": Row(
+        "post", url("task-unclaim", pk=TASK), None, by_visibility({**ONLY_OPERATOR_A, "operator_a": 409}), 403
+    ),
+    "task-assign": Row(
+        "post",
+        url("task-assign", pk=TASK),
+        lambda w: {"assignee": "operator_a", "reason": "轮岗"},
+        by_visibility({**ONLY_OPERATOR_A, "admin": 200}),
+        403,
+    ),
+    "task-complete": Row(
+        "post",
+        url("task-complete", pk=TASK),
+        lambda w: {"data": {"title": "校准", "amount": 1}},
+        by_visibility(ONLY_OPERATOR_A),
+        403,
+    ),
+    "audit-event-list": Row("get", url("audit-event-list"), None, {"admin": 200, "auditor": 200}, 403),
+    "audit-chain-verification": Row(
+        "get", url("audit-chain-verification"), None, {"admin": 200, "auditor": 200}, 403
+    ),
+}
+
+
+def api_url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns: list[Any], prefix: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern) and route.startswith("api/"):
+                assert pattern.name, f"API route {route} has no name, so it cannot be in the matrix"
+                names.add(pattern.name)
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def test_every_api_endpoint_is_in_the_matrix() -> None:
+    missing = api_url_names() - set(MATRIX)
+    assert not missing, f"endpoints without a permission row: {sorted(missing)}"
+    stale = set(MATRIX) - api_url_names()
+    assert not stale, f"matrix rows for endpoints that no longer exist: {sorted(stale)}"
+
+
+@pytest.fixture
+def world(cast: Cast, deploy_fixture: Callable[[str], Any]) -> World:
+    deploy_fixture("approval")
+    case = instances.start_instance(
+        "approval", actor=cast.operator_a, org_unit_code=OPERATOR_A, business_key="SQ-1", subject="计量"
+    )
+    verify_chain()
+    return World(case=case, task=case.human_tasks.get(status=HumanTask.Status.OPEN))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("endpoint", sorted(MATRIX))
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_permission_matrix(endpoint: str, persona: str, world: World, cast: Cast, api: Any) -> None:
+    row = MATRIX[endpoint]
+    client = api(None if persona == "anonymous" else getattr(cast, persona))
+    body = row.body(world) if row.body else None
+    response = getattr(client, row.method)(row.url(world), body, format="json")
+    expected = row.expect.get(persona, row.default)
+    assert response.status_code == expected, (endpoint, persona, response.status_code, response.content[:300])
+    if expected >= 400 and response["Content-Type"].startswith("application/json"):
+        payload = response.json()
+        assert {"code", "message", "message_en", "fields"} <= set(payload), payload
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("persona", "visible"),
+    [
+        ("admin", 1),
+        ("auditor", 1),
+        ("reviewer", 1),
+        ("office_a", 1),
+        ("operator_a", 1),
+        ("office_b", 0),
+        ("operator_b", 0),
+        ("enterprise_a", 0),
+        ("stranger", 0),
+    ],
+)
+def test_lists_are_scoped_to_the_area(persona: str, visible: int, world: World, cast: Cast, api: Any) -> None:
+    client = api(getattr(cast, persona))
+    assert client.get(reverse("instance-list")).json()["count"] == visible
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("operator_a", 201),
+        ("office_a", 201),
+        ("reviewer", 201),
+        ("admin", 201),
+        ("office_b", 403),
+        ("operator_b", 403),
+        ("enterprise_a", 403),
+        ("auditor", 403),
+        ("stranger", 403),
+    ],
+)
+def test_starting_an_instance_by_role(persona: str, status: int, world: World, cast: Cast, api: Any) -> None:
+    client = api(getattr(cast, persona))
+    response = client.post(
+        reverse("instance-list"), {"model": "approval", "org_unit": OPERATOR_A}, format="json"
+    )
+    assert response.status_code == status, response.content[:300]
