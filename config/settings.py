@@ -159,6 +159,8 @@ def _default_broker_url(db: Any) -> str:
 
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or _default_broker_url(_db)
+# Separate queues let a test run (or a second deployment) share a broker with a running service.
+CELERY_TASK_DEFAULT_QUEUE = env_str("NQI_CELERY_QUEUE", "celery")
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

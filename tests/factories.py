@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any, cast
 
 import factory
-from django.contrib.auth.models import User
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 
 from casemgmt.models import Membership, OrgUnit
 
@@ -23,7 +23,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
 
     @factory.post_generation
-    def save_password(obj: Any, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
+    def save_password(obj: Any, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
             obj.save()
 
