@@ -77,3 +77,6 @@ class MembershipDirectory:
 
     def visible_org_units(self, user: Any) -> frozenset[str] | None:
         return visible_org_units(user)
+
+    def org_unit_exists(self, code: str) -> bool:
+        return OrgUnit.objects.filter(code=code).exists()

@@ -12,7 +12,7 @@ from django.utils import timezone
 from audit.actions import Action
 from config.errors import Conflict, FieldError, InvalidInput, NotFound
 
-from . import runtime
+from . import registry, runtime
 from .guard import Actor, acting_user, audit, lock_instance, require
 from .models import HumanTask, InstanceStatus, ProcessInstance, ProcessModel, ProcessModelVersion
 
@@ -147,6 +147,12 @@ def start_instance(
     data = data or {}
     if not isinstance(data, dict) or len(data) > MAX_START_DATA_KEYS:
         raise InvalidInput("Start data must be a JSON object.", "启动数据必须是 JSON 对象。")
+    if not registry.directory().org_unit_exists(org_unit_code):
+        raise InvalidInput(
+            "The org unit does not exist.",
+            "所属单位不存在。",
+            fields=[FieldError("org_unit", "not_found", "所属单位不存在", f"no org unit {org_unit_code!r}")],
+        )
     with transaction.atomic():
         version = _resolve_version(model_key, version_number)
         require(

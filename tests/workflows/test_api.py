@@ -7,8 +7,11 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from tests.conftest import BPMN_DIR
+from tests.factories import TEST_PASSWORD
 from tests.personas import OPERATOR_A, Cast
 from workflows.deploy import bundle_for
 from workflows.models import HumanTask, ProcessInstance, ProcessModelVersion
@@ -174,16 +177,32 @@ def test_admin_actions_over_the_api(started: list[int], cast: Cast, api: Any) ->
 
 
 def test_start_with_unknown_model_is_404(cast: Cast, api: Any, deploy_fixture: Callable[[str], Any]) -> None:
-    response = api(cast.operator_a).post(reverse("instance-list"), {"model": "nope"}, format="json")
+    response = api(cast.operator_a).post(
+        reverse("instance-list"), {"model": "nope", "org_unit": OPERATOR_A}, format="json"
+    )
     assert response.status_code == 404 and response.json()["code"] == "not_found"
 
 
-def test_token_authentication(started: list[int], cast: Cast) -> None:
-    from rest_framework.authtoken.models import Token
-    from rest_framework.test import APIClient
+@pytest.mark.parametrize("org_unit", ["", "no-such-unit"])
+def test_start_with_unknown_org_unit_is_a_field_error(
+    cast: Cast, api: Any, deploy_fixture: Callable[[str], Any], org_unit: str
+) -> None:
+    deploy_fixture("approval")
+    response = api(cast.admin).post(
+        reverse("instance-list"), {"model": "approval", "org_unit": org_unit}, format="json"
+    )
+    assert response.status_code == 400 and response.json()["fields"][0]["field"] == "org_unit"
+    assert not ProcessInstance.objects.exists()
 
-    token = Token.objects.create(user=cast.operator_a)
+
+def test_token_authentication(started: list[int], cast: Cast) -> None:
     client = APIClient()
+    issued = client.post(
+        reverse("api-token"), {"username": "operator_a", "password": TEST_PASSWORD}, format="json"
+    )
+    assert issued.status_code == 200
+    token = Token.objects.get(key=issued.json()["token"])
+    assert token.user == cast.operator_a
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     assert client.get(reverse("task-list")).json()["count"] == 3
 

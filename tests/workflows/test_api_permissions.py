@@ -76,6 +76,14 @@ ADMIN_ONLY_ON_CASE = {"admin": 200, "auditor": 403, "reviewer": 403, "office_a":
 ONLY_OPERATOR_A = {"admin": 403, "auditor": 403, "reviewer": 403, "office_a": 403, "operator_a": 200}
 
 MATRIX: dict[str, Row] = {
+    # Obtaining a token is how a client logs in: wrong credentials are a 400 for everyone.
+    "api-token": Row(
+        "post",
+        url("api-token"),
+        lambda w: {"username": "x", "password": "y"},
+        {p: 400 for p in PERSONAS},
+        400,
+    ),
     "api-schema": Row("get", url("api-schema"), None, everyone_authenticated(200), 403),
     "api-docs": Row("get", url("api-docs"), None, everyone_authenticated(200), 403),
     "process-model-list": Row("get", url("process-model-list"), None, everyone_authenticated(200), 403),
