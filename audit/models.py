@@ -46,7 +46,9 @@ class AuditEvent(models.Model):
     after = models.JSONField(_("变更后"), null=True, blank=True)
     reason = models.TextField(_("原因"), blank=True)
     request_id = models.CharField(_("请求标识"), max_length=64, blank=True)
-    client_ip = models.GenericIPAddressField(_("客户端地址"), null=True, blank=True)
+    # Text, not inet: the hash covers the address exactly as written, and inet would respell it.
+    # NULL (not "") for "no address", because the canonical form hashes null.
+    client_ip = models.CharField(_("客户端地址"), max_length=45, null=True, blank=True)  # noqa: DJ001
     prev_hash = models.CharField(_("前一条哈希"), max_length=HASH_LENGTH)
     hash = models.CharField(_("哈希"), max_length=HASH_LENGTH, unique=True)
 
@@ -63,6 +65,25 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.id} {self.action} {self.target_type}:{self.target_id}"
+
+
+class ChainHead(models.Model):
+    """The newest event's id and hash, in one row that every writer locks.
+
+    Locking a row (rather than an advisory lock plus a read) matters: under READ COMMITTED a
+    `SELECT … FOR UPDATE` that waited returns the row as the previous writer committed it, so
+    one round trip both serialises writers and yields the current head.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_event_id = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=HASH_LENGTH)
+
+    class Meta:
+        verbose_name = _("审计链头")
+
+    def __str__(self) -> str:
+        return f"head #{self.last_event_id}"
 
 
 class ChainVerification(models.Model):

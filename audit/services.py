@@ -12,6 +12,10 @@ from __future__ import annotations
 
 import ipaddress
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -20,27 +24,44 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from . import context
 from .actions import Action
-from .chain import GENESIS_HASH, event_hash
+from .chain import event_hash
 from .models import AuditEvent
 
-# Arbitrary but fixed: every writer must contend for the same key. ASCII "NQIAUDIT".
-CHAIN_LOCK_KEY = 0x4E51_4941_5544_4954
-
-_LOCK_SQL = "SELECT pg_advisory_xact_lock(%s), current_setting('transaction_isolation')"
-# One round trip, after the lock is held (a new statement, so a new READ COMMITTED snapshot that
-# includes the previous holder's commit). The JSON and address values go through PostgreSQL's
-# own types so the hash covers exactly what will be read back: jsonb rewrites numbers such as
-# 1e+16 and inet rewrites IPv6 spellings.
+# One round trip takes the chain lock and reads the head: after waiting for the row, READ
+# COMMITTED hands back the version the previous writer committed.
 _HEAD_SQL = (
-    "SELECT (SELECT hash FROM audit_auditevent ORDER BY id DESC LIMIT 1), "
-    "nextval(pg_get_serial_sequence('audit_auditevent', 'id')), clock_timestamp(), "
-    "%s::jsonb, %s::jsonb, %s::inet"
+    "SELECT last_event_id, hash, current_setting('transaction_isolation') "
+    "FROM audit_chainhead WHERE id = 1 FOR UPDATE"
 )
+_SEED_HEAD_SQL = (
+    "INSERT INTO audit_chainhead (id, last_event_id, hash) "
+    "SELECT 1, coalesce(max(id), 0), "
+    "coalesce((SELECT hash FROM audit_auditevent ORDER BY id DESC LIMIT 1), repeat('0', 64)) "
+    "FROM audit_auditevent ON CONFLICT (id) DO NOTHING"
+)
+_COLUMNS = (
+    "id", "occurred_at", "actor_id", "actor_username", "actor_role", "actor_org_unit", "action",
+    "target_type", "target_id", "business_key", "instance_id", "before", "after", "reason",
+    "request_id", "client_ip", "prev_hash", "hash",
+)  # fmt: skip
+_ROW = "(" + ", ".join("%s::jsonb" if c in ("before", "after") else "%s" for c in _COLUMNS) + ")"
 
 Actor = AbstractBaseUser | AnonymousUser | None
+
+
+@dataclass
+class _Pending:
+    event: AuditEvent
+    before: Any
+    after: Any
+    ip: str | None
+
+
+_batch: ContextVar[list[_Pending] | None] = ContextVar("audit_batch", default=None)
 
 
 def record(
@@ -61,6 +82,8 @@ def record(
 ) -> AuditEvent:
     """Append one event to the chain inside the caller's transaction.
 
+    Inside `batch()` the event is validated now and written when the batch closes (the returned
+    object gets its id and hash then); otherwise it is written at once.
     `request_id` and `client_ip` default to the current request's (see `audit.context`).
     `before`/`after` may hold anything `DjangoJSONEncoder` accepts; they are stored as plain JSON.
     """
@@ -87,28 +110,101 @@ def record(
     if not event.target_type or not event.target_id:
         raise ValueError("audit events need a target_type and a target_id.")
     _check_lengths(event)
-    before_json = _to_json("before", before)
-    after_json = _to_json("after", after)
-    ip = ambient.client_ip if client_ip is None else _valid_ip(client_ip)
+    pending = _Pending(
+        event=event,
+        before=_to_plain("before", before),
+        after=_to_plain("after", after),
+        ip=_valid_ip(ambient.client_ip if client_ip is None else client_ip),
+    )
+    queued = _batch.get()
+    if queued is not None:
+        queued.append(pending)
+        return event
+    return _write([pending])[0]
 
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Collect the events recorded inside and append them together when the block ends.
+
+    Three round trips for any number of events instead of three per event, and the chain lock
+    is taken only at the very end of the caller's work. Use it inside `transaction.atomic()`;
+    if the block raises, nothing is written (the transaction is rolling back anyway).
+    """
+    if _batch.get() is not None:
+        yield  # already batching: the outer block writes
+        return
+    pending: list[_Pending] = []
+    token = _batch.set(pending)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    if pending:
+        _write(pending)
+
+
+def _write(pending: list[_Pending]) -> list[AuditEvent]:
+    """Two round trips for any number of events: lock-and-read the head, insert-and-move it."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit events must be written inside transaction.atomic().")
     with connection.cursor() as cursor:
-        cursor.execute(_LOCK_SQL, [CHAIN_LOCK_KEY])
-        _, isolation = cursor.fetchone()
+        cursor.execute(_HEAD_SQL)
+        row = cursor.fetchone()
+        if row is None:
+            # Only after the head table was emptied (a test database flush): rebuild it from
+            # the events themselves, so the chain goes on from its real end.
+            cursor.execute(_SEED_HEAD_SQL)
+            cursor.execute(_HEAD_SQL)
+            row = cursor.fetchone()
+        last_id, previous, isolation = row
         if isolation != "read committed":
             # A snapshot older than the lock would miss the previous writer's head and fork the chain.
             raise RuntimeError(f"audit events need READ COMMITTED isolation, not {isolation}.")
-        cursor.execute(_HEAD_SQL, [before_json, after_json, ip])
-        head, new_id, now, stored_before, stored_after, stored_ip = cursor.fetchone()
+        now = timezone.now()
+        events, params = [], []
+        for offset, item in enumerate(pending, start=1):
+            event = item.event
+            event.id = last_id + offset
+            event.occurred_at = now
+            event.before = item.before
+            event.after = item.after
+            event.client_ip = item.ip
+            event.prev_hash = previous
+            event.hash = event_hash(previous, event)
+            previous = event.hash
+            events.append(event)
+            params.extend(_column_value(event, column) for column in _COLUMNS)
+        cursor.execute(
+            f"WITH written AS (INSERT INTO audit_auditevent ({', '.join(_COLUMNS)}) "  # noqa: S608 - fixed names
+            f"VALUES {', '.join([_ROW] * len(events))} RETURNING 1) "
+            "UPDATE audit_chainhead SET last_event_id = %s, hash = %s WHERE id = 1",
+            [*params, events[-1].id, events[-1].hash],
+        )
+    return events
 
-    event.id = new_id
-    event.occurred_at = now
-    event.before = None if stored_before is None else json.loads(stored_before)
-    event.after = None if stored_after is None else json.loads(stored_after)
-    event.client_ip = stored_ip
-    event.prev_hash = head or GENESIS_HASH
-    event.hash = event_hash(event.prev_hash, event)
-    event.save(force_insert=True)
-    return event
+
+def _column_value(event: AuditEvent, column: str) -> Any:
+    value = getattr(event, column)
+    if column in ("before", "after"):
+        return None if value is None else json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def normalize_json(value: Any) -> Any:
+    """The value as it will read back from a jsonb column, so the hash covers what is stored.
+
+    jsonb keeps numbers as written except that it spells out exponents: 1e16 comes back as the
+    integer 10000000000000000. Floats are otherwise round-tripped exactly.
+    """
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and abs(value) >= 1e16 else value
+    if isinstance(value, dict):
+        return {str(k): normalize_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [normalize_json(v) for v in value]
+    return value
 
 
 def events_for_instance(instance_id: int) -> QuerySet[AuditEvent]:
@@ -150,11 +246,12 @@ def filter_events(
     return qs.filter(**conditions) if conditions else qs
 
 
-def _to_json(name: str, value: Any) -> str | None:
+def _to_plain(name: str, value: Any) -> Any:
+    """Dates, decimals, UUIDs… become what DjangoJSONEncoder makes of them; then as jsonb stores it."""
     if value is None:
         return None
     try:
-        return json.dumps(value, cls=DjangoJSONEncoder, allow_nan=False)
+        return normalize_json(json.loads(json.dumps(value, cls=DjangoJSONEncoder, allow_nan=False)))
     except (TypeError, ValueError) as exc:
         raise ValueError(f"audit field {name!r} is not JSON-serializable: {exc}") from exc
 
@@ -167,11 +264,11 @@ def _optional_int(name: str, value: int | None) -> int | None:
     return value
 
 
-def _valid_ip(value: str) -> str | None:
+def _valid_ip(value: str | None) -> str | None:
     if not value:
         return None
     try:
-        return str(ipaddress.ip_address(value))
+        return ipaddress.ip_address(value).compressed
     except ValueError as exc:
         raise ValueError(f"audit field 'client_ip' is not an IP address: {value!r}.") from exc
 

@@ -13,6 +13,7 @@ from .models import Membership, OrgUnit
 from .roles import DISTRICT_WIDE_ROLES
 
 _CACHE_ATTR = "_nqi_memberships"
+_SCOPE_ATTR = "_nqi_scope"
 
 
 def memberships(user: Any) -> list[tuple[str, str, str]]:
@@ -44,6 +45,14 @@ def visible_org_units(user: Any) -> frozenset[str] | None:
     """Org unit codes whose work the user may see; None means every unit."""
     if getattr(user, "is_superuser", False) or has_role(user, *DISTRICT_WIDE_ROLES):
         return None
+    cached = getattr(user, _SCOPE_ATTR, None)
+    if cached is None:
+        cached = _area_below(user)
+        setattr(user, _SCOPE_ATTR, cached)
+    return cached
+
+
+def _area_below(user: Any) -> frozenset[str]:
     roots = [code for _, code, _ in memberships(user)]
     if not roots:
         return frozenset()

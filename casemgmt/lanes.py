@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
 from workflows.models import ProcessInstance
 from workflows.registry import Candidate
 
@@ -16,6 +21,17 @@ _KIND_FOR_ROLE = {
     Role.ENTERPRISE.value: OrgUnit.Kind.ENTERPRISE,
 }
 
+# Every new human task resolves its candidates; the org tree changes a few times a year. A short
+# per-process cache (cleared here on any change, and by age in other processes) keeps that off
+# the database on the hot path.
+CACHE_SECONDS = 60.0
+_cache: dict[tuple[str, str], tuple[float, Candidate]] = {}
+
+
+@receiver([post_save, post_delete], sender=OrgUnit)
+def _forget(**_: object) -> None:
+    _cache.clear()
+
 
 class OrgUnitLaneResolver:
     def role_for_lane(self, lane: str | None) -> str | None:
@@ -24,6 +40,15 @@ class OrgUnitLaneResolver:
     def candidate_for(self, role: str, instance: ProcessInstance) -> Candidate:
         if role in DISTRICT_WIDE_ROLES:
             return Candidate(role, DISTRICT_CODE)
+        key = (role, instance.org_unit_code)
+        found = _cache.get(key)
+        if found is not None and time.monotonic() - found[0] < CACHE_SECONDS:
+            return found[1]
+        candidate = self._resolve(role, instance)
+        _cache[key] = (time.monotonic(), candidate)
+        return candidate
+
+    def _resolve(self, role: str, instance: ProcessInstance) -> Candidate:
         unit = OrgUnit.objects.select_related("parent__parent").filter(code=instance.org_unit_code).first()
         if unit is None:
             raise RuntimeError(

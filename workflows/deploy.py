@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
 from django.db.models import Max
 from lxml import etree
 
@@ -13,7 +12,7 @@ from audit.actions import Action
 from config.errors import InvalidInput
 
 from . import validation
-from .guard import Actor, acting_user, audit, require
+from .guard import Actor, acting_user, audit, require, write_transaction
 from .models import ProcessModel, ProcessModelVersion
 from .parsing import (
     NSMAP,
@@ -89,7 +88,7 @@ def deploy(
         return outcome
     if not key or len(key) > 100:
         raise InvalidInput("A model key is required.", "必须提供流程模型标识。")
-    with transaction.atomic():
+    with write_transaction():
         model, _ = ProcessModel.objects.get_or_create(key=key, defaults={"name": name or key})
         # Serialise deployments of one model so version numbers stay gapless.
         model = ProcessModel.objects.select_for_update().get(pk=model.pk)

@@ -41,6 +41,19 @@ def _field_of(error: Any) -> str:
     return ".".join(path) or "data"
 
 
+_validators: dict[int, tuple[dict[str, Any], Any]] = {}
+
+
+def _validator(schema: dict[str, Any]) -> Any:
+    # Schemas come from the per-version spec cache and live as long as the process, so their
+    # identity is a stable key; the stored schema guards against a recycled id.
+    found = _validators.get(id(schema))
+    if found is None or found[0] is not schema:
+        found = (schema, validator_for(schema)(schema))
+        _validators[id(schema)] = found
+    return found[1]
+
+
 def validate_task_data(data: Any, schema: dict[str, Any] | None) -> dict[str, Any]:
     """Return the data if it may be merged into the workflow; raise InvalidInput otherwise."""
     if not isinstance(data, dict):
@@ -73,7 +86,7 @@ def validate_task_data(data: Any, schema: dict[str, Any] | None) -> dict[str, An
                 ],
             )
         return data
-    validator = validator_for(schema)(schema)
+    validator = _validator(schema)
     errors = sorted(validator.iter_errors(data), key=lambda e: (list(e.absolute_path), e.validator))
     if errors:
         raise InvalidInput(

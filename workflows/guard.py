@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.db import transaction
 
+from audit.services import batch as audit_batch
 from audit.services import record
 from config.errors import NotFound, PermissionDenied
 
@@ -13,6 +17,13 @@ from . import registry
 from .models import HumanTask, ProcessInstance
 
 Actor = User | AnonymousUser | None
+
+
+@contextmanager
+def write_transaction() -> Iterator[None]:
+    """One engine write: a transaction whose audit events are appended together at its end."""
+    with transaction.atomic(), audit_batch():
+        yield
 
 
 def acting_user(actor: Actor) -> User | None:

@@ -5,18 +5,25 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils import timezone
 from SpiffWorkflow.util.task import TaskState
 
 from audit.actions import Action
 from config.errors import Conflict, FieldError, InvalidInput, NotFound
 
-from . import registry, runtime
+from . import registry, rows, runtime
 from .forms import validate_task_data
-from .guard import Actor, acting_user, audit, get_task, lock_instance, require, task_summary
+from .guard import (
+    Actor,
+    acting_user,
+    audit,
+    get_task,
+    require,
+    task_summary,
+    write_transaction,
+)
 from .instances import after_turn
-from .models import HumanTask, InstanceStatus
+from .models import HumanTask, InstanceStatus, ProcessModelVersion
 from .spec_cache import compiled
 
 WORKABLE_STATUSES = (InstanceStatus.RUNNING, InstanceStatus.WAITING)
@@ -33,7 +40,7 @@ def _closed() -> Conflict:
 
 
 def claim(task_id: int, *, actor: Actor) -> HumanTask:
-    with transaction.atomic():
+    with write_transaction():
         task = get_task(task_id)
         require(actor, "workflows.claim_task", task)
         now = timezone.now()
@@ -57,7 +64,7 @@ def claim(task_id: int, *, actor: Actor) -> HumanTask:
 
 
 def unclaim(task_id: int, *, actor: Actor) -> HumanTask:
-    with transaction.atomic():
+    with write_transaction():
         task = get_task(task_id)
         require(actor, "workflows.claim_task", task)
         released = HumanTask.objects.filter(
@@ -82,7 +89,7 @@ def unclaim(task_id: int, *, actor: Actor) -> HumanTask:
 
 
 def assign(task_id: int, *, actor: Actor, assignee_username: str, reason: str = "") -> HumanTask:
-    with transaction.atomic():
+    with write_transaction():
         task = get_task(task_id)
         require(actor, "workflows.assign_task", task)
         assignee = get_user_model().objects.filter(username=assignee_username, is_active=True).first()
@@ -123,19 +130,29 @@ def assign(task_id: int, *, actor: Actor, assignee_username: str, reason: str = 
         return locked
 
 
-def form_schema(task: HumanTask) -> dict[str, Any] | None:
+def form_schema(task: HumanTask, version: ProcessModelVersion | None = None) -> dict[str, Any] | None:
     if not task.form_file:
         return None
-    schema = compiled(task.instance.version).forms.get(task.form_file)
+    schema = compiled(version or task.instance.version).forms.get(task.form_file)
     return schema if isinstance(schema, dict) else None
 
 
 def complete(task_id: int, *, actor: Actor, data: Any) -> HumanTask:
-    with transaction.atomic():
-        row = get_task(task_id)
+    with write_transaction():
+        # Task and instance rows locked in one statement; under READ COMMITTED a waiter gets the
+        # versions the previous holder committed, so a concurrent completion that won is seen.
+        locked = rows.lock_task_and_instance(task_id)
+        if locked is None:
+            raise NotFound(f"Task {task_id} does not exist.", f"任务 {task_id} 不存在。")
+        row, instance = locked
+        row.instance = instance
+        if (
+            row.status != HumanTask.Status.OPEN
+            and actor is not None
+            and actor.has_perm("workflows.claim_task", row)
+        ):
+            raise _closed()  # lost a race to a colleague: a conflict, not a permission problem
         require(actor, "workflows.work_task", row)
-        instance = lock_instance(row.instance_id)
-        row.refresh_from_db()  # re-read under the instance lock: a concurrent completion may have won
         if row.status != HumanTask.Status.OPEN:
             raise _closed()
         if row.assignee_id is not None and row.assignee_id != getattr(actor, "pk", None):
@@ -146,25 +163,25 @@ def complete(task_id: int, *, actor: Actor, data: Any) -> HumanTask:
                 f"该流程当前为“{instance.get_status_display()}”，暂不能办理任务。",
                 code="instance_state",
             )
-        data = validate_task_data(data, form_schema(row))
+        version = rows.attach_version(instance)
+        data = validate_task_data(data, form_schema(row, version))
         workflow = runtime.load_workflow(instance)
-        spiff_task = (
-            workflow.get_task_from_id(row.spiff_task_id) if row.spiff_task_id in workflow.tasks else None
-        )
+        open_before = runtime.open_task_ids(workflow)
+        spiff_task = workflow.tasks.get(row.spiff_task_id)
         if spiff_task is None or spiff_task.state != TaskState.READY:
             raise NotFound("The task is not ready in the workflow.", "该任务在流程中不是待办状态。")
         spiff_task.data.update(data)
         spiff_task.run()
         now = timezone.now()
+        user = acting_user(actor)
         row.status = HumanTask.Status.COMPLETED
         row.completed_at = now
-        row.completed_by = acting_user(actor)
+        row.completed_by = user
         if row.assignee_id is None:
-            row.assignee = row.completed_by
-            row.claimed_by = row.completed_by
+            row.assignee = user
+            row.claimed_by = user
             row.claimed_at = now
-        row.save()
-        result = runtime.turn(instance, workflow)
+        result = runtime.turn(instance, workflow, open_before, completed=row)
         audit(
             Action.TASK_COMPLETED,
             actor,

@@ -6,14 +6,13 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from audit.actions import Action
 from config.errors import Conflict, FieldError, InvalidInput, NotFound
 
 from . import registry, runtime
-from .guard import Actor, acting_user, audit, lock_instance, require
+from .guard import Actor, acting_user, audit, lock_instance, require, write_transaction
 from .models import HumanTask, InstanceStatus, ProcessInstance, ProcessModel, ProcessModelVersion
 
 logger = logging.getLogger(__name__)
@@ -22,11 +21,13 @@ MAX_START_DATA_KEYS = 200
 
 
 def _resolve_version(model_key: str, version_number: int | None) -> ProcessModelVersion:
-    model = ProcessModel.objects.filter(key=model_key).first()
-    if model is None:
+    versions = ProcessModelVersion.objects.select_related("process_model").filter(
+        process_model__key=model_key
+    )
+    chosen = versions.filter(number=version_number) if version_number else versions.order_by("-number")
+    version = chosen.first()
+    if version is None and not ProcessModel.objects.filter(key=model_key).exists():
         raise NotFound(f"Process model {model_key!r} does not exist.", f"流程模型 {model_key} 不存在。")
-    versions = model.versions.all()
-    version = versions.filter(number=version_number).first() if version_number else versions.first()
     if version is None:
         raise NotFound(
             f"Process model {model_key!r} has no such version.", f"流程模型 {model_key} 没有该版本。"
@@ -121,7 +122,7 @@ def _create(
     workflow.task_tree.data.update(data)
     instance.state = "{}"
     instance.save()
-    result = runtime.turn(instance, workflow)
+    result = runtime.turn(instance, workflow, set())
     audit(
         Action.INSTANCE_STARTED,
         actor,
@@ -153,7 +154,7 @@ def start_instance(
             "所属单位不存在。",
             fields=[FieldError("org_unit", "not_found", "所属单位不存在", f"no org unit {org_unit_code!r}")],
         )
-    with transaction.atomic():
+    with write_transaction():
         version = _resolve_version(model_key, version_number)
         require(
             actor, "workflows.start_instance", {"model": version.process_model, "org_unit": org_unit_code}
@@ -175,7 +176,7 @@ def _cancel_open_tasks(instance: ProcessInstance) -> None:
 
 
 def suspend(instance_id: int, *, actor: Actor, reason: str) -> ProcessInstance:
-    with transaction.atomic():
+    with write_transaction():
         instance = lock_instance(instance_id)
         require(actor, "workflows.manage_instance", instance)
         _require_reason(reason)
@@ -203,7 +204,7 @@ def suspend(instance_id: int, *, actor: Actor, reason: str) -> ProcessInstance:
 
 
 def resume(instance_id: int, *, actor: Actor, reason: str) -> ProcessInstance:
-    with transaction.atomic():
+    with write_transaction():
         instance = lock_instance(instance_id)
         require(actor, "workflows.manage_instance", instance)
         _require_reason(reason)
@@ -227,7 +228,7 @@ def resume(instance_id: int, *, actor: Actor, reason: str) -> ProcessInstance:
 
 
 def terminate(instance_id: int, *, actor: Actor, reason: str) -> ProcessInstance:
-    with transaction.atomic():
+    with write_transaction():
         instance = lock_instance(instance_id)
         require(actor, "workflows.manage_instance", instance)
         _require_reason(reason)
@@ -254,15 +255,16 @@ def terminate(instance_id: int, *, actor: Actor, reason: str) -> ProcessInstance
 
 
 def retry(instance_id: int, *, actor: Actor, reason: str = "") -> ProcessInstance:
-    with transaction.atomic():
+    with write_transaction():
         instance = lock_instance(instance_id)
         require(actor, "workflows.manage_instance", instance)
         if instance.status != InstanceStatus.ERROR:
             raise Conflict("Only an instance in error can be retried.", "只有出错的实例可以重试。")
         workflow = runtime.load_workflow(instance)
+        open_before = runtime.open_task_ids(workflow)
         runtime.reset_errored_tasks(workflow)
         previous_error = instance.last_error
-        result = runtime.turn(instance, workflow)
+        result = runtime.turn(instance, workflow, open_before)
         audit(
             Action.INSTANCE_RETRIED,
             actor,
@@ -291,7 +293,7 @@ def fire_due_timers(limit: int = 100) -> int:
     another sweeper holds are skipped, not waited for (SKIP LOCKED)."""
     fired = 0
     for _ in range(limit):
-        with transaction.atomic():
+        with write_transaction():
             instance = (
                 ProcessInstance.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("version", "version__process_model")
@@ -306,7 +308,7 @@ def fire_due_timers(limit: int = 100) -> int:
                 break
             workflow = runtime.load_workflow(instance)
             due = instance.next_timer_at
-            result = runtime.turn(instance, workflow)
+            result = runtime.turn(instance, workflow, runtime.open_task_ids(workflow))
             if instance.next_timer_at is not None and due is not None and instance.next_timer_at <= due:
                 # The engine did not consume the timer (clock skew or a cycle timer); push it forward
                 # so that one stuck instance cannot starve the sweep.

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,7 +21,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
-from . import registry, state
+from . import registry, rows, state
 from .expressions import SandboxScriptEngine
 from .models import HumanTask, InstanceStatus, ProcessInstance, ProcessModelVersion
 from .spec_cache import compiled
@@ -148,7 +149,8 @@ def _continuation(workflow: BpmnWorkflow) -> dict[str, Any] | None:
     return None
 
 
-def save(instance: ProcessInstance, workflow: BpmnWorkflow, error: HandlerFailed | None) -> None:
+def apply_outcome(instance: ProcessInstance, workflow: BpmnWorkflow, error: HandlerFailed | None) -> None:
+    """Set the instance's columns from the workflow after a run (written by rows.write_turn)."""
     instance.state = state.dump(workflow)
     instance.row_version += 1
     instance.next_timer_at = None if error else next_timer_at(workflow)
@@ -165,24 +167,23 @@ def save(instance: ProcessInstance, workflow: BpmnWorkflow, error: HandlerFailed
         instance.status = InstanceStatus.RUNNING if ready_human_tasks(workflow) else InstanceStatus.WAITING
         instance.last_error = ""
         instance.error_task_spec = ""
-    instance.save()
 
 
-def sync_human_tasks(instance: ProcessInstance, workflow: BpmnWorkflow) -> TurnResult:
-    """Make the open HumanTask rows match the workflow's ready human tasks."""
-    result = TurnResult()
-    ready = {task.id: task for task in ready_human_tasks(workflow)}
-    open_rows = {row.spiff_task_id: row for row in instance.human_tasks.filter(status=HumanTask.Status.OPEN)}
+def open_task_ids(workflow: BpmnWorkflow) -> set[UUID]:
+    """The human tasks open right now. HumanTask rows are synced on every save, so at load time
+    these are exactly the instance's open rows: no query needed to know them."""
+    return {task.id for task in ready_human_tasks(workflow)}
+
+
+def new_human_tasks(
+    instance: ProcessInstance, workflow: BpmnWorkflow, open_before: set[UUID]
+) -> list[HumanTask]:
+    """Rows for the human tasks that became ready during this turn."""
+    created: list[HumanTask] = []
     now = timezone.now()
-    for spiff_id, row in open_rows.items():
-        if spiff_id not in ready:
-            row.status = HumanTask.Status.CANCELLED
-            row.completed_at = now
-            row.save(update_fields=["status", "completed_at"])
-            result.cancelled.append(row)
     resolver = registry.lane_resolver()
-    for spiff_id, task in ready.items():
-        if spiff_id in open_rows:
+    for task in ready_human_tasks(workflow):
+        if task.id in open_before:
             continue
         spec = task.task_spec
         role = resolver.role_for_lane(getattr(spec, "lane", None))
@@ -192,10 +193,10 @@ def sync_human_tasks(instance: ProcessInstance, workflow: BpmnWorkflow) -> TurnR
         props = properties_of(spec)
         due_days = props.get(DUE_PROPERTY, "")
         extensions = getattr(spec, "extensions", None) or {}
-        result.created.append(
+        created.append(
             HumanTask(
                 instance=instance,
-                spiff_task_id=spiff_id,
+                spiff_task_id=task.id,
                 task_spec=spec.name,
                 title=(getattr(spec, "bpmn_name", None) or spec.name)[:300],
                 lane=getattr(spec, "lane", None) or "",
@@ -206,19 +207,31 @@ def sync_human_tasks(instance: ProcessInstance, workflow: BpmnWorkflow) -> TurnR
                 priority=int(props[PRIORITY_PROPERTY]) if props.get(PRIORITY_PROPERTY, "").isdigit() else 50,
                 form_file=props.get("formJsonSchemaFilename", ""),
                 instructions=extensions.get("instructionsForEndUser") or "",
+                created_at=now,
             )
         )
-    if result.created:
-        HumanTask.objects.bulk_create(result.created)
-    return result
+    return created
 
 
-def turn(instance: ProcessInstance, workflow: BpmnWorkflow) -> TurnResult:
-    """Run the engine, persist, and sync rows. The caller records audit events from the result."""
+def turn(
+    instance: ProcessInstance,
+    workflow: BpmnWorkflow,
+    open_before: set[UUID],
+    completed: HumanTask | None = None,
+) -> TurnResult:
+    """Run the engine and persist the instance, the completed task and the new task rows in one
+    statement. `open_before` is open_task_ids() taken when the workflow was loaded; the caller
+    records audit events from the result."""
     error = run_engine(workflow)
-    save(instance, workflow, error)
-    result = sync_human_tasks(instance, workflow)
-    result.error = error
+    apply_outcome(instance, workflow, error)
+    result = TurnResult(error=error)
+    result.created = new_human_tasks(instance, workflow, open_before)
+    still_open = open_task_ids(workflow)
+    gone = open_before - still_open - ({completed.spiff_task_id} if completed is not None else set())
+    rows.write_turn(instance, completed, result.created)
+    if gone:
+        # A boundary event interrupted them, or the process moved on without them.
+        result.cancelled = rows.cancel_tasks(instance.pk, gone)
     if error is None and instance.status == InstanceStatus.COMPLETED:
         result.continue_data = _continuation(workflow)
     return result
