@@ -163,7 +163,8 @@ def _write(pending: list[_Pending]) -> list[AuditEvent]:
             # A snapshot older than the lock would miss the previous writer's head and fork the chain.
             raise RuntimeError(f"audit events need READ COMMITTED isolation, not {isolation}.")
         now = timezone.now()
-        events, params = [], []
+        events: list[AuditEvent] = []
+        params: list[Any] = []
         for offset, item in enumerate(pending, start=1):
             event = item.event
             event.id = last_id + offset
