@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "rules.apps.AutodiscoverRulesConfig",
+    "axes",
+    "django_htmx",
     "audit",
     "workflows",
     "casemgmt",
@@ -57,7 +59,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "audit.middleware.RequestContextMiddleware",
+    # Last, as django-axes requires: it turns locked-out logins into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -74,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "casemgmt.web.header.header",
             ],
         },
     },
@@ -92,6 +98,8 @@ DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out account is refused before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -106,6 +114,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
 SESSION_COOKIE_AGE = env_int("NQI_SESSION_SECONDS", 8 * 3600, minimum=60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_SAVE_EVERY_REQUEST = True  # the lifetime counts from the last request: an idle timeout
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("NQI_SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Lockout after repeated failures (django-axes): per username and address, for a cool-off period.
+AXES_FAILURE_LIMIT = env_int("NQI_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = env_int("NQI_LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -116,6 +140,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Our own CSS/JS, plus the npm libraries scripts/build_frontend.sh copies into the data folder.
+STATICFILES_DIRS = [BASE_DIR / "static", VAR_DIR / "frontend"]
+WHITENOISE_USE_FINDERS = True  # serve straight from those folders when collectstatic has not run
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -180,5 +207,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("NQI_LOG_LEVEL", "INFO")},
     # Spiff logs every task state change at INFO: far too much for an operator's log.
-    "loggers": {"spiff": {"level": "WARNING"}, "spiff.task": {"level": "WARNING"}},
+    "loggers": {
+        "spiff": {"level": "WARNING"},
+        "spiff.task": {"level": "WARNING"},
+        # One line per failed login is enough; axes logs three.
+        "axes": {"level": "WARNING"},
+    },
 }

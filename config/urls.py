@@ -1,13 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.permissions import IsAuthenticated
 
 urlpatterns = [
-    # The web pages arrive with the web-application issue; until then the front door is the API.
-    path("", RedirectView.as_view(url="/api/docs/", permanent=False), name="home"),
+    path("", include("casemgmt.web.urls")),
+    path("", include("workflows.web.urls")),
+    path("", include("audit.web.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

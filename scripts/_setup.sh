@@ -119,8 +119,29 @@ nqi_ensure_django_env() {
     fi
 }
 
+# Debian packages the project needs; installed (as root) only when missing.
+nqi_ensure_debian_packages() {
+    local missing=()
+    local spec cmd pkg
+    for spec in "$@"; do
+        cmd="${spec%%:*}" pkg="${spec##*:}"
+        command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+    done
+    ((${#missing[@]})) || return 0
+    if [[ $(id -u) -ne 0 ]]; then
+        nqi_log "missing Debian packages: ${missing[*]} (install them, or run as root)"
+        return 1
+    fi
+    nqi_log "installing Debian packages: ${missing[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
 nqi_ensure_venv
+nqi_ensure_debian_packages msgfmt:gettext npm:npm
 nqi_ensure_database
 nqi_ensure_django_env
+nqi_log "building the front end (npm) and compiling translations"
+NQI_VAR_DIR="$NQI_VAR" "$NQI_ROOT/scripts/build_frontend.sh"
+python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 nqi_log "applying migrations"
 python manage.py migrate --noinput
