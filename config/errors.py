@@ -54,6 +54,10 @@ class ServiceError(Exception):
         if status is not None:
             self.status = status
 
+    def message_for(self, language: str | None) -> str:
+        """The message in the page's language (zh-hans unless English was chosen)."""
+        return self.message_en if (language or "").startswith("en") else self.message_zh
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "code": self.code,

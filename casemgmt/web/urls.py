@@ -1,8 +1,9 @@
-from django.urls import path
+"""The domain's pages; each area has its own URL module."""
 
-from . import inbox
+from django.urls import include, path
 
 urlpatterns = [
-    path("", inbox.home, name="home"),
-    path("inbox/", inbox.inbox, name="inbox"),
+    path("", include("casemgmt.web.inbox_urls")),
+    path("", include("casemgmt.web.task_urls")),
+    path("", include("casemgmt.web.board_urls")),
 ]

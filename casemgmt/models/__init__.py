@@ -1,0 +1,5 @@
+"""The domain's tables, one module per concept."""
+
+from .org import Membership, OrgUnit
+
+__all__ = ["Membership", "OrgUnit"]
