@@ -123,9 +123,14 @@ nqi_ensure_django_env() {
 nqi_ensure_debian_packages() {
     local missing=()
     local spec cmd pkg
+    # Each spec is COMMAND:PACKAGE, or /PATH:PACKAGE for packages without a command (fonts).
     for spec in "$@"; do
         cmd="${spec%%:*}" pkg="${spec##*:}"
-        command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+        if [[ "$cmd" == /* ]]; then
+            [[ -e "$cmd" ]] || missing+=("$pkg")
+        else
+            command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+        fi
     done
     ((${#missing[@]})) || return 0
     if [[ $(id -u) -ne 0 ]]; then
