@@ -19,7 +19,7 @@ import pytest
 # it are ordinary synchronous code, which Django would otherwise refuse.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = os.environ.get("NQI_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
