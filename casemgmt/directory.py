@@ -5,7 +5,12 @@ Loaded once per user object and cached on it, because permission checks run many
 
 from __future__ import annotations
 
+import os
+import time
 from typing import Any
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 from workflows.registry import group_key
 
@@ -16,15 +21,35 @@ _CACHE_ATTR = "_nqi_memberships"
 _SCOPE_ATTR = "_nqi_scope"
 
 
+# Every request checks permissions several times, and memberships change rarely: they are kept
+# per process for a short while, dropped at once on any change made here (other processes see a
+# change after at most CACHE_SECONDS).
+CACHE_SECONDS = float(os.environ.get("NQI_MEMBERSHIP_CACHE_SECONDS", "30"))
+_by_user: dict[int, tuple[float, list[tuple[str, str, str]]]] = {}
+
+
+@receiver([post_save, post_delete], sender=Membership)
+@receiver([post_save, post_delete], sender=OrgUnit)
+def _forget(**_: object) -> None:
+    _by_user.clear()
+
+
 def memberships(user: Any) -> list[tuple[str, str, str]]:
     """[(role, org unit code, org unit kind)] for an authenticated user, else []."""
     if user is None or not getattr(user, "is_authenticated", False):
         return []
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        cached = list(
-            Membership.objects.filter(user_id=user.pk).values_list("role", "org_unit__code", "org_unit__kind")
-        )
+        entry = _by_user.get(user.pk)
+        if entry is not None and time.monotonic() - entry[0] < CACHE_SECONDS:
+            cached = entry[1]
+        else:
+            cached = list(
+                Membership.objects.filter(user_id=user.pk).values_list(
+                    "role", "org_unit__code", "org_unit__kind"
+                )
+            )
+            _by_user[user.pk] = (time.monotonic(), cached)
         setattr(user, _CACHE_ATTR, cached)
     return cached
 

@@ -17,7 +17,7 @@ from ..models import HumanTask, InstanceStatus, ProcessInstance
 TASK_VIEWS = ("inbox", "mine", "claimable", "overdue", "completed")
 
 
-def _bad(field: str, zh: str, en: str) -> InvalidInput:
+def bad_filter(field: str, zh: str, en: str) -> InvalidInput:
     return InvalidInput(
         f"Invalid filter {field}: {en}",
         f"筛选条件 {field} 有误：{zh}",
@@ -31,7 +31,7 @@ def parse_when(params: Any, name: str) -> datetime | None:
         return None
     value = parse_datetime(raw)
     if value is None:
-        raise _bad(name, "不是有效的日期时间（ISO 8601）", "not an ISO 8601 date-time")
+        raise bad_filter(name, "不是有效的日期时间（ISO 8601）", "not an ISO 8601 date-time")
     return value if timezone.is_aware(value) else timezone.make_aware(value)
 
 
@@ -42,7 +42,7 @@ def parse_int(params: Any, name: str) -> int | None:
     try:
         return int(raw)
     except ValueError:
-        raise _bad(name, "必须是整数", "must be an integer") from None
+        raise bad_filter(name, "必须是整数", "must be an integer") from None
 
 
 def visible_instances(user: Any) -> QuerySet[ProcessInstance]:
@@ -68,7 +68,7 @@ def filter_instances(qs: QuerySet[ProcessInstance], params: Any) -> QuerySet[Pro
     status = params.get("status")
     if status:
         if status not in InstanceStatus.values:
-            raise _bad("status", "不是有效的状态", f"must be one of {', '.join(InstanceStatus.values)}")
+            raise bad_filter("status", "不是有效的状态", f"must be one of {', '.join(InstanceStatus.values)}")
         qs = qs.filter(status=status)
     for param, lookup in (("business_key", "business_key"), ("org_unit", "org_unit_code")):
         if params.get(param):
@@ -86,7 +86,7 @@ def filter_instances(qs: QuerySet[ProcessInstance], params: Any) -> QuerySet[Pro
 def tasks_for(user: Any, params: Any) -> QuerySet[HumanTask]:
     view = params.get("view") or "inbox"
     if view not in TASK_VIEWS:
-        raise _bad("view", "不是有效的视图", f"must be one of {', '.join(TASK_VIEWS)}")
+        raise bad_filter("view", "不是有效的视图", f"must be one of {', '.join(TASK_VIEWS)}")
     qs = HumanTask.objects.select_related("assignee", "completed_by", "instance__version__process_model")
     groups = list(registry.directory().groups_of(user))
     open_ = qs.filter(status=HumanTask.Status.OPEN)

@@ -17,7 +17,7 @@ from config.errors import NotFound, PermissionDenied
 
 from .. import deploy, human_tasks, instances
 from ..models import HumanTask, ProcessInstance, ProcessModel, ProcessModelVersion
-from . import queries
+from . import queries, task_pages
 from .serializers import (
     AssignSerializer,
     CompleteSerializer,
@@ -219,15 +219,35 @@ _TASK_FILTERS = [
 ]
 
 
-class TaskList(generics.ListAPIView):
-    serializer_class = TaskSerializer
+class TaskList(APIView):
+    @extend_schema(
+        parameters=[*_TASK_FILTERS, OpenApiParameter("limit", int), OpenApiParameter("offset", int)],
+        responses=TaskSerializer(many=True),
+        summary="My task inbox (count is capped at 1000; count_capped says so)",
+    )
+    def get(self, request: Request) -> Response:
+        params = request.query_params
+        limit = min(queries.parse_int(params, "limit") or 50, task_pages.MAX_LIMIT)
+        offset = max(queries.parse_int(params, "offset") or 0, 0)
+        if limit < 1:
+            raise queries.bad_filter("limit", "必须大于 0", "must be at least 1")
+        page = task_pages.task_page(request.user, params, limit, offset)
+        return Response(
+            {
+                "count": page.count,
+                "count_capped": page.count_capped,
+                "next": _page_link(request, limit, offset + limit) if offset + limit < page.count else None,
+                "previous": _page_link(request, limit, max(offset - limit, 0)) if offset else None,
+                "results": TaskSerializer(page.rows, many=True).data,
+            }
+        )
 
-    @extend_schema(parameters=_TASK_FILTERS, summary="My task inbox")
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
 
-    def get_queryset(self) -> Any:
-        return queries.tasks_for(self.request.user, self.request.query_params)
+def _page_link(request: Request, limit: int, offset: int) -> str:
+    query = request.query_params.copy()
+    query["limit"] = str(limit)
+    query["offset"] = str(offset)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
 class TaskDetail(APIView):
