@@ -26,12 +26,14 @@ _SCOPE_ATTR = "_nqi_scope"
 # change after at most CACHE_SECONDS).
 CACHE_SECONDS = float(os.environ.get("NQI_MEMBERSHIP_CACHE_SECONDS", "30"))
 _by_user: dict[int, tuple[float, list[tuple[str, str, str]]]] = {}
+_scope_by_user: dict[int, tuple[float, frozenset[str]]] = {}
 
 
 @receiver([post_save, post_delete], sender=Membership)
 @receiver([post_save, post_delete], sender=OrgUnit)
 def _forget(**_: object) -> None:
     _by_user.clear()
+    _scope_by_user.clear()
 
 
 def memberships(user: Any) -> list[tuple[str, str, str]]:
@@ -72,7 +74,12 @@ def visible_org_units(user: Any) -> frozenset[str] | None:
         return None
     cached = getattr(user, _SCOPE_ATTR, None)
     if cached is None:
-        cached = _area_below(user)
+        entry = _scope_by_user.get(user.pk)
+        if entry is not None and time.monotonic() - entry[0] < CACHE_SECONDS:
+            cached = entry[1]
+        else:
+            cached = _area_below(user)
+            _scope_by_user[user.pk] = (time.monotonic(), cached)
         setattr(user, _SCOPE_ATTR, cached)
     return cached
 
