@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q
 from django.http import HttpRequest
-from django.utils import timezone
 
-from workflows.models import HumanTask
+from workflows.api.task_pages import COUNT_CAP, open_counts
 
-from ..directory import groups_of, memberships
+from ..directory import memberships
 from ..models import OrgUnit
 from ..roles import Role
 
@@ -23,13 +21,11 @@ def header(request: HttpRequest) -> dict[str, Any]:
     roles = [str(Role(role).label) for role, _, _ in found if role in Role.values]
     codes = [code for _, code, _ in found]
     units = dict(OrgUnit.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
-    mine = Q(assignee_id=user.pk) | Q(assignee__isnull=True, candidate_group__in=list(groups_of(user)))
-    counts = HumanTask.objects.filter(mine, status=HumanTask.Status.OPEN).aggregate(
-        open=Count("id"), overdue=Count("id", filter=Q(due_at__lt=timezone.now()))
-    )
+    open_count, overdue_count = open_counts(user)
     return {
         "nav_roles": roles,
         "nav_org_units": [units.get(code, code) for code in codes],
-        "nav_open_count": counts["open"],
-        "nav_overdue_count": counts["overdue"],
+        "nav_open_count": min(open_count, COUNT_CAP),
+        "nav_overdue_count": min(overdue_count, COUNT_CAP),
+        "nav_counts_capped": open_count > COUNT_CAP,
     }

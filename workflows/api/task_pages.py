@@ -69,6 +69,18 @@ def _fast_ids(user: Any, view: str, limit: int, offset: int) -> tuple[list[int],
     return ids, count
 
 
+def open_counts(user: Any) -> tuple[int, int]:
+    """(open, overdue) tasks of the user's inbox, each capped at COUNT_CAP + 1, in one round trip."""
+    groups = sorted(registry.directory().groups_of(user))
+    branches = " UNION ALL ".join(f"({sql})" for sql in _branches("inbox"))
+    overdue = branches.replace("status = 'open'", "status = 'open' AND due_at < now()")
+    sql = f"SELECT (SELECT count(*) FROM ({branches}) AS o), (SELECT count(*) FROM ({overdue}) AS d)"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"groups": groups, "user": user.pk, "depth": COUNT_CAP + 1})
+        open_count, overdue_count = cursor.fetchone()
+    return open_count, overdue_count
+
+
 def _general_ids(user: Any, params: Any, limit: int, offset: int) -> tuple[list[int], int]:
     qs = tasks_for(user, params)
     count = qs.order_by()[: COUNT_CAP + 1].count()
