@@ -214,3 +214,15 @@ def test_inbox_query_count_does_not_grow_with_page_size(
     for limit in (1, 3):
         with django_assert_max_num_queries(4):
             assert client.get(reverse("task-list"), {"limit": limit}).status_code == 200
+
+
+def test_hand_built_rows_match_the_documented_serializer(started: list[int], cast: Cast, api: Any) -> None:
+    from workflows.api.serializers import TaskSerializer
+
+    row = api(cast.operator_a).get(reverse("task-list")).json()["results"][0]
+    task = HumanTask.objects.get(pk=row["id"])
+    documented = TaskSerializer(task).data
+    assert set(row) == set(documented)
+    assert {k: v for k, v in row.items() if not k.endswith("_at")} == {
+        k: v for k, v in documented.items() if not k.endswith("_at")
+    }

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Max
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -232,13 +233,14 @@ class TaskList(APIView):
         if limit < 1:
             raise queries.bad_filter("limit", "必须大于 0", "must be at least 1")
         page = task_pages.task_page(request.user, params, limit, offset)
+        now = timezone.now()
         return Response(
             {
                 "count": page.count,
                 "count_capped": page.count_capped,
                 "next": _page_link(request, limit, offset + limit) if offset + limit < page.count else None,
                 "previous": _page_link(request, limit, max(offset - limit, 0)) if offset else None,
-                "results": TaskSerializer(page.rows, many=True).data,
+                "results": [task_pages.task_row(task, now) for task in page.rows],
             }
         )
 
