@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from workflows import registry
 
+from .calendar import add_working_days
 from .directory import MembershipDirectory
 from .lanes import OrgUnitLaneResolver
 
@@ -11,3 +12,6 @@ from .lanes import OrgUnitLaneResolver
 def install() -> None:
     registry.set_lane_resolver(OrgUnitLaneResolver())
     registry.set_directory(MembershipDirectory())
+    # Due dates count working days on the district's calendar (holidays, make-up days), not
+    # calendar days: a "3 days" review started before the National Day week is not overdue in it.
+    registry.set_due_date_policy(add_working_days)

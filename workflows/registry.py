@@ -1,4 +1,5 @@
-"""What the domain plugs into the engine: service-task handlers, the lane resolver, the directory.
+"""What the domain plugs into the engine: service-task handlers, the lane resolver, the directory,
+the due-date policy.
 
 The engine never imports the domain; the domain calls these `register_*` functions from its
 AppConfig.ready(). Each slot fails loudly when used before it is filled.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -27,6 +29,14 @@ class ServiceCall:
 
 
 ServiceHandler = Callable[[ServiceCall], Any]
+
+# fn(start, days) -> due moment of a human task whose diagram says "due in `days` days".
+DueDatePolicy = Callable[[datetime, int], datetime]
+
+
+def calendar_days(start: datetime, days: int) -> datetime:
+    """The engine's own default: plain calendar days (the domain may count working days)."""
+    return start + timedelta(days=days)
 
 
 @dataclass(frozen=True)
@@ -74,6 +84,7 @@ class _Registry:
         self.handlers: dict[str, ServiceHandler] = {}
         self.lane_resolver: LaneResolver | None = None
         self.directory: Directory | None = None
+        self.due_date_policy: DueDatePolicy = calendar_days
 
 
 _registry = _Registry()
@@ -109,3 +120,12 @@ def directory() -> Directory:
     if _registry.directory is None:
         raise RuntimeError("No directory registered: the domain app must call set_directory().")
     return _registry.directory
+
+
+def set_due_date_policy(policy: DueDatePolicy | None) -> None:
+    """None restores the default (calendar days)."""
+    _registry.due_date_policy = policy or calendar_days
+
+
+def due_date_policy() -> DueDatePolicy:
+    return _registry.due_date_policy

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -182,6 +182,7 @@ def new_human_tasks(
     created: list[HumanTask] = []
     now = timezone.now()
     resolver = registry.lane_resolver()
+    due_date = registry.due_date_policy()
     for task in ready_human_tasks(workflow):
         if task.id in open_before:
             continue
@@ -203,7 +204,7 @@ def new_human_tasks(
                 candidate_role=candidate.role,
                 candidate_org_unit=candidate.org_unit_code,
                 candidate_group=candidate.group,
-                due_at=now + timedelta(days=int(due_days)) if due_days.isdigit() else None,
+                due_at=due_date(now, int(due_days)) if due_days.isdigit() else None,
                 priority=int(props[PRIORITY_PROPERTY]) if props.get(PRIORITY_PROPERTY, "").isdigit() else 50,
                 form_file=props.get("formJsonSchemaFilename", ""),
                 instructions=extensions.get("instructionsForEndUser") or "",

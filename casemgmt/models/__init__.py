@@ -1,5 +1,7 @@
 """The domain's tables, one module per concept."""
 
+from .calendar import CalendarDay
 from .org import Membership, OrgUnit
+from .saved_filter import SavedFilter
 
-__all__ = ["Membership", "OrgUnit"]
+__all__ = ["CalendarDay", "Membership", "OrgUnit", "SavedFilter"]
