@@ -133,7 +133,7 @@ def task_row(task: HumanTask, now: Any) -> dict[str, Any]:
         "candidate_role": task.candidate_role,
         "candidate_org_unit": task.candidate_org_unit,
         "candidate_group": task.candidate_group,
-        "assignee": task.assignee.username if task.assignee_id else None,
+        "assignee": task.assignee.username if task.assignee is not None else None,
         "status": task.status,
         "due_at": task.due_at.isoformat() if task.due_at else None,
         "overdue": bool(task.status == HumanTask.Status.OPEN and task.due_at and task.due_at < now),
@@ -142,5 +142,5 @@ def task_row(task: HumanTask, now: Any) -> dict[str, Any]:
         "created_at": task.created_at.isoformat(),
         "claimed_at": task.claimed_at.isoformat() if task.claimed_at else None,
         "completed_at": task.completed_at.isoformat() if task.completed_at else None,
-        "completed_by": task.completed_by.username if task.completed_by_id else None,
+        "completed_by": task.completed_by.username if task.completed_by is not None else None,
     }
