@@ -21,6 +21,8 @@ from casemgmt.directory import groups_of
 from .actors import fresh
 from .dbtime import DbTimer
 from .fixtures import World
+from .inbox_page import summary as page_summary
+from .inbox_page import time_page
 from .inbox_seed import BIG_GROUP, CLAIMED_BY_USER, inbox_user, seed
 from .report import heading, human_bytes, ms, percentile, table
 from .sizes import Sizes
@@ -193,10 +195,17 @@ def run(world: World, sizes: Sizes) -> dict[str, Any]:
         "db = time in SQL round trips of the request (membership, COUNT, page); top-N SQL = the "
         "candidate page query below, alone."
     )
+    pages = {
+        "inbox_user (5 groups)": time_page(user, sizes.inbox_big_requests, sizes.inbox_warmups),
+        "reviewer (1 big group)": time_page(reviewer, sizes.inbox_big_requests, sizes.inbox_warmups),
+    }
+    print()
+    for line in page_summary(pages):
+        print(line)
     plans = {key: explain_view(who, view) for key, (who, view, _, _) in cases.items()}
     for key, entries in plans.items():
         for entry in entries:
             _print_plan(f"EXPLAIN ANALYZE, as the view runs it ({key}):", entry["sql"], entry["plan"])
     for key in ("inbox", "reviewer_claimable"):
         _print_plan(f"EXPLAIN ANALYZE, candidate top-N shape ({key}):", TOP_N_SQL.strip(), top_n[key]["plan"])
-    return {"seed": seeded, "groups": groups, "views": views, "top_n": top_n, "plans": plans}
+    return {"seed": seeded, "groups": groups, "views": views, "top_n": top_n, "plans": plans, "pages": pages}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .inbox_page import summary as page_summary
 from .report import human_bytes
 
 
@@ -67,4 +68,6 @@ def inbox(r: dict[str, Any]) -> list[str]:
             f"{verdict:<6} (db {v['db_p50_ms']:.2f} ms; "
             f"top-N page SQL alone {r['top_n'][key]['p50_ms']:.2f} ms)"
         )
+    if "pages" in r:
+        lines.extend(page_summary(r["pages"]))
     return lines

@@ -14,7 +14,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,7 +27,8 @@ from workflows.models import HumanTask
 from ..directory import groups_of
 from ..models.saved_filter import FILTER_KEYS
 from .inbox_filters import saved_filter_panel
-from .inbox_query import SORTS, TABS, filter_choices, parse, tab_counts, tab_tasks
+from .inbox_paging import inbox_page
+from .inbox_query import SORTS, TABS, filter_choices, parse, tab_counts
 from .inbox_rows import Row, build_rows, group_label, units_info
 
 MAX_REASON = 500
@@ -75,9 +75,7 @@ def _sort_links(params: QueryDict, current: str) -> dict[str, dict[str, str]]:
 def inbox(request: HttpRequest) -> HttpResponse:
     user = request.user
     query = parse(request.GET)
-    paginator = Paginator(tab_tasks(user, query), query.per_page)
-    page = paginator.get_page(request.GET.get("page"))
-    tasks = list(page.object_list)
+    paginator, page, tasks = inbox_page(user, query, request.GET.get("page"))
     counts = tab_counts(user, query)
     choices = filter_choices(user)
     groups = sorted(groups_of(user))

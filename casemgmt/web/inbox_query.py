@@ -18,10 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workflows.api.queries import tasks_for
+from workflows.api.task_pages import COUNT_CAP, open_tab_counts
+from workflows.catalog import human_task_specs
 from workflows.models import HumanTask, ProcessModel
 
 from ..calendar import SHANGHAI
-from ..directory import groups_of
+from ..directory import groups_of, visible_org_units
 from ..models import OrgUnit
 
 TABS: dict[str, Any] = {
@@ -182,7 +184,22 @@ def users_tasks(user: Any) -> QuerySet[HumanTask]:
 
 
 def tab_counts(user: Any, query: InboxQuery) -> dict[str, int]:
-    """Per tab, how many tasks match the current filters: one query for all tabs."""
+    """Per tab, how many tasks match the current filters, each capped at COUNT_CAP + 1.
+
+    Unfiltered (the usual view) the open tabs are counted from the per-group index scans and
+    "completed" from its own index: a handful of index pages whatever the table size. With filters,
+    one aggregate over the user's tasks.
+    """
+    if not query.filters:
+        mine, claimable, overdue = open_tab_counts(user)
+        completed = HumanTask.objects.filter(completed_by_id=user.pk).order_by()[: COUNT_CAP + 1].count()
+        return {
+            "all": mine + claimable,
+            "mine": mine,
+            "claimable": claimable,
+            "overdue": overdue,
+            "completed": completed,
+        }
     cond = _tab_conditions(user)
     qs = apply_filters(users_tasks(user), query.filters)
     found = qs.aggregate(**{name: Count("id", filter=condition) for name, condition in cond.items()})
@@ -200,16 +217,17 @@ class Choices:
 
 
 def filter_choices(user: Any) -> Choices:
-    """Options for the filter selects: four queries, bounded by the user's tasks, not the page."""
-    mine = users_tasks(user).order_by()
-    stages: dict[str, str] = {}
-    for spec, title in mine.values_list("task_spec", "title").distinct():
-        stages.setdefault(spec, title)
+    """Options for the filter selects, from the org tree and the deployed diagrams: scanning the
+    user's tasks for them would cost as much as the tasks a district-wide group holds."""
+    scope = visible_org_units(user)
+    operators = OrgUnit.objects.filter(kind=OrgUnit.Kind.OPERATOR)
+    if scope is not None:
+        operators = operators.filter(code__in=scope)
     return Choices(
         processes=list(ProcessModel.objects.order_by("key").values_list("key", "name")),
         offices=list(
             OrgUnit.objects.filter(kind=OrgUnit.Kind.OFFICE).order_by("code").values_list("code", "name")
         ),
-        projects=sorted(set(mine.values_list("instance__org_unit_code", flat=True).distinct())),
-        stages=sorted(stages.items(), key=lambda item: item[1]),
+        projects=sorted(operators.values_list("code", flat=True)),
+        stages=sorted(human_task_specs().items(), key=lambda item: item[1]),
     )

@@ -69,16 +69,33 @@ def _fast_ids(user: Any, view: str, limit: int, offset: int) -> tuple[list[int],
     return ids, count
 
 
-def open_counts(user: Any) -> tuple[int, int]:
-    """(open, overdue) tasks of the user's inbox, each capped at COUNT_CAP + 1, in one round trip."""
+def open_tab_counts(user: Any) -> tuple[int, int, int]:
+    """(mine, claimable, overdue) of the user's open tasks, each capped at COUNT_CAP + 1: one round trip.
+
+    Kept on the user object, which lives for one request: the page header and the inbox tabs both
+    show these numbers.
+    """
+    cached: tuple[int, int, int] | None = getattr(user, "_nqi_open_counts", None)
+    if cached is not None:
+        return cached
     groups = sorted(registry.directory().groups_of(user))
-    branches = " UNION ALL ".join(f"({sql})" for sql in _branches("inbox"))
-    overdue = branches.replace("status = 'open'", "status = 'open' AND due_at < now()")
-    sql = f"SELECT (SELECT count(*) FROM ({branches}) AS o), (SELECT count(*) FROM ({overdue}) AS d)"
+    both = f"({_MINE}) UNION ALL ({_CLAIMABLE})"
+    overdue = both.replace("status = 'open'", "status = 'open' AND due_at < now()")
+    sql = (
+        f"SELECT (SELECT count(*) FROM ({_MINE}) AS m), (SELECT count(*) FROM ({_CLAIMABLE}) AS c), "
+        f"(SELECT count(*) FROM (SELECT * FROM ({overdue}) AS u LIMIT %(depth)s) AS d)"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, {"groups": groups, "user": user.pk, "depth": COUNT_CAP + 1})
-        open_count, overdue_count = cursor.fetchone()
-    return open_count, overdue_count
+        mine, claimable, late = cursor.fetchone()
+    user._nqi_open_counts = (mine, claimable, late)
+    return mine, claimable, late
+
+
+def open_counts(user: Any) -> tuple[int, int]:
+    """(open, overdue) for the page header."""
+    mine, claimable, late = open_tab_counts(user)
+    return mine + claimable, late
 
 
 def _general_ids(user: Any, params: Any, limit: int, offset: int) -> tuple[list[int], int]:
