@@ -1,28 +1,63 @@
-"""Turning the list endpoint's query string into `filter_events` arguments, or field errors."""
+"""Turning a query string into `filter_events` arguments, or field errors.
+
+One parser for the API (which answers 400 with the errors) and the review pages (which show them
+next to the form), so both accept exactly the same values.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from audit.actions import Action
+from audit.models import AuditEvent
+from audit.services import filter_events
 from config.errors import FieldError, InvalidInput
 
 TEXT_FILTERS = ("actor", "target_type", "target_id", "business_key")
+API_FILTERS = (*TEXT_FILTERS, "action", "instance", "since", "until")
+# The pages offer one "case" box (business key or instance id) instead of the two API fields.
+PAGE_FILTERS = ("actor", "action", "target_type", "target_id", "case", "since", "until")
+
+_BIGINT_LIMIT = 2**63
 
 
 def parse_event_filters(params: Mapping[str, str]) -> dict[str, Any]:
-    """Empty values count as absent, as an HTML filter form submits every field."""
-    values = {
-        name: value.strip() for name, value in params.items() if isinstance(value, str) and value.strip()
-    }
-    errors: list[FieldError] = []
-    filters: dict[str, Any] = {name: values[name] for name in TEXT_FILTERS if name in values}
+    """The API's filters; raises `InvalidInput` listing every bad field."""
+    filters, errors = collect_event_filters(params, API_FILTERS)
+    if errors:
+        raise InvalidInput("Some filters are invalid.", "部分筛选条件无效。", fields=errors)
+    return filters
 
+
+def collect_event_filters(
+    params: Mapping[str, str], names: Sequence[str] = API_FILTERS
+) -> tuple[dict[str, Any], list[FieldError]]:
+    """Parse the parameters in `names`; empty values count as absent (a form submits every field).
+
+    Returns the arguments for `apply_event_filters` and the errors; never raises for bad input.
+    """
+    values: dict[str, str] = {}
+    for name in names:
+        value = params.get(name)
+        if isinstance(value, str) and value.strip():
+            values[name] = value.strip()
+    errors: list[FieldError] = []
+    for name, value in values.items():
+        # PostgreSQL refuses NUL in text parameters: without this a "%00" would be a 500.
+        if "\x00" in value:
+            errors.append(
+                FieldError(name, "null_character", "不能包含空字符。", "Must not contain NUL characters.")
+            )
+    bad = {error.field for error in errors}
+    values = {name: value for name, value in values.items() if name not in bad}
+
+    filters: dict[str, Any] = {name: values[name] for name in (*TEXT_FILTERS, "case") if name in values}
     if "action" in values:
         if values["action"] in Action.values:
             filters["action"] = values["action"]
@@ -63,10 +98,25 @@ def parse_event_filters(params: Mapping[str, str]) -> dict[str, Any]:
         errors.append(
             FieldError("until", "before_since", "结束时间须晚于开始时间。", "until must be after since.")
         )
+    return filters, errors
 
-    if errors:
-        raise InvalidInput("Some filters are invalid.", "部分筛选条件无效。", fields=errors)
-    return filters
+
+def case_condition(case: str) -> Q:
+    """A case is named by its business key or, when the text is a number, its instance id too."""
+    condition = Q(business_key=case)
+    instance = _positive_int(case)
+    if instance is not None:
+        condition |= Q(instance_id=instance)
+    return condition
+
+
+def apply_event_filters(qs: QuerySet[AuditEvent], filters: Mapping[str, Any]) -> QuerySet[AuditEvent]:
+    """`filter_events` plus the pages' "case" filter."""
+    remaining = dict(filters)
+    case = remaining.pop("case", None)
+    if case is not None:
+        qs = qs.filter(case_condition(case))
+    return filter_events(qs, **remaining)
 
 
 def _positive_int(text: str) -> int | None:
@@ -74,7 +124,7 @@ def _positive_int(text: str) -> int | None:
         return None
     number = int(text)
     # Beyond bigint PostgreSQL would fail the query instead of matching nothing.
-    return number if 0 < number < 2**63 else None
+    return number if 0 < number < _BIGINT_LIMIT else None
 
 
 def _aware_datetime(text: str) -> datetime | None:
@@ -84,5 +134,11 @@ def _aware_datetime(text: str) -> datetime | None:
         return None
     if moment is None:
         return None
-    # A time without offset means local time (Asia/Shanghai), as users type it.
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    try:
+        # A time without offset means local time (Asia/Shanghai), as users type it.
+        moment = timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+        # Year 1 in +08:00 is before year 1 in UTC: the query would overflow, so refuse it here.
+        moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
+    return moment
