@@ -35,9 +35,9 @@ def test_wrong_password_then_right_one(
 def test_language_switch(page: Page, live_server: Any, cast: Cast, shoot: Callable[[str], Path]) -> None:
     sign_in(page, live_server.url, "operator_a", TEST_PASSWORD)
     assert page.locator("html").get_attribute("lang") == "zh-hans"
-    page.get_by_test_id("language").select_option("en")
-    page.wait_for_load_state()
-    assert page.locator("html").get_attribute("lang") == "en"
+    with page.expect_navigation():
+        page.get_by_test_id("language").select_option("en")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
     shoot("english")
 
 
