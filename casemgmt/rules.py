@@ -12,7 +12,8 @@ import rules
 
 from workflows.models import HumanTask, ProcessInstance
 
-from .directory import groups_of, has_role, visible_org_units
+from .directory import groups_of, has_role, memberships, visible_org_units
+from .models import OrgUnit
 from .roles import Role
 
 ENGINE_PERMISSIONS = (
@@ -21,6 +22,7 @@ ENGINE_PERMISSIONS = (
     "workflows.start_instance",
     "workflows.view_instance",
     "workflows.manage_instance",
+    "workflows.operate_instance",
     "workflows.view_task",
     "workflows.claim_task",
     "workflows.work_task",
@@ -35,6 +37,43 @@ WORKING_ROLES = (
     Role.DISTRICT_REVIEWER.value,
     Role.PROCESS_ADMIN.value,
 )
+
+
+# Roles that move cases along day to day (suspend, resume, cancel) within their own area.
+OPERATING_ROLES = (Role.OPERATOR.value, Role.OFFICE_STAFF.value)
+_OPERATING_AREA_ATTR = "_nqi_operating_area"
+
+
+def operating_area(user: Any) -> frozenset[str]:
+    """Org unit codes at or below the user's operator/office memberships.
+
+    Narrower than `visible_org_units` when a user also holds another role: an enterprise
+    membership must not grant the right to cancel cases under that enterprise. Cached on the
+    user object like the directory's scope, because the board asks once per card.
+    """
+    cached = getattr(user, _OPERATING_AREA_ATTR, None)
+    if cached is not None:
+        return frozenset(cached)
+    found = memberships(user)
+    if found and all(role in OPERATING_ROLES for role, _, _ in found):
+        # The usual case: every membership operates, so the area is the (cached) visible scope.
+        area = visible_org_units(user) or frozenset()
+    else:
+        area = _area_below({code for role, code, _ in found if role in OPERATING_ROLES})
+    setattr(user, _OPERATING_AREA_ATTR, area)
+    return area
+
+
+def _area_below(roots: set[str]) -> frozenset[str]:
+    seen: set[str] = set(roots)
+    frontier = list(OrgUnit.objects.filter(code__in=roots).values_list("pk", flat=True)) if roots else []
+    for _ in range(8):  # the tree is shallow; the cap guards against a cycle
+        if not frontier:
+            break
+        children = list(OrgUnit.objects.filter(parent_id__in=frontier).values_list("pk", "code"))
+        seen.update(code for _, code in children)
+        frontier = [pk for pk, _ in children]
+    return frozenset(seen)
 
 
 def _in_scope(user: Any, org_unit_code: str) -> bool:
@@ -58,6 +97,11 @@ def has_working_role(user: Any) -> bool:
 
 
 @rules.predicate
+def works_cases(user: Any) -> bool:
+    return has_role(user, Role.OPERATOR.value, Role.OFFICE_STAFF.value, Role.DISTRICT_REVIEWER.value)
+
+
+@rules.predicate
 def start_in_scope(user: Any, target: Any) -> bool:
     org_unit = (target or {}).get("org_unit", "") if isinstance(target, dict) else ""
     return _in_scope(user, org_unit)
@@ -74,6 +118,13 @@ def instance_in_scope(user: Any, instance: Any) -> bool:
         instance.human_tasks.filter(candidate_group__in=groups).exists()
         or instance.human_tasks.filter(assignee_id=user.pk).exists()
     )
+
+
+@rules.predicate
+def instance_in_operating_area(user: Any, instance: Any) -> bool:
+    if not isinstance(instance, ProcessInstance) or not getattr(user, "is_authenticated", False):
+        return False
+    return instance.org_unit_code in operating_area(user)
 
 
 @rules.predicate
@@ -104,8 +155,16 @@ rules.add_perm("workflows.view_model", rules.is_authenticated)
 rules.add_perm("workflows.start_instance", has_working_role & start_in_scope)
 rules.add_perm("workflows.view_instance", is_process_admin | is_auditor | instance_in_scope)
 rules.add_perm("workflows.manage_instance", is_process_admin)
+# Suspend, resume and terminate: operators and office staff for cases in their own area, and
+# process admins anywhere. Retry stays with process admins (manage_instance): it re-runs failed
+# service steps, which is a technical repair, not a case decision.
+rules.add_perm("workflows.operate_instance", is_process_admin | (~is_auditor & instance_in_operating_area))
 rules.add_perm("workflows.view_task", is_process_admin | is_auditor | task_visible)
 rules.add_perm("workflows.claim_task", ~is_auditor & in_task_group)
 rules.add_perm("workflows.work_task", ~is_auditor & may_work_task)
 rules.add_perm("workflows.assign_task", is_process_admin | (~is_auditor & in_task_group))
 rules.add_perm("audit.view_events", is_auditor | is_process_admin)
+# The operator board: the roles that follow cases through their stages, plus the district-wide
+# read-only auditor (who sees every card but is offered no action). Enterprise users follow their
+# own cases elsewhere.
+rules.add_perm("casemgmt.view_board", is_process_admin | is_auditor | works_cases)

@@ -178,7 +178,7 @@ def _cancel_open_tasks(instance: ProcessInstance) -> None:
 def suspend(instance_id: int, *, actor: Actor, reason: str) -> ProcessInstance:
     with write_transaction():
         instance = lock_instance(instance_id)
-        require(actor, "workflows.manage_instance", instance)
+        require(actor, "workflows.operate_instance", instance)
         _require_reason(reason)
         if instance.status not in (InstanceStatus.RUNNING, InstanceStatus.WAITING, InstanceStatus.ERROR):
             raise Conflict(
@@ -206,7 +206,7 @@ def suspend(instance_id: int, *, actor: Actor, reason: str) -> ProcessInstance:
 def resume(instance_id: int, *, actor: Actor, reason: str) -> ProcessInstance:
     with write_transaction():
         instance = lock_instance(instance_id)
-        require(actor, "workflows.manage_instance", instance)
+        require(actor, "workflows.operate_instance", instance)
         _require_reason(reason)
         if instance.status != InstanceStatus.SUSPENDED:
             raise Conflict("Only a suspended instance can be resumed.", "只有已挂起的实例可以恢复。")
@@ -230,7 +230,7 @@ def resume(instance_id: int, *, actor: Actor, reason: str) -> ProcessInstance:
 def terminate(instance_id: int, *, actor: Actor, reason: str) -> ProcessInstance:
     with write_transaction():
         instance = lock_instance(instance_id)
-        require(actor, "workflows.manage_instance", instance)
+        require(actor, "workflows.operate_instance", instance)
         _require_reason(reason)
         if not instance.is_open:
             raise Conflict("The instance has already ended.", "该实例已经结束。")

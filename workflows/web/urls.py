@@ -4,4 +4,10 @@ from . import views
 
 urlpatterns = [
     path("instances/", views.instance_admin, name="instance-admin"),
+    path("instances/<int:pk>/", views.instance_admin_detail, name="instance-admin-detail"),
+    path(
+        "instances/<int:pk>/<slug:action>/",
+        views.instance_admin_action,
+        name="instance-admin-action",
+    ),
 ]

@@ -1,18 +1,122 @@
-"""Instance administration pages for process admins."""
+"""Instance administration pages for process admins: find instances, inspect one, act on it."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from audit.services import events_for_instance
+from config.errors import ServiceError
 
 from ..api.queries import filter_instances, visible_instances
+from ..models import HumanTask, InstanceStatus, ProcessInstance
+from . import actions, filters
+
+PAGE_SIZE = 25
+ADMIN_ACTIONS = ("retry", "suspend", "resume", "terminate")
+# A long-lived instance can gather many events; the page shows the newest ones and says so.
+TIMELINE_LIMIT = 200
+
+
+def _require_admin(request: HttpRequest) -> None:
+    if not request.user.has_perm("workflows.manage_instance"):
+        raise PermissionDenied
+
+
+def _open_tasks() -> Prefetch:
+    return Prefetch(
+        "human_tasks",
+        queryset=HumanTask.objects.filter(status=HumanTask.Status.OPEN)
+        .select_related("assignee")
+        .order_by("id"),
+        to_attr="open_tasks",
+    )
 
 
 @login_required
 def instance_admin(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("workflows.manage_instance"):
-        raise PermissionDenied
-    instances = filter_instances(visible_instances(request.user), request.GET)[:50]
-    return render(request, "workflows/instance_admin.html", {"instances": instances})
+    _require_admin(request)
+    chosen = filters.parse(request.GET)
+    language = getattr(request, "LANGUAGE_CODE", "")
+    base = visible_instances(request.user)
+    try:
+        found = filter_instances(base, chosen.params)
+        # Counts per status under every filter but the status itself, so the chips say where to look.
+        without_status = filter_instances(base, {k: v for k, v in chosen.params.items() if k != "status"})
+    except ServiceError as exc:
+        filters.absorb(chosen, exc, language)
+        found = without_status = base.none()
+    counts = dict(
+        without_status.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    page = Paginator(found.prefetch_related(_open_tasks()), PAGE_SIZE).get_page(request.GET.get("page"))
+    context: dict[str, Any] = {
+        "filters": chosen,
+        "page": page,
+        "status_counts": [(value, label, counts.get(value, 0)) for value, label in InstanceStatus.choices],
+        "total_all": sum(counts.values()),
+        **filters.choices(),
+    }
+    status = 400 if chosen.errors and not actions.is_htmx(request) else 200
+    return render(request, "workflows/instance_admin.html", context, status=status)
+
+
+def _instance_or_404(request: HttpRequest, pk: int) -> ProcessInstance:
+    instance = (
+        visible_instances(request.user)
+        .select_related("previous", "version__deployed_by")
+        .prefetch_related(_open_tasks())
+        .filter(pk=pk)
+        .first()
+    )
+    if instance is None:
+        raise Http404
+    return instance
+
+
+def _detail(
+    request: HttpRequest,
+    instance: ProcessInstance,
+    error: actions.ActionError | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    events = list(events_for_instance(instance.pk).select_related("actor").order_by("-id")[:TIMELINE_LIMIT])
+    events.reverse()
+    context = {
+        "instance": instance,
+        "continuation": ProcessInstance.objects.filter(previous_id=instance.pk).only("pk").first(),
+        "events": events,
+        "events_truncated": len(events) == TIMELINE_LIMIT,
+        "offered": actions.offered(request.user, instance, ADMIN_ACTIONS),
+        "action_error": error,
+    }
+    return render(request, "workflows/instance_admin_detail.html", context, status=status)
+
+
+@login_required
+def instance_admin_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_admin(request)
+    return _detail(request, _instance_or_404(request, pk))
+
+
+@login_required
+@require_POST
+def instance_admin_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    _require_admin(request)
+    spec = actions.ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    _instance_or_404(request, pk)
+    error = actions.run(request, spec, pk)
+    if error is None:
+        messages.success(request, str(spec.done) % {"pk": pk})
+        return redirect("instance-admin-detail", pk=pk)
+    return _detail(request, _instance_or_404(request, pk), error, actions.error_status(request, error))

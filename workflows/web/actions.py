@@ -1,0 +1,136 @@
+"""Lifecycle actions as pages offer them: which ones fit an instance now, and running one from a form.
+
+The services decide (permission, status, reason) and raise ServiceError; this module only
+mirrors their status rules so that a page offers nothing the service would refuse anyway, and
+turns a refusal into something a template can show next to the right form field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from config.errors import ServiceError
+
+from .. import instances
+from ..models import OPEN_STATUSES, InstanceStatus, ProcessInstance
+
+# Same cap as the API's ReasonSerializer: the reason is copied into the audit trail.
+MAX_REASON = 1000
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    name: str
+    label: str | Promise
+    done: str | Promise  # success message; "%(pk)s" is the instance id
+    permission: str
+    statuses: frozenset[str]
+    service: Callable[..., ProcessInstance]
+    reason_required: bool = True
+    danger: bool = False
+
+
+ACTIONS: dict[str, ActionSpec] = {
+    spec.name: spec
+    for spec in (
+        ActionSpec(
+            "retry",
+            _("Retry"),
+            _("Instance #%(pk)s was retried."),
+            "workflows.manage_instance",
+            frozenset({InstanceStatus.ERROR}),
+            instances.retry,
+            reason_required=False,
+        ),
+        ActionSpec(
+            "suspend",
+            _("Suspend"),
+            _("Instance #%(pk)s was suspended."),
+            "workflows.operate_instance",
+            frozenset({InstanceStatus.RUNNING, InstanceStatus.WAITING, InstanceStatus.ERROR}),
+            instances.suspend,
+        ),
+        ActionSpec(
+            "resume",
+            _("Resume"),
+            _("Instance #%(pk)s was resumed."),
+            "workflows.operate_instance",
+            frozenset({InstanceStatus.SUSPENDED}),
+            instances.resume,
+        ),
+        ActionSpec(
+            "terminate",
+            _("Terminate"),
+            _("Instance #%(pk)s was terminated."),
+            "workflows.operate_instance",
+            frozenset(OPEN_STATUSES),
+            instances.terminate,
+            danger=True,
+        ),
+    )
+}
+
+
+def offered(user: Any, instance: ProcessInstance, names: Iterable[str]) -> list[ActionSpec]:
+    """The actions among `names` that the instance's status allows and the user may take."""
+    chosen = (ACTIONS[name] for name in names)
+    return [
+        spec
+        for spec in chosen
+        if instance.status in spec.statuses and user.has_perm(spec.permission, instance)
+    ]
+
+
+@dataclass
+class ActionError:
+    """A refused action, ready for a template: a general message and per-field messages."""
+
+    action: str
+    message: str
+    fields: dict[str, str] = field(default_factory=dict)
+    reason: str = ""
+    status: int = 400
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+def error_status(request: HttpRequest, error: ActionError) -> int:
+    """htmx swaps only 2xx answers, so it gets 200; a plain form post gets the honest code."""
+    return 200 if is_htmx(request) else error.status
+
+
+def run(request: HttpRequest, spec: ActionSpec, pk: int) -> ActionError | None:
+    """Run one action for the signed-in user; a refusal the user can fix comes back as ActionError.
+
+    Refusals that are not about the input (no permission, no such instance) become the usual
+    403/404 responses, exactly as if the page had not offered the form.
+    """
+    reason = request.POST.get("reason", "")
+    language = getattr(request, "LANGUAGE_CODE", "")
+    if len(reason) > MAX_REASON:
+        return ActionError(
+            spec.name,
+            str(_("The reason is too long.")),
+            {"reason": str(_("At most %(n)s characters.") % {"n": MAX_REASON})},
+            reason,
+        )
+    try:
+        spec.service(pk, actor=request.user, reason=reason)
+    except ServiceError as exc:
+        if exc.status == 403:
+            raise PermissionDenied(exc.message_for(language)) from exc
+        if exc.status == 404:
+            raise Http404(exc.message_for(language)) from exc
+        english = language.startswith("en")
+        fields = {f.field: (f.message_en if english else f.message_zh) for f in exc.fields}
+        return ActionError(spec.name, exc.message_for(language), fields, reason, exc.status)
+    return None

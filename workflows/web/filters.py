@@ -1,0 +1,86 @@
+"""The instance-admin filter bar: from the query string to the API's filter parameters and back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from config.errors import ServiceError
+
+from ..models import InstanceStatus, ProcessInstance, ProcessModel
+
+# Query-string names the page uses; they map onto workflows.api.queries.filter_instances.
+TEXT_FILTERS = ("model", "version", "status", "q", "org_unit", "business_key")
+
+
+@dataclass
+class InstanceFilters:
+    values: dict[str, str]
+    params: dict[str, str]
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def active(self) -> bool:
+        return any(self.values.values())
+
+
+def _day(raw: str) -> date | None:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
+def _start_of(day: date) -> str:
+    return timezone.make_aware(datetime.combine(day, time.min)).isoformat()
+
+
+def parse(query: QueryDict) -> InstanceFilters:
+    """Dates on the page are whole days in local time; "started to" includes that day."""
+    values = {name: query.get(name, "").strip() for name in (*TEXT_FILTERS, "started_from", "started_to")}
+    params = {name: values[name] for name in TEXT_FILTERS if values[name]}
+    errors: dict[str, str] = {}
+    if values["version"] and not values["version"].isdigit():
+        errors["version"] = _("Enter a whole number.")
+        params.pop("version")
+    if values["status"] and values["status"] not in InstanceStatus.values:
+        errors["status"] = _("Choose a valid status.")
+        params.pop("status")
+    for name, param, shift in (("started_from", "started_after", 0), ("started_to", "started_before", 1)):
+        if not values[name]:
+            continue
+        day = _day(values[name])
+        if day is None:
+            errors[name] = _("Enter a date as YYYY-MM-DD.")
+        else:
+            params[param] = _start_of(day + timedelta(days=shift))
+    return InstanceFilters(values, params, errors)
+
+
+def absorb(filters: InstanceFilters, exc: ServiceError, language: str) -> None:
+    """A filter the query layer refused is shown on its field, never as a server error."""
+    english = language.startswith("en")
+    for problem in exc.fields or []:
+        filters.errors[problem.field] = problem.message_en if english else problem.message_zh
+    if not exc.fields:
+        filters.errors["q"] = exc.message_for(language)
+
+
+# The org unit field suggests codes that instances actually carry; workflows knows no org tree.
+MAX_ORG_UNIT_SUGGESTIONS = 200
+
+
+def choices() -> dict[str, Any]:
+    units = ProcessInstance.objects.exclude(org_unit_code="").order_by("org_unit_code")
+    return {
+        "models": list(ProcessModel.objects.order_by("key").values_list("key", "name")),
+        "statuses": InstanceStatus.choices,
+        "org_units": list(
+            units.values_list("org_unit_code", flat=True).distinct()[:MAX_ORG_UNIT_SUGGESTIONS]
+        ),
+    }
