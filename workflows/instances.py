@@ -11,9 +11,10 @@ from django.utils import timezone
 from audit.actions import Action
 from config.errors import Conflict, FieldError, InvalidInput, NotFound
 
-from . import registry, runtime
+from . import registry, runtime, transitions
 from .guard import Actor, acting_user, audit, lock_instance, require, write_transaction
 from .models import HumanTask, InstanceStatus, ProcessInstance, ProcessModel, ProcessModelVersion
+from .transitions import Transition
 
 logger = logging.getLogger(__name__)
 
@@ -175,65 +176,58 @@ def _cancel_open_tasks(instance: ProcessInstance) -> None:
     )
 
 
+def _begin(transition: Transition, instance_id: int, actor: Actor, reason: str) -> ProcessInstance:
+    """Lock, then check permission, reason and source status, in that order, for any transition."""
+    instance = lock_instance(instance_id)
+    require(actor, transition.permission, instance)
+    if transition.reason_required:
+        _require_reason(reason)
+    if not transition.allows(instance):
+        raise Conflict(transition.refused_en, transition.refused_zh, code="status")
+    return instance
+
+
+def _record(
+    transition: Transition, actor: Actor, instance: ProcessInstance, before: str, reason: str
+) -> None:
+    audit(
+        transition.action,
+        actor,
+        target_type="instance",
+        target_id=instance.pk,
+        instance=instance,
+        before={"status": before},
+        after={"status": instance.status},
+        reason=reason,
+    )
+
+
 def suspend(instance_id: int, *, actor: Actor, reason: str) -> ProcessInstance:
     with write_transaction():
-        instance = lock_instance(instance_id)
-        require(actor, "workflows.operate_instance", instance)
-        _require_reason(reason)
-        if instance.status not in (InstanceStatus.RUNNING, InstanceStatus.WAITING, InstanceStatus.ERROR):
-            raise Conflict(
-                f"An instance that is {instance.status} cannot be suspended.",
-                f"状态为“{instance.get_status_display()}”的实例不能挂起。",
-            )
+        instance = _begin(transitions.SUSPEND, instance_id, actor, reason)
         before = instance.status
         instance.suspended_from = instance.status
         instance.status = InstanceStatus.SUSPENDED
         instance.row_version += 1
         instance.save(update_fields=["status", "suspended_from", "row_version"])
-        audit(
-            Action.INSTANCE_SUSPENDED,
-            actor,
-            target_type="instance",
-            target_id=instance.pk,
-            instance=instance,
-            before={"status": before},
-            after={"status": instance.status},
-            reason=reason,
-        )
+        _record(transitions.SUSPEND, actor, instance, before, reason)
         return instance
 
 
 def resume(instance_id: int, *, actor: Actor, reason: str) -> ProcessInstance:
     with write_transaction():
-        instance = lock_instance(instance_id)
-        require(actor, "workflows.operate_instance", instance)
-        _require_reason(reason)
-        if instance.status != InstanceStatus.SUSPENDED:
-            raise Conflict("Only a suspended instance can be resumed.", "只有已挂起的实例可以恢复。")
+        instance = _begin(transitions.RESUME, instance_id, actor, reason)
         instance.status = instance.suspended_from or InstanceStatus.RUNNING
         instance.suspended_from = ""
         instance.row_version += 1
         instance.save(update_fields=["status", "suspended_from", "row_version"])
-        audit(
-            Action.INSTANCE_RESUMED,
-            actor,
-            target_type="instance",
-            target_id=instance.pk,
-            instance=instance,
-            before={"status": InstanceStatus.SUSPENDED},
-            after={"status": instance.status},
-            reason=reason,
-        )
+        _record(transitions.RESUME, actor, instance, InstanceStatus.SUSPENDED, reason)
         return instance
 
 
 def terminate(instance_id: int, *, actor: Actor, reason: str) -> ProcessInstance:
     with write_transaction():
-        instance = lock_instance(instance_id)
-        require(actor, "workflows.operate_instance", instance)
-        _require_reason(reason)
-        if not instance.is_open:
-            raise Conflict("The instance has already ended.", "该实例已经结束。")
+        instance = _begin(transitions.TERMINATE, instance_id, actor, reason)
         before = instance.status
         instance.status = InstanceStatus.TERMINATED
         instance.ended_at = timezone.now()
@@ -241,25 +235,13 @@ def terminate(instance_id: int, *, actor: Actor, reason: str) -> ProcessInstance
         instance.row_version += 1
         instance.save(update_fields=["status", "ended_at", "next_timer_at", "row_version"])
         _cancel_open_tasks(instance)
-        audit(
-            Action.INSTANCE_TERMINATED,
-            actor,
-            target_type="instance",
-            target_id=instance.pk,
-            instance=instance,
-            before={"status": before},
-            after={"status": instance.status},
-            reason=reason,
-        )
+        _record(transitions.TERMINATE, actor, instance, before, reason)
         return instance
 
 
 def retry(instance_id: int, *, actor: Actor, reason: str = "") -> ProcessInstance:
     with write_transaction():
-        instance = lock_instance(instance_id)
-        require(actor, "workflows.manage_instance", instance)
-        if instance.status != InstanceStatus.ERROR:
-            raise Conflict("Only an instance in error can be retried.", "只有出错的实例可以重试。")
+        instance = _begin(transitions.RETRY, instance_id, actor, reason)
         workflow = runtime.load_workflow(instance)
         open_before = runtime.open_task_ids(workflow)
         runtime.reset_errored_tasks(workflow)

@@ -18,8 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 from config.errors import ServiceError
 
-from .. import instances
-from ..models import OPEN_STATUSES, InstanceStatus, ProcessInstance
+from .. import instances, transitions
+from ..models import ProcessInstance
+from ..transitions import Transition
 
 # Same cap as the API's ReasonSerializer: the reason is copied into the audit trail.
 MAX_REASON = 1000
@@ -27,50 +28,43 @@ MAX_REASON = 1000
 
 @dataclass(frozen=True)
 class ActionSpec:
-    name: str
+    """A transition as a page offers it: its words and its service; the rules are the transition's."""
+
+    transition: Transition
     label: str | Promise
     done: str | Promise  # success message; "%(pk)s" is the instance id
-    permission: str
-    statuses: frozenset[str]
     service: Callable[..., ProcessInstance]
-    reason_required: bool = True
     danger: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.transition.name
+
+    @property
+    def permission(self) -> str:
+        return self.transition.permission
+
+    @property
+    def statuses(self) -> frozenset[str]:
+        return self.transition.sources
+
+    @property
+    def reason_required(self) -> bool:
+        return self.transition.reason_required
 
 
 ACTIONS: dict[str, ActionSpec] = {
     spec.name: spec
     for spec in (
+        ActionSpec(transitions.RETRY, _("Retry"), _("Instance #%(pk)s was retried."), instances.retry),
         ActionSpec(
-            "retry",
-            _("Retry"),
-            _("Instance #%(pk)s was retried."),
-            "workflows.manage_instance",
-            frozenset({InstanceStatus.ERROR}),
-            instances.retry,
-            reason_required=False,
+            transitions.SUSPEND, _("Suspend"), _("Instance #%(pk)s was suspended."), instances.suspend
         ),
+        ActionSpec(transitions.RESUME, _("Resume"), _("Instance #%(pk)s was resumed."), instances.resume),
         ActionSpec(
-            "suspend",
-            _("Suspend"),
-            _("Instance #%(pk)s was suspended."),
-            "workflows.operate_instance",
-            frozenset({InstanceStatus.RUNNING, InstanceStatus.WAITING, InstanceStatus.ERROR}),
-            instances.suspend,
-        ),
-        ActionSpec(
-            "resume",
-            _("Resume"),
-            _("Instance #%(pk)s was resumed."),
-            "workflows.operate_instance",
-            frozenset({InstanceStatus.SUSPENDED}),
-            instances.resume,
-        ),
-        ActionSpec(
-            "terminate",
+            transitions.TERMINATE,
             _("Terminate"),
             _("Instance #%(pk)s was terminated."),
-            "workflows.operate_instance",
-            frozenset(OPEN_STATUSES),
             instances.terminate,
             danger=True,
         ),
