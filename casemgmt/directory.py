@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -17,6 +18,7 @@ from workflows.registry import group_key
 from .models import Membership, OrgUnit
 from .roles import DISTRICT_WIDE_ROLES
 
+T = TypeVar("T")
 _CACHE_ATTR = "_nqi_memberships"
 _SCOPE_ATTR = "_nqi_scope"
 
@@ -36,24 +38,30 @@ def _forget(**_: object) -> None:
     _scope_by_user.clear()
 
 
+def _cached(user: Any, attr: str, shared: dict[int, tuple[float, T]], compute: Callable[[Any], T]) -> T:
+    """On the user object for the request; per process for CACHE_SECONDS across requests."""
+    found: T | None = getattr(user, attr, None)
+    if found is None:
+        entry = shared.get(user.pk)
+        if entry is not None and time.monotonic() - entry[0] < CACHE_SECONDS:
+            found = entry[1]
+        else:
+            found = compute(user)
+            shared[user.pk] = (time.monotonic(), found)
+        setattr(user, attr, found)
+    return found
+
+
+def _load_memberships(user: Any) -> list[tuple[str, str, str]]:
+    rows = Membership.objects.filter(user_id=user.pk)
+    return list(rows.values_list("role", "org_unit__code", "org_unit__kind"))
+
+
 def memberships(user: Any) -> list[tuple[str, str, str]]:
     """[(role, org unit code, org unit kind)] for an authenticated user, else []."""
     if user is None or not getattr(user, "is_authenticated", False):
         return []
-    cached = getattr(user, _CACHE_ATTR, None)
-    if cached is None:
-        entry = _by_user.get(user.pk)
-        if entry is not None and time.monotonic() - entry[0] < CACHE_SECONDS:
-            cached = entry[1]
-        else:
-            cached = list(
-                Membership.objects.filter(user_id=user.pk).values_list(
-                    "role", "org_unit__code", "org_unit__kind"
-                )
-            )
-            _by_user[user.pk] = (time.monotonic(), cached)
-        setattr(user, _CACHE_ATTR, cached)
-    return cached
+    return _cached(user, _CACHE_ATTR, _by_user, _load_memberships)
 
 
 def roles_of(user: Any) -> set[str]:
@@ -72,16 +80,7 @@ def visible_org_units(user: Any) -> frozenset[str] | None:
     """Org unit codes whose work the user may see; None means every unit."""
     if getattr(user, "is_superuser", False) or has_role(user, *DISTRICT_WIDE_ROLES):
         return None
-    cached = getattr(user, _SCOPE_ATTR, None)
-    if cached is None:
-        entry = _scope_by_user.get(user.pk)
-        if entry is not None and time.monotonic() - entry[0] < CACHE_SECONDS:
-            cached = entry[1]
-        else:
-            cached = _area_below(user)
-            _scope_by_user[user.pk] = (time.monotonic(), cached)
-        setattr(user, _SCOPE_ATTR, cached)
-    return cached
+    return _cached(user, _SCOPE_ATTR, _scope_by_user, _area_below)
 
 
 def _area_below(user: Any) -> frozenset[str]:

@@ -11,14 +11,34 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from audit.testing import allow_truncate_in_test_database
+from workflows import registry
 from workflows.deploy import bundle_for, deploy
 from workflows.models import ProcessModelVersion
 
+from .catalogues import compile_catalogues, forget_loaded_translations
+from .handlers import record_handler
 from .personas import Cast, build_cast
 
 pytest_plugins = ["tests.live_worker"]
 
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The UI is Chinese by default, from locale/*.mo: build output that a fresh clone lacks
+    # until scripts/_setup.sh runs. Compile them here too (only where missing or stale; every
+    # xdist worker may do it, the writes are atomic) so the suite never sees the English msgids
+    # where users see Chinese.
+    if compile_catalogues():
+        forget_loaded_translations()
+
+
 BPMN_DIR = Path(__file__).parent / "workflows" / "bpmn"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def test_handlers() -> Iterator[None]:
+    registry.register_service_handler("test_record", record_handler)
+    yield
+    registry.unregister_service_handler("test_record")
 
 
 @pytest.fixture(scope="session")

@@ -21,28 +21,13 @@ from casemgmt.models import OrgUnit
 from casemgmt.web.board import Card, Column
 from tests.factories import make_membership, make_user
 from tests.personas import AREA_A, AREA_B, ENTERPRISE_A, OPERATOR_A, OPERATOR_B, Cast
-from workflows import human_tasks, instances, registry
+from workflows import human_tasks, instances
 from workflows.models import HumanTask, InstanceStatus, ProcessInstance, ProcessModelVersion
 from workflows.web import stages
 
 pytestmark = pytest.mark.django_db
 
 Deploy = Callable[[str], ProcessModelVersion]
-
-
-def record_handler(call: registry.ServiceCall) -> dict[str, Any]:
-    OrgUnit.objects.create(
-        code=f"side-effect-{call.instance.pk}", name=str(call.params["label"]), kind=OrgUnit.Kind.DIVISION
-    )
-    if call.params.get("fail"):
-        raise RuntimeError(f"handler refused {call.params['label']}")
-    return {"label": call.params["label"]}
-
-
-@pytest.fixture(autouse=True)
-def test_record_handler(monkeypatch: pytest.MonkeyPatch) -> None:
-    # monkeypatch restores whatever the workflows suite registered under the same name.
-    monkeypatch.setitem(registry._registry.handlers, "test_record", record_handler)
 
 
 def client_for(user: Any, language: str = "en") -> Client:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from casemgmt.models import OrgUnit
+from tests.handlers import record_handler
 from tests.personas import AREA_A, OPERATOR_A, Cast
 from workflows import human_tasks, instances, registry
 from workflows.models import HumanTask, InstanceStatus, ProcessInstance, ProcessModelVersion
@@ -21,26 +21,6 @@ from workflows.web import views
 pytestmark = pytest.mark.django_db
 
 Deploy = Callable[[str], ProcessModelVersion]
-
-
-class Boom(RuntimeError):
-    pass
-
-
-def record_handler(call: registry.ServiceCall) -> dict[str, Any]:
-    # Same contract as tests/workflows/conftest.py's handler: a visible write, then maybe a failure.
-    OrgUnit.objects.create(
-        code=f"side-effect-{call.instance.pk}", name=str(call.params["label"]), kind=OrgUnit.Kind.DIVISION
-    )
-    if call.params.get("fail"):
-        raise Boom(f"handler refused {call.params['label']}")
-    return {"label": call.params["label"]}
-
-
-@pytest.fixture(autouse=True)
-def test_record_handler(monkeypatch: pytest.MonkeyPatch) -> None:
-    # monkeypatch restores whatever the workflows suite registered under the same name.
-    monkeypatch.setitem(registry._registry.handlers, "test_record", record_handler)
 
 
 def client_for(user: Any, language: str = "en") -> Client:

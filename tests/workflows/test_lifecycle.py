@@ -232,9 +232,8 @@ class TestHandlerFailure:
         self, case: ProcessInstance, cast: Cast, monkeypatch: Any
     ) -> None:
         human_tasks.complete(open_task(case).pk, actor=cast.office_a, data={"label": "bad", "fail": True})
+        from tests.handlers import record_handler
         from workflows import registry
-
-        from .conftest import record_handler
 
         monkeypatch.setitem(
             registry._registry.handlers,
