@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from audit.testing import allow_truncate_in_test_database
+from config.celery import app as celery_app
 from workflows import registry
 from workflows.deploy import bundle_for, deploy
 from workflows.models import ProcessModelVersion
@@ -20,6 +22,13 @@ from .handlers import record_handler
 from .personas import Cast, build_cast
 
 pytest_plugins = ["tests.live_worker"]
+
+# Under xdist each test process has its own test database, so each needs its own Celery queue:
+# a worker started by one process must never take a task another process sent.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    celery_app.conf.task_default_queue = (
+        f"{celery_app.conf.task_default_queue}-{os.environ['PYTEST_XDIST_WORKER']}"
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
