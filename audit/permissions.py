@@ -2,5 +2,5 @@
 
 from __future__ import annotations
 
-# Reading the log (API and review pages). Auditors and district reviewers hold it.
+# Reading the log (API and review pages). Auditors and process admins hold it (casemgmt/rules.py).
 VIEW_EVENTS = "audit.view_events"

@@ -13,7 +13,7 @@ import rules
 from workflows.models import HumanTask, ProcessInstance
 
 from .directory import groups_of, has_role, memberships, visible_org_units
-from .models import OrgUnit
+from .models import OrgUnit, SavedFilter
 from .roles import Role
 
 ENGINE_PERMISSIONS = (
@@ -164,6 +164,24 @@ rules.add_perm("workflows.claim_task", ~is_auditor & in_task_group)
 rules.add_perm("workflows.work_task", ~is_auditor & may_work_task)
 rules.add_perm("workflows.assign_task", is_process_admin | (~is_auditor & in_task_group))
 rules.add_perm("audit.view_events", is_auditor | is_process_admin)
+
+
+@rules.predicate
+def owns_filter(user: Any, saved: Any) -> bool:
+    return isinstance(saved, SavedFilter) and saved.owner_id == user.pk
+
+
+@rules.predicate
+def filter_shared_with_me(user: Any, saved: Any) -> bool:
+    return (
+        isinstance(saved, SavedFilter)
+        and bool(saved.shared_with_group)
+        and (saved.shared_with_group in groups_of(user))
+    )
+
+
+rules.add_perm("casemgmt.view_savedfilter", owns_filter | filter_shared_with_me)
+rules.add_perm("casemgmt.delete_savedfilter", owns_filter)
 # The operator board: the roles that follow cases through their stages, plus the district-wide
 # read-only auditor (who sees every card but is offered no action). Enterprise users follow their
 # own cases elsewhere.

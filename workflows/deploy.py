@@ -22,6 +22,7 @@ from .parsing import (
     content_hash,
     executable_process_ids,
     load_specs,
+    process_name,
     read_files,
     safe_xml_parser,
 )
@@ -88,6 +89,7 @@ def deploy(
         return outcome
     if not key or len(key) > 100:
         raise InvalidInput("A model key is required.", "必须提供流程模型标识。")
+    name = name or process_name(files, main)
     with write_transaction():
         model, _ = ProcessModel.objects.get_or_create(key=key, defaults={"name": name or key})
         # Serialise deployments of one model so version numbers stay gapless.

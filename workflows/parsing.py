@@ -186,3 +186,12 @@ def _from_validation(exc: ValidationException, default_file: str) -> DeployProbl
         element_id=getattr(exc, "id", "") or "",
         code="schema",
     )
+
+
+def process_name(files: dict[str, str], process_id: str) -> str:
+    """The name the diagram gives its process, for naming the model when nobody else did."""
+    for root in read_files(files).bpmn.values():
+        for process in root.iterfind("bpmn:process", NSMAP):
+            if process.get("id") == process_id:
+                return str(process.get("name") or "")
+    return ""

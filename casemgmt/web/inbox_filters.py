@@ -99,8 +99,7 @@ def delete_filter(request: HttpRequest, pk: int) -> HttpResponse:
     saved = SavedFilter.visible_to(user.pk, groups_of(user)).filter(pk=pk).first()
     if saved is None:
         raise Http404
-    # Rule wanted in casemgmt/rules.py: casemgmt.delete_savedfilter = owner only. Until then:
-    if saved.owner_id != user.pk:
+    if not user.has_perm("casemgmt.delete_savedfilter", saved):
         raise PermissionDenied
     saved.delete()
     messages.success(request, _("Filter “%(name)s” deleted.") % {"name": saved.name})

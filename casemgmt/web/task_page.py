@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -301,6 +302,12 @@ def task_claim(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         human_tasks.claim(task.pk, actor=request.user)
     except ServiceError as exc:
+        # Forbidden and hidden are answered as such, like every other page action; only a lost
+        # race (409: taken or closed) is a message on the page.
+        if exc.status == 403:
+            raise PermissionDenied(exc.message_en) from exc
+        if exc.status == 404:
+            raise Http404(exc.message_en) from exc
         messages.error(request, exc.message_for(get_language()))
     else:
         messages.success(request, _("You have claimed this task."))

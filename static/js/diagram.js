@@ -67,12 +67,30 @@
       return;
     }
     viewer.importXML(payload.xml).then(function () {
-      viewer.get("canvas").zoom("fit-viewport");
+      fit(viewer.get("canvas"), container);
       mark(viewer, payload);
     }).catch(function (error) {
       if (window.console) { window.console.warn("diagram:", error); }
       viewer.destroy();
       showNote(container, container.dataset.failed);
+    });
+  }
+
+  // fit-viewport puts the outermost shapes on the very edge, cutting circles and the badge above
+  // the current task; fit the diagram's own bounds plus a margin instead, and let the box take
+  // the diagram's proportions so that a wide, flat process does not float in empty space.
+  function fit(canvas, container) {
+    var margin = 40;
+    var inner = canvas.viewbox().inner;
+    var width = container.clientWidth || 800;
+    var wanted = Math.round(width * (inner.height + 2 * margin) / (inner.width + 2 * margin));
+    container.style.height = Math.max(220, Math.min(wanted, 600)) + "px";
+    canvas.resized();
+    canvas.viewbox({
+      x: inner.x - margin,
+      y: inner.y - margin,
+      width: inner.width + 2 * margin,
+      height: inner.height + 2 * margin
     });
   }
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import AbstractUser
@@ -133,3 +134,15 @@ def test_actor_filter_finds_a_renamed_user_under_both_names(
     assert list(filter_events(qs, actor="clerk")) == [event]
     assert list(filter_events(qs, actor="clerk-renamed")) == [event]
     assert AuditEvent.objects.get().actor_username == "clerk"
+
+
+@pytest.mark.django_db
+def test_sign_ins_and_failures_are_audited(client: Any, django_user_model: Any) -> None:
+    user = django_user_model.objects.create_user("signer", password="pw-12345678")
+    client.post("/accounts/login/", {"username": "signer", "password": "wrong"})
+    client.post("/accounts/login/", {"username": "signer", "password": "pw-12345678"})
+    failed = AuditEvent.objects.get(action="user.login_failed")
+    assert failed.target_id == "signer" and failed.actor_id is None
+    assert "wrong" not in str(failed.before) + str(failed.after)
+    signed = AuditEvent.objects.get(action="user.login")
+    assert signed.actor_id == user.pk

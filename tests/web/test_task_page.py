@@ -85,7 +85,7 @@ def test_candidate_sees_instructions_form_context_timeline_and_diagram(
         assert text in html
     # timeline from the audit events, with their action labels
     timeline = html[html.index('data-testid="timeline"') :]
-    assert "流程实例已启动" in timeline and "任务已创建" in timeline
+    assert "Process instance started" in timeline and "Task created" in timeline
     payload = diagram_payload(html)
     assert payload["current"] == ["submit"] and payload["task"] == "submit"
     assert 'id="submit"' in payload["xml"] and payload["file"] == "approval.bpmn"
@@ -131,8 +131,9 @@ def test_unparseable_input_is_400_with_inline_errors_and_input_kept(
     cast: Cast, case: ProcessInstance
 ) -> None:
     task = open_task(case, "submit")
+    client = client_for(cast.operator_a)  # signing in is itself an audit event: count after it
     events, version = AuditEvent.objects.count(), case.row_version
-    response = client_for(cast.operator_a).post(url(task), {"f.title": "", "f.amount": "twelve"})
+    response = client.post(url(task), {"f.title": "", "f.amount": "twelve"})
     assert response.status_code == 400
     html = response.content.decode()
     assert re.search(r'data-testid="error-amount">Enter a number\.<', html)
@@ -147,8 +148,9 @@ def test_unparseable_input_is_400_with_inline_errors_and_input_kept(
 
 def test_schema_violations_are_400_with_messages_next_to_inputs(cast: Cast, case: ProcessInstance) -> None:
     task = open_task(case, "submit")
+    client = client_for(cast.operator_a)  # signing in is itself an audit event: count after it
     events = AuditEvent.objects.count()
-    response = client_for(cast.operator_a).post(url(task), {"f.title": "x", "f.amount": "-1"})
+    response = client.post(url(task), {"f.title": "x", "f.amount": "-1"})
     assert response.status_code == 400
     html = response.content.decode()
     assert re.search(r'data-testid="error-title">[^<]*too short', html)
@@ -251,8 +253,7 @@ def test_claim_button_claims(cast: Cast, case: ProcessInstance) -> None:
 def test_auditor_cannot_claim(cast: Cast, case: ProcessInstance) -> None:
     task = open_task(case, "submit")
     response = client_for(cast.auditor).post(reverse("task-claim-page", args=[task.pk]))
-    assert response.status_code == 302
-    assert [m.level_tag for m in get_messages(response.wsgi_request)] == ["error"]
+    assert response.status_code == 403
     task.refresh_from_db()
     assert task.assignee is None
 
@@ -367,7 +368,7 @@ def test_queries_are_bounded_and_do_not_grow_with_history(
         human_tasks.unclaim(task.pk, actor=cast.operator_a)
     with django_assert_max_num_queries(len(first.captured_queries)):
         html = client.get(url(task)).content.decode()
-    assert html.count("任务已认领") == 5
+    assert html.count("Task claimed") == 5
     # session, user, task, memberships, area (3), events, task rows, org unit, header (2),
     # model permissions for the nav (2), session save (3)
     assert len(first.captured_queries) <= 17

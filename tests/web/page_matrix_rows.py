@@ -1,0 +1,222 @@
+"""The page permission matrix: one entry per named page URL, the requests to make, what each persona gets.
+
+Expected statuses are read off the rules (casemgmt/rules.py) and the views, not recorded from runs:
+allowed → 200 (a page) or 302 (a form post that worked), forbidden → 403, another area's object
+→ 404 (exactly as if it did not exist), anonymous → LOGIN (302 to the sign-in page).
+
+The world: the approval diagram deployed and one case, SQ-1, started by operator_a at operator-fs
+(office A's area), whose open task "submit" belongs to operator@operator-fs. Office B's people,
+the enterprise user (who sees only enterprise-fs) and the stranger see none of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from audit.models import AuditEvent
+from casemgmt.models import SavedFilter
+from tests.personas import AREA_A, OPERATOR_A, Cast
+from workflows import human_tasks, instances, registry
+from workflows.models import HumanTask, InstanceStatus, ProcessInstance, ProcessModelVersion
+
+PERSONAS = (
+    "admin",
+    "auditor",
+    "reviewer",
+    "office_a",
+    "office_b",
+    "operator_a",
+    "operator_b",
+    "enterprise_a",
+    "stranger",
+    "anonymous",
+)
+SIGNED_IN = tuple(p for p in PERSONAS if p != "anonymous")
+LOGIN = "login"  # 302 to the sign-in page (every page view is behind login_required)
+# Who sees SQ-1 (workflows.view_task / view_instance): district-wide roles and area A's office and
+# operator. Everyone else signed in must get 404 for it.
+SEES_CASE_A = ("admin", "auditor", "reviewer", "office_a", "operator_a")
+OFFICE_GROUP_A = f"office_staff@{AREA_A}"
+
+Expected = dict[str, int | str]
+
+
+class World:
+    """What the requests point at; fresh for every test (function-scoped fixture)."""
+
+    def __init__(self, cast: Cast, deploy: Callable[[str], ProcessModelVersion]) -> None:
+        self.cast = cast
+        self._deploy = deploy
+        self.handler_fails = True
+        deploy("approval")
+        self.case = instances.start_instance(
+            "approval", actor=cast.operator_a, org_unit_code=OPERATOR_A, business_key="SQ-1", subject="计量"
+        )
+        self.task = self.case.human_tasks.get(status=HumanTask.Status.OPEN)
+        self.event = AuditEvent.objects.filter(instance_id=self.case.pk).earliest("id")
+        # Saved filters shared with office A's group: office_a's own, and a colleague's.
+        self.own_filter = SavedFilter.objects.create(
+            owner=cast.office_a, name="本所逾期", query="tab=overdue", shared_with_group=OFFICE_GROUP_A
+        )
+        self.colleagues_filter = SavedFilter.objects.create(
+            owner=cast.office_a2, name="同事的", query="tab=claimable", shared_with_group=OFFICE_GROUP_A
+        )
+
+    def record_handler(self, call: registry.ServiceCall) -> dict[str, Any]:
+        """The 'test_record' service step: fails until the cause is "fixed" (handler_fails=False)."""
+        if call.params.get("fail") and self.handler_fails:
+            raise RuntimeError(f"handler refused {call.params['label']}")
+        return {"label": call.params["label"]}
+
+    @cached_property
+    def broken(self) -> ProcessInstance:
+        """An instance in error (office A's area), with the cause already fixed so a retry works."""
+        self._deploy("service_step")
+        case = instances.start_instance(
+            "service_step", actor=self.cast.office_a, org_unit_code=AREA_A, business_key="ERR-1"
+        )
+        task = case.human_tasks.get(status=HumanTask.Status.OPEN)
+        human_tasks.complete(task.pk, actor=self.cast.office_a, data={"label": "bad", "fail": True})
+        case.refresh_from_db()
+        assert case.status == InstanceStatus.ERROR
+        self.handler_fails = False
+        return case
+
+    def claim_for_operator_a(self) -> None:
+        human_tasks.claim(self.task.pk, actor=self.cast.operator_a)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One request against a row's URL and the status each persona must get."""
+
+    label: str  # test id suffix
+    method: str  # "get" or "post"
+    expect: Expected
+    kwargs: Callable[[World], dict[str, Any]] = lambda w: {}
+    body: dict[str, Any] = field(default_factory=dict)
+    setup: Callable[[World], None] | None = None  # e.g. the state an allowed request needs
+
+
+def who(default: int, **statuses: int) -> Expected:
+    """Every signed-in persona gets `default` unless named; anonymous is sent to the login page."""
+    return {**dict.fromkeys(SIGNED_IN, default), **statuses, "anonymous": LOGIN}
+
+
+def only(allowed: int, *personas: str) -> Expected:
+    """The named personas get `allowed`, every other signed-in persona 403."""
+    return who(403, **dict.fromkeys(personas, allowed))
+
+
+def on_case_a(**statuses: int) -> Expected:
+    """An object of area A: those who cannot see SQ-1 get 404; the others must be named."""
+    assert set(statuses) == set(SEES_CASE_A), sorted(statuses)
+    return who(404, **statuses)
+
+
+CASE = lambda w: {"pk": w.case.pk}  # noqa: E731
+TASK = lambda w: {"pk": w.task.pk}  # noqa: E731
+SUSPEND = lambda w: {"pk": w.case.pk, "action": "suspend"}  # noqa: E731
+
+
+def get_refused(kwargs: Callable[[World], dict[str, Any]] = lambda w: {}) -> Check:
+    """A POST-only view: login_required first, then require_POST, then the view's own checks."""
+    return Check("get-405", "get", who(405), kwargs)
+
+
+AUDIT_READERS = only(200, "admin", "auditor")  # audit.view_events: district-wide, not scoped
+# Claim, unclaim, submit (workflows.claim_task / work_task): only the task's candidate group, which
+# here is operator_a alone; the others who see the task are refused, not hidden from.
+TASK_GROUP_ONLY = on_case_a(admin=403, auditor=403, reviewer=403, office_a=403, operator_a=302)
+# casemgmt.view_board: process admins, the auditor (read-only) and the case-working roles.
+BOARD_VIEWERS = ("admin", "auditor", "reviewer", "office_a", "office_b", "operator_a", "operator_b")
+
+MATRIX: dict[str, tuple[Check, ...]] = {
+    "home": (Check("get", "get", who(302)),),  # a redirect to the inbox
+    # The inbox lists only the user's own and group-claimable tasks, so it is open to every
+    # signed-in user (empty for auditor, enterprise user, stranger: tests/web/test_inbox.py).
+    "inbox": (Check("get", "get", who(200)),),
+    "inbox-claim": (Check("post", "post", TASK_GROUP_ONLY, TASK), get_refused(TASK)),
+    "inbox-unclaim": (
+        Check("post", "post", TASK_GROUP_ONLY, TASK, setup=World.claim_for_operator_a),
+        get_refused(TASK),
+    ),
+    # workflows.assign_task: process admins anywhere, else members of the task's group.
+    "inbox-reassign": (
+        Check(
+            "post",
+            "post",
+            on_case_a(admin=302, auditor=403, reviewer=403, office_a=403, operator_a=302),
+            TASK,
+            {"assignee": "operator_a", "reason": "轮岗"},
+        ),
+        get_refused(TASK),
+    ),
+    # Everyone saves filters of their own; sharing is limited to one's groups by the form.
+    "inbox-filter-save": (
+        Check("post", "post", who(302), body={"name": "逾期", "query": "tab=overdue"}),
+        get_refused(),
+    ),
+    # A filter is found only by its owner and its group (else 404); only the owner deletes it.
+    "inbox-filter-delete": (
+        Check("post-own", "post", who(404, office_a=302), lambda w: {"pk": w.own_filter.pk}),
+        Check("post-colleagues", "post", who(404, office_a=403), lambda w: {"pk": w.colleagues_filter.pk}),
+        get_refused(lambda w: {"pk": w.own_filter.pk}),
+    ),
+    "task-detail-page": (
+        Check("get", "get", on_case_a(**dict.fromkeys(SEES_CASE_A, 200)), TASK),
+        Check("post-submit", "post", TASK_GROUP_ONLY, TASK, {"f.title": "计量检定申请", "f.amount": "12.5"}),
+    ),
+    "task-claim-page": (Check("post", "post", TASK_GROUP_ONLY, TASK), get_refused(TASK)),
+    "board": (Check("get", "get", only(200, *BOARD_VIEWERS)),),
+    # workflows.operate_instance: process admins, and operators/offices in their own area. The
+    # board refuses enterprise users and strangers before it looks at the case.
+    "board-action": (
+        Check(
+            "post-suspend",
+            "post",
+            who(404, admin=302, auditor=403, reviewer=403, office_a=302, operator_a=302)
+            | {"enterprise_a": 403, "stranger": 403},
+            SUSPEND,
+            {"reason": "材料待补正"},
+        ),
+        Check(
+            "post-retry-not-a-board-action",
+            "post",
+            only(404, *BOARD_VIEWERS),
+            lambda w: {"pk": w.case.pk, "action": "retry"},
+            {"reason": "x"},
+        ),
+        get_refused(SUSPEND),
+    ),
+    # Instance administration: workflows.manage_instance (process admins) before anything else.
+    "instance-admin": (Check("get", "get", only(200, "admin")),),
+    "instance-admin-detail": (Check("get", "get", only(200, "admin"), CASE),),
+    "instance-admin-action": (
+        Check(
+            "post-suspend",
+            "post",
+            only(302, "admin"),
+            SUSPEND,
+            {"reason": "核查"},
+        ),
+        Check(
+            "post-retry",
+            "post",
+            only(302, "admin"),
+            lambda w: {"pk": w.broken.pk, "action": "retry"},
+            {"reason": "已修复"},
+        ),
+        Check("post-unknown", "post", only(404, "admin"), lambda w: {"pk": w.case.pk, "action": "archive"}),
+        get_refused(SUSPEND),
+    ),
+    "audit-review": (Check("get", "get", AUDIT_READERS),),
+    "audit-event": (Check("get", "get", AUDIT_READERS, lambda w: {"pk": w.event.pk}),),
+    "audit-case-timeline": (Check("get", "get", AUDIT_READERS, lambda w: {"key": "SQ-1"}),),
+    "audit-export-csv": (Check("get", "get", AUDIT_READERS),),
+    "audit-export-xlsx": (Check("get", "get", AUDIT_READERS),),
+    "audit-verify": (Check("post", "post", only(302, "admin", "auditor")), get_refused()),
+}
