@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -61,7 +62,10 @@ def prepare(name: str = BENCH_DB) -> str:
         raise SystemExit("DATABASE_URL is not set; run the bench through scripts/bench.")
     url = recreate(base, name)
     os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_DEBUG", "1")
+    # Production settings: DEBUG's cursor wrapper logs every query and would tax the service path
+    # (the raw reference runs on bare psycopg). The key only signs sessions of this throwaway run.
+    os.environ["DJANGO_DEBUG"] = "0"
+    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(40))
     os.environ.setdefault("NQI_FAST_PASSWORD_HASHER", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
