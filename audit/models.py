@@ -20,10 +20,10 @@ class AuditEvent(models.Model):
     """One audited fact, linked to its predecessor by `prev_hash` (see `audit.chain`)."""
 
     id = models.BigAutoField(primary_key=True)
-    occurred_at = models.DateTimeField(_("发生时间"), default=timezone.now)
+    occurred_at = models.DateTimeField(_("occurred at"), default=timezone.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
+        verbose_name=_("actor"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -32,30 +32,30 @@ class AuditEvent(models.Model):
         db_index=False,
     )
     # Copied at write time: the record must still say who acted after a rename.
-    actor_username = models.CharField(_("操作人用户名"), max_length=150, blank=True)
-    actor_role = models.CharField(_("操作人角色"), max_length=64, blank=True)
-    actor_org_unit = models.CharField(_("操作人所属单位"), max_length=255, blank=True)
-    action = models.CharField(_("操作"), max_length=64, choices=Action.choices)
-    target_type = models.CharField(_("对象类型"), max_length=64)
-    target_id = models.CharField(_("对象标识"), max_length=128)
-    business_key = models.CharField(_("业务编号"), max_length=128, blank=True, db_index=True)
+    actor_username = models.CharField(_("actor user name"), max_length=150, blank=True)
+    actor_role = models.CharField(_("actor role"), max_length=64, blank=True)
+    actor_org_unit = models.CharField(_("actor org unit"), max_length=255, blank=True)
+    action = models.CharField(_("action"), max_length=64, choices=Action.choices)
+    target_type = models.CharField(_("target type"), max_length=64)
+    target_id = models.CharField(_("target id"), max_length=128)
+    business_key = models.CharField(_("business key"), max_length=128, blank=True, db_index=True)
     # A plain integer, not a foreign key: audit sits below every other app and must not
     # depend on the workflow tables (nor stop them from being cleaned up).
-    instance_id = models.BigIntegerField(_("流程实例"), null=True, blank=True, db_index=True)
-    before = models.JSONField(_("变更前"), null=True, blank=True)
-    after = models.JSONField(_("变更后"), null=True, blank=True)
-    reason = models.TextField(_("原因"), blank=True)
-    request_id = models.CharField(_("请求标识"), max_length=64, blank=True)
+    instance_id = models.BigIntegerField(_("process instance"), null=True, blank=True, db_index=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
     # Text, not inet: the hash covers the address exactly as written, and inet would respell it.
     # NULL (not "") for "no address", because the canonical form hashes null.
-    client_ip = models.CharField(_("客户端地址"), max_length=45, null=True, blank=True)  # noqa: DJ001
-    prev_hash = models.CharField(_("前一条哈希"), max_length=HASH_LENGTH)
-    hash = models.CharField(_("哈希"), max_length=HASH_LENGTH, unique=True)
+    client_ip = models.CharField(_("client IP address"), max_length=45, null=True, blank=True)  # noqa: DJ001
+    prev_hash = models.CharField(_("previous hash"), max_length=HASH_LENGTH)
+    hash = models.CharField(_("hash"), max_length=HASH_LENGTH, unique=True)
 
     class Meta:
         ordering = ["id"]
-        verbose_name = _("审计事件")
-        verbose_name_plural = _("审计事件")
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
         indexes = [
             models.Index(fields=["occurred_at"], name="audit_event_occurred_idx"),
             models.Index(fields=["action", "occurred_at"], name="audit_event_action_idx"),
@@ -80,7 +80,7 @@ class ChainHead(models.Model):
     hash = models.CharField(max_length=HASH_LENGTH)
 
     class Meta:
-        verbose_name = _("审计链头")
+        verbose_name = _("audit chain head")
 
     def __str__(self) -> str:
         return f"head #{self.last_event_id}"
@@ -93,19 +93,19 @@ class ChainVerification(models.Model):
     that its newest events were cut off, but the next run can notice that this anchor is gone.
     """
 
-    checked_at = models.DateTimeField(_("校验时间"), default=timezone.now, db_index=True)
-    ok = models.BooleanField(_("校验通过"))
-    events_checked = models.PositiveBigIntegerField(_("已校验事件数"))
-    first_bad_event_id = models.BigIntegerField(_("首个异常事件"), null=True, blank=True)
-    last_event_id = models.BigIntegerField(_("最后一条事件"), null=True, blank=True)
-    last_hash = models.CharField(_("最后一条哈希"), max_length=HASH_LENGTH, blank=True)
-    message = models.TextField(_("结果说明"))
+    checked_at = models.DateTimeField(_("checked at"), default=timezone.now, db_index=True)
+    ok = models.BooleanField(_("passed"))
+    events_checked = models.PositiveBigIntegerField(_("events checked"))
+    first_bad_event_id = models.BigIntegerField(_("first broken event"), null=True, blank=True)
+    last_event_id = models.BigIntegerField(_("last event"), null=True, blank=True)
+    last_hash = models.CharField(_("last hash"), max_length=HASH_LENGTH, blank=True)
+    message = models.TextField(_("result"))
 
     class Meta:
         ordering = ["-checked_at", "-id"]
         get_latest_by = ["checked_at", "id"]
-        verbose_name = _("审计链校验记录")
-        verbose_name_plural = _("审计链校验记录")
+        verbose_name = _("audit chain verification")
+        verbose_name_plural = _("audit chain verifications")
 
     def __str__(self) -> str:
         return f"{self.checked_at:%Y-%m-%d %H:%M:%S} {'OK' if self.ok else 'FAILED'}"

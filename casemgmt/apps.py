@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CasemgmtConfig(AppConfig):
     name = "casemgmt"
-    verbose_name = "Case management"
+    verbose_name = _("Case management")
 
     def ready(self) -> None:
         # The engine knows nothing of the domain: the domain plugs its lane resolver, actor

@@ -7,18 +7,29 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    ENTERPRISE = "enterprise", _("企业用户")
-    OPERATOR = "operator", _("运营机构人员")
-    OFFICE_STAFF = "office_staff", _("市场监管所")
-    DISTRICT_REVIEWER = "district_reviewer", _("区局")
-    PROCESS_ADMIN = "process_admin", _("流程管理员")
-    AUDITOR = "auditor", _("审计员")
+    ENTERPRISE = "enterprise", _("Enterprise user")
+    OPERATOR = "operator", _("Operating organization staff")
+    OFFICE_STAFF = "office_staff", _("Market supervision office")
+    DISTRICT_REVIEWER = "district_reviewer", _("District bureau")
+    PROCESS_ADMIN = "process_admin", _("Process administrator")
+    AUDITOR = "auditor", _("Auditor")
 
 
-# Lanes are drawn by people: accept the role code, its Chinese label and the common long forms.
+# The Chinese role names that diagrams are drawn with. They are fixed here, not taken from the
+# (translated) labels: what a lane name means must not depend on the language of the request.
+CHINESE_ROLE_NAMES: dict[str, str] = {
+    "企业用户": Role.ENTERPRISE.value,
+    "运营机构人员": Role.OPERATOR.value,
+    "市场监管所": Role.OFFICE_STAFF.value,
+    "区局": Role.DISTRICT_REVIEWER.value,
+    "流程管理员": Role.PROCESS_ADMIN.value,
+    "审计员": Role.AUDITOR.value,
+}
+
+# Lanes are drawn by people: accept the role code, its Chinese name and the common long forms.
 LANE_ALIASES: dict[str, str] = {
     **{role.value: role.value for role in Role},
-    **{str(role.label): role.value for role in Role},
+    **CHINESE_ROLE_NAMES,
     "运营机构": Role.OPERATOR.value,
     "市场监管所人员": Role.OFFICE_STAFF.value,
     "区市场监管局": Role.DISTRICT_REVIEWER.value,

@@ -10,6 +10,15 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
 
+from django.utils import translation
+
+
+def in_chinese(text: object) -> str:
+    """A lazily translated text (e.g. a choice's `.label`) in Chinese, for a `message_zh`: the
+    request's language must not leak English into the Chinese message."""
+    with translation.override("zh-hans"):
+        return str(text)
+
 
 @dataclass(frozen=True)
 class FieldError:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from SpiffWorkflow.util.task import TaskState
 
 from audit.actions import Action
-from config.errors import Conflict, FieldError, InvalidInput, NotFound
+from config.errors import Conflict, FieldError, InvalidInput, NotFound, in_chinese
 
 from . import registry, rows, runtime
 from .forms import validate_task_data
@@ -160,7 +160,7 @@ def complete(task_id: int, *, actor: Actor, data: Any) -> HumanTask:
         if instance.status not in WORKABLE_STATUSES:
             raise Conflict(
                 f"The case is {instance.status}; its tasks cannot be completed now.",
-                f"该流程当前为“{instance.get_status_display()}”，暂不能办理任务。",
+                f"该流程当前为“{in_chinese(InstanceStatus(instance.status).label)}”，暂不能办理任务。",
                 code="instance_state",
             )
         version = rows.attach_version(instance)

@@ -48,12 +48,12 @@ class ProcessModelVersion(models.Model):
 
 
 class InstanceStatus(models.TextChoices):
-    RUNNING = "running", _("运行中")
-    WAITING = "waiting", _("等待中")
-    SUSPENDED = "suspended", _("已挂起")
-    ERROR = "error", _("出错")
-    COMPLETED = "completed", _("已完成")
-    TERMINATED = "terminated", _("已终止")
+    RUNNING = "running", _("Running")
+    WAITING = "waiting", _("Waiting")
+    SUSPENDED = "suspended", _("Suspended")
+    ERROR = "error", _("Error")
+    COMPLETED = "completed", _("Completed")
+    TERMINATED = "terminated", _("Terminated")
 
 
 OPEN_STATUSES = (
@@ -112,9 +112,9 @@ class HumanTask(models.Model):
     """One row per ready (or finished) human task: the inbox reads this, never the state blob."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("待办")
-        COMPLETED = "completed", _("已完成")
-        CANCELLED = "cancelled", _("已取消")
+        OPEN = "open", _("Open")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     instance = models.ForeignKey(ProcessInstance, on_delete=models.CASCADE, related_name="human_tasks")
     spiff_task_id = models.UUIDField()

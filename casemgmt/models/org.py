@@ -11,22 +11,29 @@ from ..roles import Role
 
 class OrgUnit(models.Model):
     class Kind(models.TextChoices):
-        BUREAU = "bureau", _("区市场监管局")
-        OFFICE = "office", _("市场监管所")
-        DIVISION = "division", _("街镇")
-        OPERATOR = "operator", _("运营机构")
-        ENTERPRISE = "enterprise", _("企业")
+        BUREAU = "bureau", _("District market supervision bureau")
+        OFFICE = "office", _("Market supervision office")
+        DIVISION = "division", _("Street or town")
+        OPERATOR = "operator", _("Operating organization")
+        ENTERPRISE = "enterprise", _("Enterprise")
 
     code = models.CharField(_("code"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
 
     class Meta:
         ordering = ["code"]
+        verbose_name = _("org unit")
+        verbose_name_plural = _("org units")
 
     def __str__(self) -> str:
         return self.name
@@ -44,11 +51,17 @@ class OrgUnit(models.Model):
 
 
 class Membership(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("org unit"), on_delete=models.PROTECT, related_name="memberships"
+    )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
 
     class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         constraints = [
             models.UniqueConstraint(fields=["user", "org_unit", "role"], name="membership_unique"),
         ]

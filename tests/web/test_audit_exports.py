@@ -88,7 +88,7 @@ def test_csv_has_bom_header_and_every_column(auditor: Client, events: list[Audit
         "Role": "office_staff",
         "Org unit": "方松市场监管所",
         "Action code": "task.completed",
-        "Action": "任务已完成",
+        "Action": "Task completed",
         "Target type": "human_task",
         "Target id": "12",
         "Business key": "SQ-2025-001",
@@ -101,6 +101,13 @@ def test_csv_has_bom_header_and_every_column(auditor: Client, events: list[Audit
         "Hash": event.hash,
     }
     assert first["Time (Asia/Shanghai)"].endswith("+08:00")
+
+
+def test_csv_in_chinese_by_default(auditor: Client, events: list[AuditEvent]) -> None:
+    del auditor.cookies[settings.LANGUAGE_COOKIE_NAME]  # no choice made: the default, Chinese
+    _, rows = csv_rows(auditor.get(reverse("audit-export-csv")))
+    assert rows[0][:7] == ["编号", "时间（北京时间）", "操作人", "角色", "所属单位", "操作代码", "操作"]
+    assert rows[-1][5:7] == ["task.completed", "任务已完成"]
 
 
 def test_csv_defuses_formulas(auditor: Client, events: list[AuditEvent]) -> None:
@@ -167,7 +174,7 @@ def test_xlsx_cells(auditor: Client, events: list[AuditEvent]) -> None:
     assert moment.is_date and moment.number_format == "yyyy-mm-dd hh:mm:ss"
     assert row["Reason"].value == "材料齐全，同意受理"
     assert row["Org unit"].value == "方松市场监管所"
-    assert row["Action"].value == "任务已完成"
+    assert row["Action"].value == "Task completed"
     assert row["After (JSON)"].value == '{"status": "done", "decision": "通过"}'
     assert row["Hash"].value == event.hash
 

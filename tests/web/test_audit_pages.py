@@ -120,9 +120,13 @@ def test_list_is_newest_first_with_count_and_labels(auditor: Client, events: lis
     assert listed(response) == [e.id for e in reversed(events)]
     html = response.content.decode()
     assert "4 events, newest first" in html
-    assert "任务已完成" in html  # the action's Chinese label
+    assert "Task completed" in html  # the action's label, in the page's language
     assert 'data-ok="none"' in html  # never verified yet
     assert reverse("audit-case-timeline", args=["SQ-2025-001"]) in html
+    # The same list in the default language: the Chinese labels.
+    auditor.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    html = auditor.get(reverse("audit-review")).content.decode()
+    assert "共 4 条事件" in html and "任务已完成" in html and "Task completed" not in html
 
 
 @pytest.mark.parametrize(
@@ -279,7 +283,7 @@ def test_case_timeline_by_business_key_and_instance_id(
         assert response.status_code == 200
         html = response.content.decode()
         assert [int(n) for n in re.findall(r'<li data-event-id="(\d+)"', html)] == expected
-        assert "流程实例已启动" in html
+        assert "Process instance started" in html
     assert auditor.get(reverse("audit-case-timeline", args=["NO-SUCH-CASE"])).status_code == 404
     assert auditor.get("/audit/cases/%00/").status_code == 404
 
