@@ -162,6 +162,12 @@ class HumanTask(models.Model):
             ),
             # "overdue"
             models.Index(fields=["due_at"], name="htask_due", condition=models.Q(status="open")),
+            # "overdue among my groups": only the overdue part of a group's range is read
+            models.Index(
+                fields=["candidate_group", "due_at"],
+                name="htask_group_due",
+                condition=models.Q(status="open", assignee__isnull=True),
+            ),
             models.Index(fields=["completed_by", "-completed_at"], name="htask_done_by"),
         ]
 
