@@ -5,15 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workflows', '0002_english_msgids'),
+        ("workflows", "0002_english_msgids"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='humantask',
-            index=models.Index(condition=models.Q(('assignee__isnull', True), ('status', 'open')), fields=['candidate_group', 'due_at'], name='htask_group_due'),
+            model_name="humantask",
+            index=models.Index(
+                condition=models.Q(("assignee__isnull", True), ("status", "open")),
+                fields=["candidate_group", "due_at"],
+                name="htask_group_due",
+            ),
         ),
     ]
