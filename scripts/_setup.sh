@@ -141,10 +141,19 @@ nqi_ensure_debian_packages() {
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
+# What the set-up chose, for running `python manage.py …` by hand later (manage.py reads it for
+# variables that are not set; settings themselves still fail loudly without them).
+nqi_write_dev_env() {
+    mkdir -p "$NQI_VAR"
+    (umask 077 && printf 'DATABASE_URL=%s\nDJANGO_SECRET_KEY=%s\nDJANGO_DEBUG=%s\n' \
+        "$DATABASE_URL" "$DJANGO_SECRET_KEY" "$DJANGO_DEBUG" >"$NQI_VAR/dev.env")
+}
+
 nqi_ensure_venv
 nqi_ensure_debian_packages msgfmt:gettext npm:npm
 nqi_ensure_database
 nqi_ensure_django_env
+nqi_write_dev_env
 nqi_log "building the front end (npm) and compiling translations"
 NQI_VAR_DIR="$NQI_VAR" "$NQI_ROOT/scripts/build_frontend.sh"
 python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
