@@ -12,7 +12,7 @@ import re
 import tempfile
 from pathlib import Path
 
-import polib  # type: ignore[import-untyped]  # no stubs published with it
+import polib
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE_DIR = ROOT / "locale"

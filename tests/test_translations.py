@@ -21,7 +21,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import polib  # type: ignore[import-untyped]  # no stubs published with it
+import polib
 import pytest
 from django.conf import settings
 from django.test import Client
