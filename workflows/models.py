@@ -107,6 +107,11 @@ class ProcessInstance(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def suspended_from_label(self) -> str:
+        """The status a suspended instance will return to, in the reader's language."""
+        return str(InstanceStatus(self.suspended_from).label) if self.suspended_from else ""
+
 
 class HumanTask(models.Model):
     """One row per ready (or finished) human task: the inbox reads this, never the state blob."""
