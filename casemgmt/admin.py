@@ -1,11 +1,15 @@
 """Admin pages for the tables administrators maintain by hand: org units, memberships, the
-working-day calendar, and (to tidy up) users' saved inbox filters."""
+working-day calendar, (to tidy up) users' saved inbox filters, and the project registry with its
+read-only naming history."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
-from .models import CalendarDay, Membership, OrgUnit, SavedFilter
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import CalendarDay, Membership, NamingRecord, OrgUnit, SavedFilter, ServiceProject
 
 
 class MembershipInline(admin.TabularInline):
@@ -53,3 +57,49 @@ class SavedFilterAdmin(admin.ModelAdmin):
     search_fields = ("name", "owner__username", "shared_with_group")
     list_select_related = ("owner",)
     raw_id_fields = ("owner",)
+
+
+class NamingRecordInline(admin.TabularInline):
+    model = NamingRecord
+    extra = 0
+    can_delete = False
+    fields = ("level", "decided_at", "decided_by", "name_at_the_time", "decision")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ServiceProject)
+class ServiceProjectAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "level", "coordinating_office", "operator", "status")
+    list_filter = ("level", "status", "coordinating_office")
+    search_fields = ("code", "name", "operator__name", "coordinating_office__name", "industry_focus")
+    list_select_related = ("coordinating_office", "operator")
+    raw_id_fields = ("coordinating_office", "operator")
+    filter_horizontal = ("divisions",)
+    readonly_fields = ("created_at", "updated_at")
+    inlines = [NamingRecordInline]
+
+
+@admin.register(NamingRecord)
+class NamingRecordAdmin(admin.ModelAdmin):
+    """Append-only history: viewable, never added, changed or deleted here."""
+
+    list_display = ("name_at_the_time", "level", "decided_at", "decided_by", "project")
+    list_filter = ("level",)
+    search_fields = ("name_at_the_time", "project__name", "project__code", "decision")
+    list_select_related = ("project", "decided_by")
+    date_hierarchy = "decided_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -2,6 +2,15 @@
 
 from .calendar import CalendarDay
 from .org import Membership, OrgUnit
+from .registry import NamingRecord, ProjectLevel, ServiceProject
 from .saved_filter import SavedFilter
 
-__all__ = ["CalendarDay", "Membership", "OrgUnit", "SavedFilter"]
+__all__ = [
+    "CalendarDay",
+    "Membership",
+    "NamingRecord",
+    "OrgUnit",
+    "ProjectLevel",
+    "SavedFilter",
+    "ServiceProject",
+]
