@@ -80,17 +80,18 @@ def visible_org_units(user: Any) -> frozenset[str] | None:
     """Org unit codes whose work the user may see; None means every unit."""
     if getattr(user, "is_superuser", False) or has_role(user, *DISTRICT_WIDE_ROLES):
         return None
-    return _cached(user, _SCOPE_ATTR, _scope_by_user, _area_below)
+    return _cached(user, _SCOPE_ATTR, _scope_by_user, _area_of_memberships)
 
 
-def _area_below(user: Any) -> frozenset[str]:
-    roots = [code for _, code, _ in memberships(user)]
-    if not roots:
-        return frozenset()
-    # An office sees its own area: itself and every unit below it.
+def _area_of_memberships(user: Any) -> frozenset[str]:
+    return area_below({code for _, code, _ in memberships(user)})
+
+
+def area_below(roots: set[str]) -> frozenset[str]:
+    """The given org units and every unit below them (an office's area)."""
     seen: set[str] = set(roots)
-    frontier = list(OrgUnit.objects.filter(code__in=roots).values_list("pk", flat=True))
-    for _ in range(8):
+    frontier = list(OrgUnit.objects.filter(code__in=roots).values_list("pk", flat=True)) if roots else []
+    for _ in range(8):  # the tree is shallow; the cap guards against a cycle
         if not frontier:
             break
         children = list(OrgUnit.objects.filter(parent_id__in=frontier).values_list("pk", "code"))

@@ -12,8 +12,8 @@ import rules
 
 from workflows.models import HumanTask, ProcessInstance
 
-from .directory import groups_of, has_role, memberships, visible_org_units
-from .models import OrgUnit, SavedFilter
+from .directory import area_below, groups_of, has_role, memberships, visible_org_units
+from .models import SavedFilter
 from .roles import Role
 
 ENGINE_PERMISSIONS = (
@@ -59,21 +59,9 @@ def operating_area(user: Any) -> frozenset[str]:
         # The usual case: every membership operates, so the area is the (cached) visible scope.
         area = visible_org_units(user) or frozenset()
     else:
-        area = _area_below({code for role, code, _ in found if role in OPERATING_ROLES})
+        area = area_below({code for role, code, _ in found if role in OPERATING_ROLES})
     setattr(user, _OPERATING_AREA_ATTR, area)
     return area
-
-
-def _area_below(roots: set[str]) -> frozenset[str]:
-    seen: set[str] = set(roots)
-    frontier = list(OrgUnit.objects.filter(code__in=roots).values_list("pk", flat=True)) if roots else []
-    for _ in range(8):  # the tree is shallow; the cap guards against a cycle
-        if not frontier:
-            break
-        children = list(OrgUnit.objects.filter(parent_id__in=frontier).values_list("pk", "code"))
-        seen.update(code for _, code in children)
-        frontier = [pk for pk, _ in children]
-    return frozenset(seen)
 
 
 def _in_scope(user: Any, org_unit_code: str) -> bool:

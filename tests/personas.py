@@ -23,6 +23,21 @@ OPERATOR_B = "operator-yy"
 ENTERPRISE_A = "enterprise-fs"
 
 
+# Every persona a permission matrix walks, in one order: the cast plus the anonymous visitor.
+PERSONA_NAMES = (
+    "admin",
+    "auditor",
+    "reviewer",
+    "office_a",
+    "office_b",
+    "operator_a",
+    "operator_b",
+    "enterprise_a",
+    "stranger",
+    "anonymous",
+)
+
+
 @dataclass
 class Cast:
     admin: User

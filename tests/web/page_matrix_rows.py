@@ -18,22 +18,11 @@ from typing import Any
 
 from audit.models import AuditEvent
 from casemgmt.models import SavedFilter
-from tests.personas import AREA_A, OPERATOR_A, Cast
+from tests.personas import AREA_A, OPERATOR_A, PERSONA_NAMES, Cast
 from workflows import human_tasks, instances, registry
 from workflows.models import HumanTask, InstanceStatus, ProcessInstance, ProcessModelVersion
 
-PERSONAS = (
-    "admin",
-    "auditor",
-    "reviewer",
-    "office_a",
-    "office_b",
-    "operator_a",
-    "operator_b",
-    "enterprise_a",
-    "stranger",
-    "anonymous",
-)
+PERSONAS = PERSONA_NAMES
 SIGNED_IN = tuple(p for p in PERSONAS if p != "anonymous")
 LOGIN = "login"  # 302 to the sign-in page (every page view is behind login_required)
 # Who sees SQ-1 (workflows.view_task / view_instance): district-wide roles and area A's office and

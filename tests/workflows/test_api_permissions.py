@@ -14,22 +14,11 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from audit.verify import verify_chain
-from tests.personas import OPERATOR_A, Cast
+from tests.personas import OPERATOR_A, PERSONA_NAMES, Cast
 from workflows import instances
 from workflows.models import HumanTask, ProcessInstance
 
-PERSONAS = [
-    "admin",
-    "auditor",
-    "reviewer",
-    "office_a",
-    "office_b",
-    "operator_a",
-    "operator_b",
-    "enterprise_a",
-    "stranger",
-    "anonymous",
-]
+PERSONAS = PERSONA_NAMES
 
 
 @dataclass
