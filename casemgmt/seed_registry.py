@@ -56,6 +56,10 @@ class ProjectRow:
     operator_name: str  # 运营机构, exactly as in the notice
     division_codes: tuple[str, ...] = ()  # the divisions the project is named for; none for district-wide
 
+    @property
+    def case_prefix(self) -> str:
+        return CASE_PREFIXES[self.code]
+
 
 S, D, C = ProjectLevel.STREET, ProjectLevel.DISTRICT, ProjectLevel.CITY
 
@@ -109,6 +113,30 @@ PROJECTS: list[ProjectRow] = [
 ]  # fmt: skip
 
 
+# Case number prefixes, short enough to read out over the phone.
+CASE_PREFIXES: dict[str, str] = {
+    "city-scientific-instruments": "KXYQ",
+    "district-aerospace-cloud-testing": "HTYJ",
+    "district-food-manufacturing": "SPZZ",
+    "street-jingkai": "JK",
+    "street-fangsong": "FS",
+    "street-yongfeng": "YF",
+    "street-yueyang": "YY",
+    "street-guangfulin": "GFL",
+    "street-jiuliting": "JLT",
+    "street-chedun": "CD",
+    "street-dongjing": "DJ",
+    "street-xinqiao": "XQ",
+    "street-jiuting": "JT",
+    "street-shihudang": "SHD",
+    "street-xinbang": "XB",
+    "street-maogang": "MG",
+    "street-yexie": "YX",
+    "street-sijing": "SJ",
+    "street-sheshan": "SS",
+    "street-xiaokunshan": "XKS",
+}
+
 M = TypeVar("M", bound=Model)
 
 
@@ -144,7 +172,13 @@ def load_registry() -> list[ServiceProject]:
         project = _upsert(
             ServiceProject,
             row.code,
-            {"level": row.level, "name": row.name, "coordinating_office": office, "operator": operator},
+            {
+                "level": row.level,
+                "name": row.name,
+                "coordinating_office": office,
+                "operator": operator,
+                "case_prefix": row.case_prefix,
+            },
         )
         project.divisions.set([divisions[code] for code in row.division_codes])
         if row.level != ProjectLevel.STREET:

@@ -56,3 +56,14 @@ def validate_cn_phone(number: str) -> str:
     ):
         raise ValidationError(message, code="invalid_phone")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+# Model-field validators: Django ignores a validator's return value, so these only check; code that
+# stores a value runs it through validate_uscc / validate_cn_phone first to normalise it.
+def check_uscc(code: str) -> None:
+    validate_uscc(code)
+
+
+def check_cn_phone(number: str) -> None:
+    if number:
+        validate_cn_phone(number)

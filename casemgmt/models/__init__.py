@@ -1,16 +1,53 @@
 """The domain's tables, one module per concept."""
 
 from .calendar import CalendarDay
+from .enterprise import SME_SIZE_CLASSES, Enterprise, SizeClass
+from .institution import InstitutionKind, TechnicalInstitution
 from .org import Membership, OrgUnit
+from .outcome import OUTCOME_SUBTYPES, Outcome, OutcomeKind
 from .registry import NamingRecord, ProjectLevel, ServiceProject
 from .saved_filter import SavedFilter
+from .service_case import (
+    OPEN_STAGES,
+    CaseNumberSequence,
+    CaseStage,
+    Channel,
+    EffectKind,
+    Satisfaction,
+    ServiceCase,
+    ServiceClass,
+    ServiceMode,
+    ServiceRecord,
+)
+from .station import ServiceStation, StaffPost, StationStaff
 
 __all__ = [
+    "OPEN_STAGES",
+    "OUTCOME_SUBTYPES",
+    "SME_SIZE_CLASSES",
     "CalendarDay",
+    "CaseNumberSequence",
+    "CaseStage",
+    "Channel",
+    "EffectKind",
+    "Enterprise",
+    "InstitutionKind",
     "Membership",
     "NamingRecord",
     "OrgUnit",
+    "Outcome",
+    "OutcomeKind",
     "ProjectLevel",
+    "Satisfaction",
     "SavedFilter",
+    "ServiceCase",
+    "ServiceClass",
+    "ServiceMode",
     "ServiceProject",
+    "ServiceRecord",
+    "ServiceStation",
+    "SizeClass",
+    "StaffPost",
+    "StationStaff",
+    "TechnicalInstitution",
 ]

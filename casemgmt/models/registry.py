@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,13 @@ class ServiceProject(models.Model):
         CLOSED = "closed", _("Closed")
 
     code = models.SlugField(_("code"), max_length=64, unique=True)
+    # Case numbers (办件编号) read "<prefix>-<year>-<sequence>", e.g. "FS-2026-00042".
+    case_prefix = models.CharField(
+        _("case number prefix"),
+        max_length=8,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{2,8}$", _("Two to eight capital letters."))],
+    )
     level = models.CharField(_("level"), max_length=16, choices=ProjectLevel.choices)
     name = models.CharField(_("name"), max_length=200)
     coordinating_office = models.ForeignKey(

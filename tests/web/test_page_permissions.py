@@ -21,11 +21,17 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from audit.models import AuditEvent
 from casemgmt.models import SavedFilter
+from tests.matrix import PAGE_ROWS
 from tests.personas import Cast
 from workflows import registry
 from workflows.models import ProcessModelVersion
 
-from .page_matrix_rows import LOGIN, MATRIX, PERSONAS, World
+from .page_matrix_rows import LOGIN, PERSONAS, World
+from .page_matrix_rows import MATRIX as CORE_ROWS
+
+# The core pages' rows, then each area's (tests/matrix/<area>.py).
+assert not set(CORE_ROWS) & set(PAGE_ROWS), sorted(set(CORE_ROWS) & set(PAGE_ROWS))
+MATRIX = {**CORE_ROWS, **PAGE_ROWS}
 
 pytestmark = pytest.mark.django_db
 

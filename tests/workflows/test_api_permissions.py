@@ -7,56 +7,18 @@ here fails the suite.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from audit.verify import verify_chain
-from tests.personas import OPERATOR_A, PERSONA_NAMES, Cast
+from tests.matrix import API_ROWS
+from tests.personas import OPERATOR_A, Cast
 from workflows import instances
-from workflows.models import HumanTask, ProcessInstance
+from workflows.models import HumanTask
 
-PERSONAS = PERSONA_NAMES
-
-
-@dataclass
-class World:
-    case: ProcessInstance
-    task: HumanTask
-
-
-@dataclass(frozen=True)
-class Row:
-    method: str
-    url: Callable[[World], str]
-    body: Callable[[World], dict[str, Any]] | None
-    expect: dict[str, int]  # persona → status; missing personas expect `default`
-    default: int
-
-
-def everyone_authenticated(status: int) -> dict[str, int]:
-    return {p: status for p in PERSONAS if p != "anonymous"}
-
-
-VISIBLE = {"admin", "auditor", "reviewer", "office_a", "operator_a"}
-
-
-def by_visibility(visible_status: dict[str, int], hidden: int = 404) -> dict[str, int]:
-    """Personas who can see the case get their status; the others get 404, anonymous 403."""
-    out = {p: hidden for p in PERSONAS if p not in VISIBLE and p != "anonymous"}
-    out.update(visible_status)
-    return out
-
-
-def url(name: str, **kwargs: Any) -> Callable[[World], str]:
-    def build(world: World) -> str:
-        resolved = {k: (v(world) if callable(v) else v) for k, v in kwargs.items()}
-        return reverse(name, kwargs=resolved)
-
-    return build
-
+from .api_matrix_support import PERSONAS, VISIBLE, Row, World, by_visibility, everyone_authenticated, url
 
 CASE = lambda w: w.case.pk  # noqa: E731
 TASK = lambda w: w.task.pk  # noqa: E731
@@ -143,6 +105,9 @@ MATRIX: dict[str, Row] = {
         "get", url("audit-chain-verification"), None, {"admin": 200, "auditor": 200}, 403
     ),
 }
+# Each area's endpoints have their rows in tests/matrix/<area>.py.
+assert not set(MATRIX) & set(API_ROWS), sorted(set(MATRIX) & set(API_ROWS))
+MATRIX.update(API_ROWS)
 
 
 def api_url_names() -> set[str]:

@@ -1,0 +1,35 @@
+"""Each area's rows of the two permission matrices, one module per area, merged here.
+
+A module defines PAGE_ROWS (tests/web/page_matrix_rows.py's Check rows, keyed by URL name) and
+API_ROWS (tests/workflows/api_matrix_support.py's Row, keyed by URL name). The matrix tests fail
+for any named URL without a row, so a new page or endpoint cannot skip its permission tests.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import archive, cases, promotion, public, registry, scorecard
+
+_AREAS = (
+    registry,
+    cases,
+    public,
+    archive,
+    scorecard,
+    promotion,
+)
+
+
+def _merge(attribute: str) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for area in _AREAS:
+        rows: dict[str, Any] = getattr(area, attribute)
+        clash = set(rows) & set(merged)
+        assert not clash, f"{area.__name__} repeats rows of another area: {sorted(clash)}"
+        merged.update(rows)
+    return merged
+
+
+PAGE_ROWS: dict[str, Any] = _merge("PAGE_ROWS")
+API_ROWS: dict[str, Any] = _merge("API_ROWS")

@@ -1,0 +1,9 @@
+"""Permission-matrix rows for the enterprise archive (一企一档), outcomes and the 服务情况统计表 exports."""
+
+from __future__ import annotations
+
+from tests.web.page_matrix_rows import Check
+from tests.workflows.api_matrix_support import Row
+
+PAGE_ROWS: dict[str, tuple[Check, ...]] = {}
+API_ROWS: dict[str, Row] = {}

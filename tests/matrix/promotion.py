@@ -1,0 +1,9 @@
+"""Permission-matrix rows for naming and promotion, campaigns and quarterly typical cases."""
+
+from __future__ import annotations
+
+from tests.web.page_matrix_rows import Check
+from tests.workflows.api_matrix_support import Row
+
+PAGE_ROWS: dict[str, tuple[Check, ...]] = {}
+API_ROWS: dict[str, Row] = {}

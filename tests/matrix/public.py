@@ -1,0 +1,9 @@
+"""Permission-matrix rows for the public online intake and status lookup (no sign-in)."""
+
+from __future__ import annotations
+
+from tests.web.page_matrix_rows import Check
+from tests.workflows.api_matrix_support import Row
+
+PAGE_ROWS: dict[str, tuple[Check, ...]] = {}
+API_ROWS: dict[str, Row] = {}
