@@ -174,3 +174,6 @@ rules.add_perm("casemgmt.delete_savedfilter", owns_filter)
 # read-only auditor (who sees every card but is offered no action). Enterprise users follow their
 # own cases elsewhere.
 rules.add_perm("casemgmt.view_board", is_process_admin | is_auditor | works_cases)
+
+# Each area keeps its permissions in its own module; importing them here registers them.
+from . import rules_archive, rules_cases, rules_registry  # noqa: E402, F401

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "audit",
     "workflows",
     "casemgmt",
+    "casemgmt.scorecard",
+    "casemgmt.promotion",
     "notifications",
 ]
 

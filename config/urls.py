@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("casemgmt.web.urls")),
     path("", include("workflows.web.urls")),
     path("", include("audit.web.urls")),
+    path("", include("casemgmt.scorecard.web.urls")),
+    path("", include("casemgmt.promotion.web.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -20,4 +22,7 @@ urlpatterns = [
     path("api/auth/token/", obtain_auth_token, name="api-token"),
     path("api/", include("workflows.api.urls")),
     path("api/", include("audit.api.urls")),
+    path("api/", include("casemgmt.api.urls")),
+    path("api/", include("casemgmt.scorecard.api.urls")),
+    path("api/", include("casemgmt.promotion.api.urls")),
 ]

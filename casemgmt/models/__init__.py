@@ -20,6 +20,7 @@ from .service_case import (
     ServiceRecord,
 )
 from .station import ServiceStation, StaffPost, StationStaff
+from .throttle import RateLimitHit
 
 __all__ = [
     "OPEN_STAGES",
@@ -38,6 +39,7 @@ __all__ = [
     "Outcome",
     "OutcomeKind",
     "ProjectLevel",
+    "RateLimitHit",
     "Satisfaction",
     "SavedFilter",
     "ServiceCase",

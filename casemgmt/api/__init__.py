@@ -1,0 +1,1 @@
+"""The domain's REST endpoints, one URL module per area."""

@@ -1,0 +1,5 @@
+"""REST endpoints of the cases area."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""REST endpoints of the registry area."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
