@@ -1,8 +1,9 @@
 """Each area's rows of the two permission matrices, one module per area, merged here.
 
-A module defines PAGE_ROWS (tests/web/page_matrix_rows.py's Check rows, keyed by URL name) and
-API_ROWS (tests/workflows/api_matrix_support.py's Row, keyed by URL name). The matrix tests fail
-for any named URL without a row, so a new page or endpoint cannot skip its permission tests.
+A module defines PUBLIC_PAGES (pages anyone may open without signing in), PAGE_ROWS
+(tests/web/page_matrix_rows.py's Check rows, keyed by URL name) and API_ROWS
+(tests/workflows/api_matrix_support.py's Row, keyed by URL name). The matrix tests fail for any
+named URL without a row, so a new page or endpoint cannot skip its permission tests.
 """
 
 from __future__ import annotations
@@ -33,3 +34,4 @@ def _merge(attribute: str) -> dict[str, Any]:
 
 PAGE_ROWS: dict[str, Any] = _merge("PAGE_ROWS")
 API_ROWS: dict[str, Any] = _merge("API_ROWS")
+PUBLIC_PAGES: frozenset[str] = frozenset().union(*(area.PUBLIC_PAGES for area in _AREAS))

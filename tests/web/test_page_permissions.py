@@ -21,7 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from audit.models import AuditEvent
 from casemgmt.models import SavedFilter
-from tests.matrix import PAGE_ROWS
+from tests.matrix import PAGE_ROWS, PUBLIC_PAGES
 from tests.personas import Cast
 from workflows import registry
 from workflows.models import ProcessModelVersion
@@ -70,6 +70,11 @@ def page_url_names() -> set[str]:
             assert name, f"page route {route!r} has no name, so it cannot have a row in the matrix"
             names.add(name)
     return names
+
+
+def test_public_pages_are_pages_with_rows() -> None:
+    # A public page (no sign-in) is declared so, and still has its row for every persona.
+    assert set(MATRIX) >= PUBLIC_PAGES, sorted(PUBLIC_PAGES - set(MATRIX))
 
 
 def test_every_page_url_has_a_row_and_every_row_a_url() -> None:
@@ -155,7 +160,7 @@ def test_page_permission_matrix(name: str, index: int, persona: str, world: Worl
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
-@pytest.mark.parametrize("name", sorted(MATRIX))
+@pytest.mark.parametrize("name", sorted(set(MATRIX) - PUBLIC_PAGES))
 def test_anonymous_never_gets_a_page(name: str, method: str, world: World) -> None:
     # Every view behind a page URL, whatever the method: the sign-in page, or a plain refusal.
     first = MATRIX[name][0]
