@@ -103,3 +103,38 @@ class NamingRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+# --- registry: enterprises, service stations with their staff, technical institutions ---------
+# (Admin edits are for repairs; the registry pages and API are the audited way to change these.)
+from .models import Enterprise, ServiceStation, StationStaff, TechnicalInstitution  # noqa: E402
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(admin.ModelAdmin):
+    list_display = ("name", "credit_code", "division", "size_class", "industry")
+    list_filter = ("size_class",)
+    search_fields = ("name", "credit_code")
+    list_select_related = ("division",)
+    raw_id_fields = ("division", "org_unit")
+
+
+class StationStaffInline(admin.TabularInline):
+    model = StationStaff
+    extra = 0
+
+
+@admin.register(ServiceStation)
+class ServiceStationAdmin(admin.ModelAdmin):
+    list_display = ("name", "project", "opening_hours", "complaint_phone", "active")
+    list_filter = ("active", "project")
+    search_fields = ("name", "address", "project__name")
+    list_select_related = ("project",)
+    inlines = [StationStaffInline]
+
+
+@admin.register(TechnicalInstitution)
+class TechnicalInstitutionAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "cma_number", "cnas_number", "approval_number", "is_sample", "active")
+    list_filter = ("kind", "is_sample", "active")
+    search_fields = ("name", "capabilities", "scope", "cma_number", "cnas_number", "approval_number")

@@ -1,11 +1,123 @@
-"""Permission-matrix rows for stations, enterprises and technical institutions (registry pages and API)."""
+"""Permission-matrix rows for the registry: projects, stations, staff, enterprises, institutions.
+
+Who: projects and stations are visible to everyone with a role (the stranger has none: 403);
+project A's stations and staff are edited by operator A, office A and process admins (403 for
+the rest, who can see them); enterprises are staff-only and scoped (office B and operator B get 404
+for enterprise A; the auditor reads but may not edit); the public directory and lookups are open.
+"""
 
 from __future__ import annotations
 
-from tests.web.page_matrix_rows import Check
-from tests.workflows.api_matrix_support import Row
+from typing import Any
+
+from tests.registry import world as reg
+from tests.web.page_matrix_rows import PERSONAS as PAGE_PERSONAS
+from tests.web.page_matrix_rows import Check, Expected, get_refused, only, who
+from tests.workflows.api_matrix_support import Row, everyone_authenticated, url
 
 # Pages anyone may open without signing in (their rows expect 200 for "anonymous").
-PUBLIC_PAGES: frozenset[str] = frozenset()
-PAGE_ROWS: dict[str, tuple[Check, ...]] = {}
-API_ROWS: dict[str, Row] = {}
+PUBLIC_PAGES: frozenset[str] = frozenset({"registry-public-directory", "registry-public-institutions"})
+
+WITH_ROLE = who(200, stranger=403)
+EDITORS = only(200, "admin", "office_a", "operator_a")
+EDITED = only(302, "admin", "office_a", "operator_a")
+REFUSED_INPUT = only(400, "admin", "office_a", "operator_a")
+STAFF = who(200, enterprise_a=403, stranger=403)
+ENTERPRISE_A_EDIT = who(404, admin=200, reviewer=200, office_a=200, operator_a=200, auditor=403)
+ENTERPRISE_A_EDIT |= {"enterprise_a": 403, "stranger": 403}
+EVERYONE: Expected = dict.fromkeys(PAGE_PERSONAS, 200)
+
+PROJECT = lambda w: {"code": reg.project_a().code}  # noqa: E731
+STATION = lambda w: {"pk": reg.station_a().pk}  # noqa: E731
+STAFF_MEMBER = lambda w: {"pk": reg.private_staff().pk}  # noqa: E731
+ENTERPRISE = lambda w: {"credit_code": reg.enterprise_a().credit_code}  # noqa: E731
+
+STATION_BODY = {
+    "name": "新服务站",
+    "address": "上海市松江区新路8号",
+    "opening_hours": "工作日",
+    "complaint_phone": "021-57819999",
+    "published_items": ["metrology.2"],
+    "active": "1",
+}
+STAFF_BODY = {"name": "新专员", "post": "full_time_specialist", "phone": "13800138000"}
+
+PAGE_ROWS: dict[str, tuple[Check, ...]] = {
+    "registry-projects": (Check("get", "get", WITH_ROLE),),
+    "registry-project": (Check("get", "get", WITH_ROLE, PROJECT),),
+    "registry-station-create": (
+        Check("get", "get", EDITORS, PROJECT),
+        Check("post", "post", EDITED, PROJECT, body=STATION_BODY),
+        Check("post-invalid", "post", REFUSED_INPUT, PROJECT, body={**STATION_BODY, "complaint_phone": "12"}),
+    ),
+    "registry-station-edit": (
+        Check("get", "get", EDITORS, STATION),
+        Check("post", "post", EDITED, STATION, body=STATION_BODY),
+        Check(
+            "post-invalid", "post", REFUSED_INPUT, STATION, body={**STATION_BODY, "published_items": ["x.9"]}
+        ),
+    ),
+    "registry-staff-add": (
+        Check("get", "get", EDITORS, STATION),
+        Check("post", "post", EDITED, STATION, body=STAFF_BODY),
+        Check("post-invalid", "post", REFUSED_INPUT, STATION, body={**STAFF_BODY, "post": "boss"}),
+    ),
+    "registry-staff-edit": (
+        Check("get", "get", EDITORS, STAFF_MEMBER),
+        Check("post", "post", EDITED, STAFF_MEMBER, body=STAFF_BODY),
+    ),
+    "registry-staff-remove": (
+        get_refused(STAFF_MEMBER),
+        Check("post", "post", EDITED, STAFF_MEMBER),
+    ),
+    "registry-enterprises": (Check("get", "get", STAFF),),
+    "registry-enterprise-edit": (
+        Check("get", "get", ENTERPRISE_A_EDIT, ENTERPRISE),
+        Check(
+            "post",
+            "post",
+            {p: (302 if s == 200 else s) for p, s in ENTERPRISE_A_EDIT.items()},
+            ENTERPRISE,
+            body={"name": "方松测试企业（更名）", "phone": "021-57810000", "size_class": "micro"},
+        ),
+    ),
+    "registry-institutions": (Check("get", "get", STAFF),),
+    "registry-public-directory": (Check("get", "get", EVERYONE),),
+    "registry-public-institutions": (Check("get", "get", EVERYONE, body={"kind": "testing"}),),
+}
+
+
+def _api(statuses: Expected) -> dict[str, int]:
+    """The page expectations as API statuses (anonymous is a 403 there, via the row default)."""
+    return {p: s for p, s in statuses.items() if p != "anonymous" and isinstance(s, int)}
+
+
+def _project(w: Any) -> str:
+    return reg.project_a().code
+
+
+def _station(w: Any) -> int:
+    return reg.station_a().pk
+
+
+def _enterprise(w: Any) -> str:
+    return reg.enterprise_a().credit_code
+
+
+API_WITH_ROLE = {**everyone_authenticated(200), "stranger": 403}
+API_STAFF = {**everyone_authenticated(200), "enterprise_a": 403, "stranger": 403}
+API_ENTERPRISE_A = {**_api(ENTERPRISE_A_EDIT), "auditor": 200}
+
+API_ROWS: dict[str, Row] = {
+    "registry-api-projects": Row("get", url("registry-api-projects"), None, API_WITH_ROLE, 403),
+    "registry-api-project": Row("get", url("registry-api-project", code=_project), None, API_WITH_ROLE, 403),
+    "registry-api-stations": Row("get", url("registry-api-stations"), None, API_WITH_ROLE, 403),
+    "registry-api-station": Row("get", url("registry-api-station", pk=_station), None, API_WITH_ROLE, 403),
+    "registry-api-enterprises": Row("get", url("registry-api-enterprises"), None, API_STAFF, 403),
+    "registry-api-enterprise": Row(
+        "get", url("registry-api-enterprise", credit_code=_enterprise), None, API_ENTERPRISE_A, 403
+    ),
+    "registry-api-institutions": Row(
+        "get", url("registry-api-institutions"), None, everyone_authenticated(200), 403
+    ),
+}

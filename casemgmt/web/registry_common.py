@@ -1,0 +1,113 @@
+"""What the registry pages share: permission gates, field specs for forms, errors in the page's language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import phonenumbers
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+
+from config.errors import ServiceError
+
+from .. import catalogue
+from ..catalogue import CatalogueItem
+
+
+def require_perm(request: HttpRequest, permission: str, obj: Any = None) -> None:
+    if not request.user.has_perm(permission, obj):
+        raise PermissionDenied
+
+
+def in_english() -> bool:
+    return (translation.get_language() or "").startswith("en")
+
+
+def field_errors(error: ServiceError) -> dict[str, str]:
+    """{field: message} in the page's language, for showing next to each input."""
+    english = in_english()
+    out: dict[str, str] = {}
+    for item in error.fields:
+        out.setdefault(item.field, item.message_en if english else item.message_zh)
+    return out
+
+
+def error_message(error: ServiceError) -> str:
+    return error.message_for(translation.get_language())
+
+
+@dataclass
+class Field:
+    """One input of a registry form, rendered by registry/_field.html."""
+
+    name: str
+    label: str
+    kind: str = "text"  # text, textarea, select, checkbox, items, tel, url, email
+    value: Any = ""
+    choices: list[tuple[str, str]] = field(default_factory=list)
+    required: bool = False
+    help: str = ""
+    error: str = ""
+
+
+def attach_errors(fields: list[Field], errors: dict[str, str]) -> list[Field]:
+    for spec in fields:
+        spec.error = errors.get(spec.name, "")
+    return fields
+
+
+def item_text(item: CatalogueItem) -> str:
+    return item.text_en if in_english() else item.text_zh
+
+
+def published_items(keys: list[str]) -> list[dict[str, str]]:
+    """The published catalogue items with their category and text, in the page's language."""
+    out = []
+    for key in keys:
+        try:
+            found = catalogue.item(key)
+        except KeyError:
+            continue  # an item dropped from the catalogue stays stored but is no longer shown
+        category = catalogue.category(found.category)
+        out.append(
+            {
+                "key": key,
+                "category": category.name_en if in_english() else category.name_zh,
+                "text": item_text(found),
+            }
+        )
+    return out
+
+
+def catalogue_choices() -> list[dict[str, Any]]:
+    """Categories with their items, for the published-items checkboxes."""
+    english = in_english()
+    return [
+        {
+            "name": category.name_en if english else category.name_zh,
+            "items": [(item.key, item_text(item)) for item in category.items],
+        }
+        for category in catalogue.CATEGORIES
+    ]
+
+
+def display_phone(number: str) -> str:
+    """A stored E.164 number as people in China write it ("021 5781 2345", "139 1234 5678")."""
+    if not number:
+        return ""
+    try:
+        parsed = phonenumbers.parse(number, "CN")
+    except phonenumbers.NumberParseException:
+        return number
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def url_if_exists(name: str, **kwargs: Any) -> str:
+    """The URL of a page another area provides, or "" while it does not exist."""
+    try:
+        return reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return ""
