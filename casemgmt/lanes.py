@@ -56,4 +56,8 @@ class OrgUnitLaneResolver:
                 f"nobody could work its {role} tasks"
             )
         target = unit.nearest(_KIND_FOR_ROLE[role]) if role in _KIND_FOR_ROLE else None
+        if target is None and role == Role.OFFICE_STAFF.value:
+            # District- and city-level projects hang under the bureau, with no office above them:
+            # their office-lane work goes to the bureau's district reviewers, not to nobody.
+            return Candidate(Role.DISTRICT_REVIEWER.value, DISTRICT_CODE)
         return Candidate(role, (target or unit).code)

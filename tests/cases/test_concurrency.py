@@ -1,0 +1,111 @@
+"""Twenty intakes at once: case numbers 1..20, no gap, no duplicate; one key twice at once: one case."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+
+from audit.verify import verify_chain
+from casemgmt.cases.lifecycle import withdraw_case
+from casemgmt.cases.numbering import case_year
+from casemgmt.models import CaseNumberSequence, CaseStage, ServiceCase
+from config.errors import ServiceError
+from tests.personas import Cast
+from workflows import human_tasks
+from workflows.models import HumanTask, InstanceStatus
+
+from .conftest import projects_for
+from .support import deploy_service_case, instance_of, open_task, submit
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WORKERS = 20
+
+
+def run_concurrently(action: Callable[[int], Any]) -> list[Any]:
+    """Each thread has its own connection; a barrier makes them really collide."""
+    barrier = threading.Barrier(WORKERS)
+    results: list[Any] = [None] * WORKERS
+
+    def body(i: int) -> None:
+        try:
+            barrier.wait()
+            results[i] = action(i)
+        except Exception as exc:
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=body, args=(i,)) for i in range(WORKERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=180)
+    return results
+
+
+def test_twenty_parallel_intakes_get_numbers_one_to_twenty(cast: Cast) -> None:
+    deploy_service_case()
+    project, _ = projects_for(cast)
+    operator = User.objects.get(username="operator_a")
+
+    results = run_concurrently(lambda i: submit(project, User.objects.get(pk=operator.pk), 100 + i).case_no)
+
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert not errors, errors
+    year = case_year()
+    assert sorted(results) == [f"FS-{year}-{n:05d}" for n in range(1, WORKERS + 1)]
+    assert ServiceCase.objects.filter(project=project).count() == WORKERS
+    assert CaseNumberSequence.objects.get(project=project, year=year).last_number == WORKERS
+    assert ServiceCase.objects.filter(project=project, instance__isnull=True).count() == 0
+    assert verify_chain().ok
+
+
+def test_one_idempotency_key_submitted_twenty_times_at_once_makes_one_case(cast: Cast) -> None:
+    deploy_service_case()
+    project, _ = projects_for(cast)
+
+    results = run_concurrently(
+        lambda i: submit(project, None, 5, channel="online", idempotency_key="same").pk
+    )
+
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert not errors, errors
+    assert len(set(results)) == 1
+    assert ServiceCase.objects.count() == 1
+    assert CaseNumberSequence.objects.get(project=project).last_number == 1
+
+
+def test_withdrawals_racing_task_completions_end_consistently(cast: Cast) -> None:
+    """Half the threads complete the review task, half withdraw the case: no deadlock, no
+    half-done state; whichever came first decides, the rest are refused cleanly."""
+    deploy_service_case()
+    project, _ = projects_for(cast)
+    case = submit(project, User.objects.get(username="operator_a"), 60)
+    task_id = open_task(case, "review").pk
+
+    def act(i: int) -> str:
+        user = User.objects.get(username="operator_a")
+        if i % 2:
+            human_tasks.complete(task_id, actor=user, data={})
+            return "completed"
+        withdraw_case(case.pk, actor=user, reason=f"撤回 {i}")
+        return "withdrawn"
+
+    results = run_concurrently(act)
+
+    unexpected = [r for r in results if isinstance(r, Exception) and not isinstance(r, ServiceError)]
+    assert not unexpected, unexpected
+    case.refresh_from_db()
+    assert case.stage == CaseStage.WITHDRAWN
+    assert results.count("withdrawn") == 1
+    assert results.count("completed") <= 1
+    instance = instance_of(case)
+    assert instance.status == InstanceStatus.TERMINATED
+    assert not HumanTask.objects.filter(instance=instance, status="open").exists()
+    assert verify_chain().ok
