@@ -1,0 +1,1 @@
+"""The public online intake, status lookup and their rate limits."""
