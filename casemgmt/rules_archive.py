@@ -1,3 +1,68 @@
-"""Permissions for the archive area (django-rules); imported by casemgmt.rules."""
+"""Permissions for the archive area (django-rules); imported by casemgmt.rules.
+
+Seeing follows casemgmt.archive's scopes (an object out of scope answers 404 in the views);
+recording and correcting outcomes is for the project's own operating organization, its
+coordinating office and process admins. District reviewers and auditors read only.
+"""
 
 from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from .archive import may_see_enterprise, may_see_outcome, may_see_project
+from .directory import memberships
+from .models import Enterprise, Outcome, ServiceProject
+from .roles import Role
+from .rules import is_process_admin
+
+
+def works_for_project(user: Any, project: ServiceProject) -> bool:
+    """Operator staff of the project's operating organization or staff of its coordinating office."""
+    for role, code, _ in memberships(user):
+        if role == Role.OPERATOR.value and code == project.operator.code:
+            return True
+        if role == Role.OFFICE_STAFF.value and code == project.coordinating_office.code:
+            return True
+    return False
+
+
+def _project_of(target: Any) -> ServiceProject | None:
+    if isinstance(target, ServiceProject):
+        return target
+    if isinstance(target, Outcome):
+        return target.project
+    return None
+
+
+@rules.predicate
+def sees_project(user: Any, target: Any) -> bool:
+    project = _project_of(target)
+    return project is not None and may_see_project(user, project)
+
+
+@rules.predicate
+def sees_enterprise(user: Any, target: Any) -> bool:
+    return isinstance(target, Enterprise) and may_see_enterprise(user, target)
+
+
+@rules.predicate
+def sees_outcome(user: Any, target: Any) -> bool:
+    return isinstance(target, Outcome) and may_see_outcome(user, target)
+
+
+@rules.predicate
+def records_for_project(user: Any, target: Any) -> bool:
+    project = _project_of(target)
+    return project is not None and works_for_project(user, project)
+
+
+# The archive of one enterprise (page, JSON, its 服务情况统计表).
+rules.add_perm("casemgmt.view_enterprise_archive", sees_enterprise)
+# A project's outcome list and its 服务情况统计表.
+rules.add_perm("casemgmt.view_project_archive", sees_project)
+rules.add_perm("casemgmt.view_outcome", sees_outcome)
+# Target: the project (record) or the outcome (correct).
+rules.add_perm("casemgmt.record_outcome", is_process_admin | records_for_project)
+rules.add_perm("casemgmt.correct_outcome", is_process_admin | records_for_project)
