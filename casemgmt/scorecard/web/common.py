@@ -1,0 +1,78 @@
+"""What the scorecard pages share: finding objects in the user's area (else 404), errors shown in
+the page's language, dates from forms."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.utils import translation
+
+from casemgmt.models import ServiceProject
+from config.errors import NotFound, ServiceError
+from config.errors import PermissionDenied as ServicePermissionDenied
+
+from ..models import Evaluation, TypicalCase
+from ..queries import get_evaluation
+from ..typical_cases import visible_typical_cases
+
+
+def require_perm(request: HttpRequest, permission: str, obj: Any = None) -> None:
+    if not request.user.has_perm(permission, obj):
+        raise PermissionDenied
+
+
+def evaluation_or_404(request: HttpRequest, pk: int) -> Evaluation:
+    try:
+        return get_evaluation(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+
+
+def project_or_404(request: HttpRequest, pk: int) -> ServiceProject:
+    """A project whose scorecards the user may see, else 404."""
+    found = ServiceProject.objects.select_related("operator").filter(pk=pk).first()
+    if found is None or not request.user.has_perm("scorecard.view_evaluation", found):
+        raise Http404
+    return found
+
+
+def typical_case_or_404(request: HttpRequest, pk: int) -> TypicalCase:
+    found = visible_typical_cases(request.user).filter(pk=pk).first()
+    if found is None or not request.user.has_perm("scorecard.view_typical_case", found):
+        raise Http404
+    return found
+
+
+def in_english() -> bool:
+    return (translation.get_language() or "").startswith("en")
+
+
+def show_error(request: HttpRequest, error: ServiceError) -> None:
+    """A refusal as a page message, with each field's reason; a permission refusal is a 403."""
+    if isinstance(error, ServicePermissionDenied):
+        raise PermissionDenied
+    if isinstance(error, NotFound):
+        raise Http404
+    english = in_english()
+    text = error.message_for(translation.get_language())
+    details = [item.message_en if english else item.message_zh for item in error.fields]
+    messages.error(request, " ".join([text, *details]))
+
+
+def field_errors(error: ServiceError) -> dict[str, str]:
+    english = in_english()
+    out: dict[str, str] = {}
+    for item in error.fields:
+        out.setdefault(item.field, item.message_en if english else item.message_zh)
+    return out
+
+
+def parse_date(value: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
