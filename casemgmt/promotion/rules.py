@@ -1,3 +1,69 @@
-"""Permissions of the promotion app (django-rules, autodiscovered)."""
+"""Permissions of the promotion app (django-rules, autodiscovered).
+
+Who sees a project's promotion history: the district (reviewers, process admins, auditors), the
+office whose area holds the project's operating organization, and that organization's own staff.
+The district report and the pipeline: the district and the offices (an office sees its own
+area's rows only). Starting an assessment: office staff for the projects of their area and the
+district reviewers (the process itself then puts each step in the right inbox). The city
+package: the district and the project's office.
+"""
 
 from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from casemgmt.directory import has_role, visible_org_units
+from casemgmt.models import ServiceProject
+from casemgmt.roles import Role
+
+from .models import CityNomination
+
+
+def _project_of(target: Any) -> ServiceProject | None:
+    if isinstance(target, ServiceProject):
+        return target
+    if isinstance(target, CityNomination):
+        return target.project
+    return None
+
+
+def _sees(user: Any, project: ServiceProject | None) -> bool:
+    if project is None:
+        return False
+    scope = visible_org_units(user)
+    return scope is None or project.operator.code in scope
+
+
+@rules.predicate
+def is_district(user: Any) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or has_role(
+        user, Role.DISTRICT_REVIEWER.value, Role.PROCESS_ADMIN.value, Role.AUDITOR.value
+    )
+
+
+@rules.predicate
+def is_reviewer(user: Any) -> bool:
+    return has_role(user, Role.DISTRICT_REVIEWER.value)
+
+
+@rules.predicate
+def is_office(user: Any) -> bool:
+    return has_role(user, Role.OFFICE_STAFF.value)
+
+
+@rules.predicate
+def is_operator(user: Any) -> bool:
+    return has_role(user, Role.OPERATOR.value)
+
+
+@rules.predicate
+def project_visible(user: Any, target: Any) -> bool:
+    return _sees(user, _project_of(target))
+
+
+rules.add_perm("promotion.view_report", is_district | is_office)
+rules.add_perm("promotion.view_project", is_district | ((is_office | is_operator) & project_visible))
+rules.add_perm("promotion.start_assessment", is_reviewer | (is_office & project_visible))
+rules.add_perm("promotion.download_package", is_district | (is_office & project_visible))

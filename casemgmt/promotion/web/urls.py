@@ -1,5 +1,13 @@
 """Pages of the promotion app."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from . import pages
+
+urlpatterns: list[URLPattern] = [
+    path("promotion/", pages.report, name="promotion-report"),
+    path("promotion/projects/<int:pk>/", pages.project_history, name="promotion-project"),
+    path("promotion/projects/<int:pk>/start/", pages.start, name="promotion-start"),
+    path("promotion/nominations/<int:pk>/package/", pages.package, name="promotion-package"),
+    path("promotion/tasks/<int:pk>/apply/", pages.apply, name="promotion-apply"),
+]
