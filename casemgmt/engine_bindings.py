@@ -5,8 +5,10 @@ from __future__ import annotations
 from workflows import registry
 
 from .calendar import add_working_days
+from .cases import handlers as cases_handlers
 from .directory import MembershipDirectory
 from .lanes import OrgUnitLaneResolver
+from .promotion import handlers as promotion_handlers
 
 
 def install() -> None:
@@ -15,3 +17,6 @@ def install() -> None:
     # Due dates count working days on the district's calendar (holidays, make-up days), not
     # calendar days: a "3 days" review started before the National Day week is not overdue in it.
     registry.set_due_date_policy(add_working_days)
+    # The service tasks of the shipped diagrams (service_case, site_promotion, typical_cases).
+    cases_handlers.register()
+    promotion_handlers.register()

@@ -146,6 +146,11 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static", VAR_DIR / "frontend"]
 WHITENOISE_USE_FINDERS = True  # serve straight from those folders when collectstatic has not run
 
+# Uploaded scorecard evidence. Never served as static files: only the permission-checked
+# download view (casemgmt/scorecard/web/evidence.py) reads them; MEDIA_URL is not routed.
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/media/"
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -202,6 +207,23 @@ CELERY_BEAT_SCHEDULE = {
 
 # How many due instances one timer sweep handles before yielding to the next beat tick.
 NQI_TIMER_BATCH = env_int("NQI_TIMER_BATCH", 100, minimum=1)
+
+# Public (no sign-in) online intake and status lookup: requests allowed per client address per
+# hour, counted in the database (casemgmt/throttle.py); failed lookups count too. Old hits are
+# purged hourly by a job that is not in an app's tasks.py, hence the explicit import.
+NQI_PUBLIC_INTAKE_PER_HOUR = env_int("NQI_PUBLIC_INTAKE_PER_HOUR", 10, minimum=1)
+NQI_PUBLIC_LOOKUP_PER_HOUR = env_int("NQI_PUBLIC_LOOKUP_PER_HOUR", 30, minimum=1)
+CELERY_IMPORTS = ["casemgmt.throttle_tasks"]
+CELERY_BEAT_SCHEDULE["purge-rate-limit-hits"] = {"task": "casemgmt.purge_rate_limit_hits", "schedule": 3600.0}
+
+# Service cases: matching (服务对接) still open after this many working days reminds the operator and
+# hands the case to the coordinating office. A month at most: a larger value is a typo.
+NQI_MATCHING_REMINDER_WORKING_DAYS = env_int("NQI_MATCHING_REMINDER_WORKING_DAYS", 3, minimum=1)
+if NQI_MATCHING_REMINDER_WORKING_DAYS > 22:
+    raise ImproperlyConfigured(
+        f"Environment variable NQI_MATCHING_REMINDER_WORKING_DAYS={NQI_MATCHING_REMINDER_WORKING_DAYS} "
+        "must be at most 22 (working days in a month)."
+    )
 
 LOGGING = {
     "version": 1,

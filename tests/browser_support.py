@@ -1,4 +1,8 @@
-"""Real-browser tests: Playwright driving Debian's chromium against Django's live server.
+"""Real-browser fixtures (a pytest plugin, loaded by tests/conftest.py): Playwright driving
+Debian's chromium against Django's live server.
+
+One plugin for every folder with browser tests: a session fixture defined (or imported) in two
+test modules would start a second Playwright in the same process, which Playwright refuses.
 
 Screenshots of every page a test visits are kept in test-artifacts/screenshots/<test>/ so a
 person can look at what the test saw.

@@ -21,7 +21,7 @@ from .catalogues import compile_catalogues, forget_loaded_translations
 from .handlers import record_handler
 from .personas import Cast, build_cast
 
-pytest_plugins = ["tests.live_worker"]
+pytest_plugins = ["tests.live_worker", "tests.browser_support"]
 
 # Under xdist each test process has its own test database, so each needs its own Celery queue:
 # a worker started by one process must never take a task another process sent.

@@ -22,7 +22,11 @@ def header(request: HttpRequest) -> dict[str, Any]:
     codes = [code for _, code, _ in found]
     units = dict(OrgUnit.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
     open_count, overdue_count = open_counts(user)
+    role_codes = {role for role, _, _ in found}
     return {
+        # Case lists and archives are open to anyone with a role (each shows its own scope); the
+        # other menu entries follow their pages' permissions, so the menu offers no dead ends.
+        "nav_has_role": bool(role_codes) or user.is_superuser,
         "nav_roles": roles,
         "nav_org_units": [units.get(code, code) for code in codes],
         "nav_open_count": min(open_count, COUNT_CAP),

@@ -17,13 +17,13 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from audit.web.exports import COLUMNS
+from tests.browser_support import sign_in
 from tests.factories import TEST_PASSWORD
 from tests.personas import Cast
 from workflows import human_tasks, instances
 from workflows.models import HumanTask, InstanceStatus, ProcessInstance
 
 from .cases import deploy_approval, open_task, start_case, submitted_case
-from .conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
