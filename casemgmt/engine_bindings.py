@@ -5,6 +5,7 @@ from __future__ import annotations
 from workflows import registry
 
 from .calendar import add_working_days
+from .cases import engine_events  # noqa: F401 (engine_events: receivers)
 from .cases import handlers as cases_handlers
 from .directory import MembershipDirectory
 from .lanes import OrgUnitLaneResolver

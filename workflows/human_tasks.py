@@ -181,7 +181,8 @@ def complete(task_id: int, *, actor: Actor, data: Any) -> HumanTask:
             row.assignee = user
             row.claimed_by = user
             row.claimed_at = now
-        result = runtime.turn(instance, workflow, open_before, completed=row)
+        with runtime.acting_as(user):
+            result = runtime.turn(instance, workflow, open_before, completed=row)
         audit(
             Action.TASK_COMPLETED,
             actor,

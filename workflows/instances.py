@@ -14,6 +14,7 @@ from config.errors import Conflict, FieldError, InvalidInput, NotFound
 from . import registry, runtime, transitions
 from .guard import Actor, acting_user, audit, lock_instance, require, write_transaction
 from .models import HumanTask, InstanceStatus, ProcessInstance, ProcessModel, ProcessModelVersion
+from .signals import instance_terminated
 from .transitions import Transition
 
 logger = logging.getLogger(__name__)
@@ -123,7 +124,8 @@ def _create(
     workflow.task_tree.data.update(data)
     instance.state = "{}"
     instance.save()
-    result = runtime.turn(instance, workflow, set())
+    with runtime.acting_as(acting_user(actor)):
+        result = runtime.turn(instance, workflow, set())
     audit(
         Action.INSTANCE_STARTED,
         actor,
@@ -236,6 +238,7 @@ def terminate(instance_id: int, *, actor: Actor, reason: str) -> ProcessInstance
         instance.save(update_fields=["status", "ended_at", "next_timer_at", "row_version"])
         _cancel_open_tasks(instance)
         _record(transitions.TERMINATE, actor, instance, before, reason)
+        instance_terminated.send(sender=ProcessInstance, instance=instance, actor=actor, reason=reason)
         return instance
 
 
@@ -246,7 +249,8 @@ def retry(instance_id: int, *, actor: Actor, reason: str = "") -> ProcessInstanc
         open_before = runtime.open_task_ids(workflow)
         runtime.reset_errored_tasks(workflow)
         previous_error = instance.last_error
-        result = runtime.turn(instance, workflow, open_before)
+        with runtime.acting_as(acting_user(actor)):
+            result = runtime.turn(instance, workflow, open_before)
         audit(
             Action.INSTANCE_RETRIED,
             actor,

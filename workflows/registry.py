@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 
     from .models import ProcessInstance
 
@@ -26,6 +26,9 @@ class ServiceCall:
     task_spec_id: str
     params: Mapping[str, Any]
     data: Mapping[str, Any]
+    # Who made the engine move (completed the task, started or retried the instance); None for
+    # the system (timers) and for anonymous callers the domain authorised itself.
+    actor: User | None = None
 
 
 ServiceHandler = Callable[[ServiceCall], Any]

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -55,6 +58,20 @@ def properties_of(task_spec: Any) -> dict[str, str]:
     return dict(props)
 
 
+# The user on whose behalf the engine is turning, for the handlers it calls. A context variable:
+# the script engine is built when the state is loaded, before anyone acts on it.
+_acting_user: ContextVar[Any] = ContextVar("acting_user", default=None)
+
+
+@contextmanager
+def acting_as(user: Any) -> Iterator[None]:
+    token = _acting_user.set(user)
+    try:
+        yield
+    finally:
+        _acting_user.reset(token)
+
+
 def _script_engine(instance: ProcessInstance) -> SandboxScriptEngine:
     def dispatch(task: Task, operation: str, params: dict[str, Any]) -> str:
         handler = registry.service_handler(operation)
@@ -65,6 +82,7 @@ def _script_engine(instance: ProcessInstance) -> SandboxScriptEngine:
             task_spec_id=task.task_spec.name,
             params={name: p.get("value") for name, p in params.items()},
             data=task.data,
+            actor=_acting_user.get(),
         )
         # A savepoint: whatever the handler wrote is undone if it raises.
         with transaction.atomic():

@@ -36,7 +36,7 @@ def _case(call: ServiceCall) -> ServiceCase:
 
 
 def _audit(action: str, case: ServiceCase, call: ServiceCall, **fields: Any) -> None:
-    audit(action, None, target_type="case", target_id=case.case_no, instance=call.instance, **fields)
+    audit(action, call.actor, target_type="case", target_id=case.case_no, instance=call.instance, **fields)
 
 
 def _set_stage(case: ServiceCase, stage: str, call: ServiceCall, *, audit_it: bool = True) -> None:
@@ -209,6 +209,7 @@ def record(call: ServiceCall) -> dict[str, Any]:
         mode_description=description,
         service_class=service_class,
         content=content[:2000],
+        recorded_by=call.actor,
     )
     _audit(
         Action.CASE_SERVICE_RECORDED,

@@ -68,6 +68,11 @@ def _end(case_id: int, *, actor: Actor, reason: str, stage: str, permission: str
             )
         before = case.stage
         instance = case.instance
+        # The stage first: terminating the instance tells casemgmt.cases.engine_events, which
+        # cancels a case that is still open (as when the board ends it); this one is not.
+        case.stage = stage
+        case.end_reason = text
+        case.save(update_fields=["stage", "end_reason", "updated_at"])
         if instance is not None and instance.status in _ENDABLE:
             # The case decision was authorised above; the engine's own check is for instance
             # administration, which an enterprise does not hold, so the system ends the instance.
@@ -77,9 +82,6 @@ def _end(case_id: int, *, actor: Actor, reason: str, stage: str, permission: str
                 else None
             )
             instances.terminate(instance.pk, actor=operator, reason=text)
-        case.stage = stage
-        case.end_reason = text
-        case.save(update_fields=["stage", "end_reason", "updated_at"])
         audit(
             action,
             acting_user(actor),

@@ -27,7 +27,7 @@ class CaseStage(models.TextChoices):
     MATCHING = "matching", _("Service matching")
     FOLLOW_UP = "follow_up", _("Follow-up")
     FEEDBACK = "feedback", _("Feedback")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", _("Case completed")  # 办结, the programme's word
     WITHDRAWN = "withdrawn", _("Withdrawn")
     CANCELLED = "cancelled", _("Cancelled")
 

@@ -19,7 +19,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.errors import ServiceError
@@ -31,16 +30,6 @@ from ..throttle import RateLimited, hit_request, lookup_limit
 from . import public_access
 from .public_forms import FeedbackForm, LookupForm, WithdrawForm
 
-# The stage names an enterprise reads (the programme's own words: 需求收集 … 办结).
-STAGE_LABELS = {
-    CaseStage.INTAKE: gettext_lazy("Demand collection"),
-    CaseStage.MATCHING: gettext_lazy("Service matching"),
-    CaseStage.FOLLOW_UP: gettext_lazy("Follow-up"),
-    CaseStage.FEEDBACK: gettext_lazy("Feedback"),
-    CaseStage.CLOSED: gettext_lazy("Case completed"),
-    CaseStage.WITHDRAWN: gettext_lazy("Withdrawn"),
-    CaseStage.CANCELLED: gettext_lazy("Cancelled"),
-}
 PROCESS_STAGES = (
     CaseStage.INTAKE,
     CaseStage.MATCHING,
@@ -102,9 +91,9 @@ def _status_context(case: ServiceCase, **forms: Any) -> dict[str, Any]:
     reached = PROCESS_STAGES.index(case.stage) if case.stage in PROCESS_STAGES else -1
     context: dict[str, Any] = {
         "case": case,
-        "stage_label": STAGE_LABELS.get(CaseStage(case.stage), case.stage),
+        "stage_label": CaseStage(case.stage).label,
         "steps": [
-            {"label": STAGE_LABELS[stage], "done": index < reached, "current": index == reached}
+            {"label": stage.label, "done": index < reached, "current": index == reached}
             for index, stage in enumerate(PROCESS_STAGES)
         ],
         "records": records,

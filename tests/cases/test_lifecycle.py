@@ -205,13 +205,27 @@ def test_match_and_record_forms_refuse_incomplete_entries(
 
 
 @pytest.mark.django_db
-def test_a_case_whose_process_was_ended_on_the_board_can_still_be_cancelled(
+def test_ending_the_process_on_the_board_cancels_the_case(
     cast: Cast, projects: tuple[ServiceProject, ServiceProject]
 ) -> None:
     case = to_stage(submit(projects[0], cast.operator_a), "matching", cast)
     instances.terminate(instance_of(case).pk, actor=cast.operator_a, reason="看板上终止")
+    assert_ended(case, CaseStage.CANCELLED)
+    case.refresh_from_db()
+    assert case.end_reason == "看板上终止"
+    event = AuditEvent.objects.get(business_key=case.case_no, action="case.cancelled")
+    assert event.actor_username == "operator_a" and event.reason == "看板上终止"
     page = Client(HTTP_ACCEPT_LANGUAGE="en")
     page.force_login(cast.operator_a, backend="django.contrib.auth.backends.ModelBackend")
-    assert page.get(reverse("cases-detail", kwargs={"pk": case.pk})).context["orphaned"]
-    cancel_case(case.pk, actor=cast.operator_a, reason="流程已在看板终止")
-    assert_ended(case, CaseStage.CANCELLED)
+    assert not page.get(reverse("cases-detail", kwargs={"pk": case.pk})).context["orphaned"]
+
+
+@pytest.mark.django_db
+def test_a_withdrawal_is_not_also_recorded_as_a_cancellation(
+    cast: Cast, projects: tuple[ServiceProject, ServiceProject]
+) -> None:
+    case = to_stage(submit(projects[0], cast.operator_a), "matching", cast)
+    withdraw_case(case.pk, actor=cast.operator_a, reason="企业来电撤回")
+    assert_ended(case, CaseStage.WITHDRAWN)
+    actions = set(AuditEvent.objects.filter(business_key=case.case_no).values_list("action", flat=True))
+    assert "case.withdrawn" in actions and "case.cancelled" not in actions

@@ -65,6 +65,10 @@ def test_operator_takes_a_case_through_all_four_stages_to_closed(
     ):
         assert action in actions, action
     assert actions.count("case.service_recorded") == 2
+    # The handlers' own events and rows name the person who completed the task, not "the system".
+    assert {r.recorded_by for r in case.records.all()} == {cast.operator_a}
+    recorded = AuditEvent.objects.filter(business_key=case.case_no, action="case.service_recorded")
+    assert set(recorded.values_list("actor_username", flat=True)) == {"operator_a"}
 
 
 @pytest.mark.django_db
