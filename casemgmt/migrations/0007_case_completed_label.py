@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('casemgmt', '0006_rate_limit_hits'),
+        ("casemgmt", "0006_rate_limit_hits"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='servicecase',
-            name='stage',
-            field=models.CharField(choices=[('intake', 'Demand collection'), ('matching', 'Service matching'), ('follow_up', 'Follow-up'), ('feedback', 'Feedback'), ('closed', 'Case completed'), ('withdrawn', 'Withdrawn'), ('cancelled', 'Cancelled')], default='intake', max_length=16, verbose_name='stage'),
+            model_name="servicecase",
+            name="stage",
+            field=models.CharField(
+                choices=[
+                    ("intake", "Demand collection"),
+                    ("matching", "Service matching"),
+                    ("follow_up", "Follow-up"),
+                    ("feedback", "Feedback"),
+                    ("closed", "Case completed"),
+                    ("withdrawn", "Withdrawn"),
+                    ("cancelled", "Cancelled"),
+                ],
+                default="intake",
+                max_length=16,
+                verbose_name="stage",
+            ),
         ),
     ]
