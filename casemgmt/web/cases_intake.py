@@ -3,7 +3,6 @@ enterprise's behalf; the receipt with the case number follows."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
@@ -21,19 +20,7 @@ from .. import catalogue
 from ..cases.intake import IntakeRequest, submit_case
 from ..cases.queries import submittable_projects
 from ..models import Channel, SizeClass
-
-
-@dataclass
-class Field:
-    name: str
-    label: Any
-    kind: str = "text"  # text, textarea, select, tel, items
-    required: bool = False
-    choices: list[tuple[str, str]] = field(default_factory=list)
-    value: Any = ""
-    errors: list[str] = field(default_factory=list)
-    help: Any = ""
-
+from .form_fields import Field
 
 # The form's fields in order; names are IntakeRequest's, so service errors land on their input.
 LAYOUT = (
@@ -72,7 +59,9 @@ def _fields(request: HttpRequest, errors: dict[str, list[str]] | None = None) ->
         else:
             value = posted.getlist(name) if kind == "items" else posted.get(name, "")
         choices = projects if name == "project_code" else sizes if name == "size_class" else []
-        fields.append(Field(name, label, kind, required, choices, value, list((errors or {}).get(name, []))))
+        fields.append(
+            Field(name, label, kind, value, choices, required, errors=list((errors or {}).get(name, [])))
+        )
     return fields
 
 

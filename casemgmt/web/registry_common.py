@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import phonenumbers
@@ -15,6 +14,7 @@ from config.errors import ServiceError
 
 from .. import catalogue
 from ..catalogue import CatalogueItem
+from .form_fields import Field, attach_errors  # noqa: F401 (re-exported for the registry views)
 
 
 def require_perm(request: HttpRequest, permission: str, obj: Any = None) -> None:
@@ -37,26 +37,6 @@ def field_errors(error: ServiceError) -> dict[str, str]:
 
 def error_message(error: ServiceError) -> str:
     return error.message_for(translation.get_language())
-
-
-@dataclass
-class Field:
-    """One input of a registry form, rendered by registry/_field.html."""
-
-    name: str
-    label: str
-    kind: str = "text"  # text, textarea, select, checkbox, items, tel, url, email
-    value: Any = ""
-    choices: list[tuple[str, str]] = field(default_factory=list)
-    required: bool = False
-    help: str = ""
-    error: str = ""
-
-
-def attach_errors(fields: list[Field], errors: dict[str, str]) -> list[Field]:
-    for spec in fields:
-        spec.error = errors.get(spec.name, "")
-    return fields
 
 
 def item_text(item: CatalogueItem) -> str:

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
 from django.contrib.auth.models import User
-from django.db import connection
 
 from audit.verify import verify_chain
 from casemgmt.cases.lifecycle import withdraw_case
 from casemgmt.cases.numbering import case_year
 from casemgmt.models import CaseNumberSequence, CaseStage, ServiceCase
 from config.errors import ServiceError
+from tests.concurrency import run_concurrently
 from tests.personas import Cast
 from workflows import human_tasks
 from workflows.models import HumanTask, InstanceStatus
@@ -25,28 +21,6 @@ from .support import deploy_service_case, instance_of, open_task, submit
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WORKERS = 20
-
-
-def run_concurrently(action: Callable[[int], Any]) -> list[Any]:
-    """Each thread has its own connection; a barrier makes them really collide."""
-    barrier = threading.Barrier(WORKERS)
-    results: list[Any] = [None] * WORKERS
-
-    def body(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = action(i)
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=body, args=(i,)) for i in range(WORKERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=180)
-    return results
 
 
 def test_twenty_parallel_intakes_get_numbers_one_to_twenty(cast: Cast) -> None:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime
-import threading
 import time
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -16,6 +14,7 @@ from audit import context
 from casemgmt import throttle
 from casemgmt.models import RateLimitHit
 from casemgmt.throttle_tasks import purge_rate_limit_hits
+from tests.concurrency import run_concurrently
 from tests.live_worker import LiveWorker
 
 pytestmark = pytest.mark.django_db
@@ -93,27 +92,15 @@ def test_purge_job_is_registered_and_scheduled() -> None:
 def test_concurrent_hits_never_exceed_the_limit() -> None:
     # Eight requests from one address at once against a limit of 3: exactly 3 get through.
     limit = throttle.Limit("race", 3)
-    start = threading.Barrier(8)
-    outcomes: list[str] = []
-    lock = threading.Lock()
 
-    def attempt() -> None:
-        start.wait()
+    def attempt(_: int) -> str:
         try:
             throttle.hit(limit, "same-address")
-            result = "ok"
         except throttle.RateLimited:
-            result = "refused"
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(result)
+            return "refused"
+        return "ok"
 
-    threads = [threading.Thread(target=attempt) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = run_concurrently(attempt, workers=8)
     assert sorted(outcomes) == ["ok"] * 3 + ["refused"] * 5
     assert RateLimitHit.objects.filter(scope="race").count() == 3
 

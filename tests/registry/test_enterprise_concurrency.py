@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import threading
-from typing import Any
-
 import pytest
-from django.db import connection
 
 from audit.actions import Action
 from audit.models import AuditEvent
 from audit.verify import verify_chain
 from casemgmt.enterprises import upsert_enterprise
 from casemgmt.models import Enterprise
+from tests.concurrency import run_concurrently
 from tests.factories import valid_uscc
 from workflows.guard import write_transaction
 
@@ -23,25 +20,13 @@ WORKERS = 8
 
 def test_concurrent_first_submissions_make_one_row() -> None:
     code = valid_uscc(4242)
-    barrier = threading.Barrier(WORKERS)
-    results: list[Any] = [None] * WORKERS
 
-    def body(i: int) -> None:
-        try:
-            barrier.wait()
-            # As intake calls it: inside an enclosing write transaction.
-            with write_transaction():
-                results[i] = upsert_enterprise(code, name=f"并发企业{i}", actor=None, industry=f"行业{i}")
-        except Exception as exc:  # collected and asserted below
-            results[i] = exc
-        finally:
-            connection.close()
+    def register(i: int) -> Enterprise:
+        # As intake calls it: inside an enclosing write transaction.
+        with write_transaction():
+            return upsert_enterprise(code, name=f"并发企业{i}", actor=None, industry=f"行业{i}")
 
-    threads = [threading.Thread(target=body, args=(i,)) for i in range(WORKERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    results = run_concurrently(register, workers=WORKERS)
     assert all(isinstance(r, Enterprise) for r in results), results
     assert Enterprise.objects.filter(credit_code=code).count() == 1
     assert len({r.pk for r in results}) == 1

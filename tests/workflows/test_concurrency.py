@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from audit.verify import verify_chain
 from casemgmt.models import Membership, OrgUnit
 from config.errors import Conflict, ServiceError
+from tests.concurrency import run_concurrently
 from tests.factories import make_user
 from tests.personas import AREA_A, OPERATOR_A, Cast
 from workflows import human_tasks, instances
@@ -20,28 +19,6 @@ from workflows.models import HumanTask, ProcessInstance
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WORKERS = 20
-
-
-def run_concurrently(action: Callable[[int], Any]) -> list[Any]:
-    """Start all threads behind a barrier so they really collide; collect results or errors."""
-    barrier = threading.Barrier(WORKERS)
-    results: list[Any] = [None] * WORKERS
-
-    def body(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = action(i)
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=body, args=(i,)) for i in range(WORKERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 @pytest.fixture
