@@ -67,3 +67,14 @@ def check_uscc(code: str) -> None:
 def check_cn_phone(number: str) -> None:
     if number:
         validate_cn_phone(number)
+
+
+def display_phone(number: str) -> str:
+    """A stored E.164 number as people in China write it ("021 5781 2345", "139 1234 5678")."""
+    if not number:
+        return ""
+    try:
+        parsed = phonenumbers.parse(number, "CN")
+    except phonenumbers.NumberParseException:
+        return number
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)

@@ -13,13 +13,13 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-import phonenumbers
 from django.db.models import Prefetch, QuerySet
 
 from .. import catalogue
 from ..archive import SHANGHAI, visible_cases
 from ..models import Enterprise, ServiceCase, ServiceProject, ServiceRecord
 from ..models.service_case import EffectKind, ServiceMode
+from ..validators import display_phone
 
 TITLE = "质量基础设施“一站式”服务情况统计表"
 HEADER_LABELS = ("企业名称", "企业地址", "联系人", "联系电话")
@@ -118,17 +118,6 @@ class ProjectSheets:
     project: ServiceProject
     period: Period
     sheets: list[EnterpriseSheet]
-
-
-def display_phone(number: str) -> str:
-    """+8613800138000 → 138 0013 8000: what people write on the form (and no leading "+")."""
-    if not number:
-        return ""
-    try:
-        parsed = phonenumbers.parse(number, "CN")
-    except phonenumbers.NumberParseException:
-        return number
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
 def need_text(case: ServiceCase) -> str:

@@ -51,11 +51,15 @@ def _assessment(call: registry.ServiceCall) -> ProjectAssessment:
 
 
 def _decided(
-    assessment: ProjectAssessment, stage: str, before: dict[str, Any] | None = None, **after: Any
+    call: registry.ServiceCall,
+    assessment: ProjectAssessment,
+    stage: str,
+    before: dict[str, Any] | None = None,
+    **after: Any,
 ) -> None:
     audit(
         Action.PROMOTION_DECIDED,
-        None,
+        call.actor,
         target_type="service_project",
         target_id=assessment.project_id,
         instance=assessment.instance,
@@ -179,7 +183,7 @@ def record_band(call: registry.ServiceCall) -> dict[str, Any]:
             assessment.outcome = Outcome.IN_PROGRESS if city else Outcome.DISTRICT_HELD
     assessment.save(update_fields=["band", "district_band", "outcome", "updated_at"])
     score = (call.data.get("assessed") or {}).get("total")
-    _decided(assessment, stage, before, band=band.value, total=score, outcome=assessment.outcome)
+    _decided(call, assessment, stage, before, band=band.value, total=score, outcome=assessment.outcome)
     return {"band": band.value, "outcome": assessment.outcome}
 
 
@@ -201,6 +205,7 @@ def record_recommendation(call: registry.ServiceCall) -> dict[str, Any]:
     assessment.office_reasons = str(call.data.get("office_reasons") or "")
     assessment.save(update_fields=["proposed_name", "office_reasons", "updated_at"])
     _decided(
+        call,
         assessment,
         "office_recommendation",
         decision=decision,
@@ -233,7 +238,7 @@ def _name(
     project.save(update_fields=["level", "name", "updated_at"])
     audit(
         Action.PROJECT_NAMED,
-        None,
+        decided_by,
         target_type="service_project",
         target_id=project.pk,
         instance=assessment.instance,
@@ -257,7 +262,7 @@ def name_district(call: registry.ServiceCall) -> dict[str, Any]:
     before = {"outcome": assessment.outcome}
     assessment.outcome = Outcome.NAMED_DISTRICT
     assessment.save(update_fields=["outcome", "updated_at"])
-    _decided(assessment, "district_naming", before, outcome=assessment.outcome, naming_record=record.pk)
+    _decided(call, assessment, "district_naming", before, outcome=assessment.outcome, naming_record=record.pk)
     return {"naming_record": record.pk, "name": name}
 
 
@@ -266,7 +271,7 @@ def record_outcome(call: registry.ServiceCall) -> dict[str, Any]:
     before = {"outcome": assessment.outcome}
     assessment.outcome = Outcome(str(call.params["outcome"]))
     assessment.save(update_fields=["outcome", "updated_at"])
-    _decided(assessment, "decision", before, outcome=assessment.outcome)
+    _decided(call, assessment, "decision", before, outcome=assessment.outcome)
     return {"outcome": assessment.outcome}
 
 
@@ -290,7 +295,9 @@ def build_package(call: registry.ServiceCall) -> dict[str, Any]:
     before = {"outcome": assessment.outcome}
     assessment.outcome = Outcome.CITY_RECOMMENDED
     assessment.save(update_fields=["outcome", "updated_at"])
-    _decided(assessment, "city_recommendation", before, outcome=assessment.outcome, nomination=nomination.pk)
+    _decided(
+        call, assessment, "city_recommendation", before, outcome=assessment.outcome, nomination=nomination.pk
+    )
     return {"nomination": nomination.pk, "file": filename}
 
 
@@ -314,6 +321,7 @@ def record_city_answer(call: registry.ServiceCall) -> dict[str, Any]:
         assessment.outcome = Outcome.CITY_REJECTED
     assessment.save(update_fields=["outcome", "updated_at"])
     _decided(
+        call,
         assessment,
         "city_answer",
         before,

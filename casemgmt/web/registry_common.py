@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import phonenumbers
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
@@ -14,6 +13,7 @@ from config.errors import ServiceError
 
 from .. import catalogue
 from ..catalogue import CatalogueItem
+from ..validators import display_phone  # noqa: F401 (used here and re-exported)
 from .form_fields import Field, attach_errors  # noqa: F401 (re-exported for the registry views)
 
 
@@ -72,17 +72,6 @@ def catalogue_choices() -> list[dict[str, Any]]:
         }
         for category in catalogue.CATEGORIES
     ]
-
-
-def display_phone(number: str) -> str:
-    """A stored E.164 number as people in China write it ("021 5781 2345", "139 1234 5678")."""
-    if not number:
-        return ""
-    try:
-        parsed = phonenumbers.parse(number, "CN")
-    except phonenumbers.NumberParseException:
-        return number
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
 def url_if_exists(name: str, **kwargs: Any) -> str:

@@ -93,6 +93,11 @@ def test_district_candidate_applies_is_returned_recommended_and_named(ready: Cas
     assert assessment(instance).outcome == "named_district"
     actions = set(AuditEvent.objects.filter(instance_id=instance.pk).values_list("action", flat=True))
     assert {"project.named", "promotion.decided"} <= actions
+    # The naming and the office's recommendation name the people who decided, not "the system".
+    named = AuditEvent.objects.get(instance_id=instance.pk, action="project.named")
+    assert named.actor_username == "reviewer"
+    deciders = AuditEvent.objects.filter(instance_id=instance.pk, action="promotion.decided")
+    assert "office_a" in set(deciders.values_list("actor_username", flat=True))
 
 
 @pytest.mark.django_db
