@@ -117,6 +117,7 @@ def test_the_case_page_shows_number_progress_records_feedback_and_tasks(
     page = client_for(cast.operator_a).get(reverse("cases-detail", kwargs={"pk": case.pk}))
     html = page.content.decode()
     assert case.case_no in html and "需求收集" in html and 'aria-current="step"' in html
+    assert "138 0013 8000" in html and "+8613800138000" not in html  # phones as people write them
     task = instance_of(case).human_tasks.get(status="open")
     assert reverse("task-detail-page", kwargs={"pk": task.pk}) in html
     assert page.context["can_withdraw"] and page.context["can_cancel"]
