@@ -87,6 +87,25 @@ def _area_of_memberships(user: Any) -> frozenset[str]:
     return area_below({code for _, code, _ in memberships(user)})
 
 
+def role_area(user: Any, *roles: str) -> frozenset[str]:
+    """Org unit codes at or below the user's memberships in these roles (cached on the user).
+
+    Narrower than `visible_org_units` when the user also holds other roles: e.g. an enterprise
+    membership must not extend what the same user may do as an operator.
+    """
+    attr = "_nqi_area_" + "_".join(sorted(roles))
+    cached: frozenset[str] | None = getattr(user, attr, None)
+    if cached is None:
+        found = memberships(user)
+        if found and all(role in roles for role, _, _ in found) and not getattr(user, "is_superuser", False):
+            # Every membership counts: that is the visible scope, cached across requests.
+            cached = visible_org_units(user) or frozenset()
+        else:
+            cached = area_below({code for role, code, _ in found if role in roles})
+        setattr(user, attr, cached)
+    return cached
+
+
 def area_below(roots: set[str]) -> frozenset[str]:
     """The given org units and every unit below them (an office's area)."""
     seen: set[str] = set(roots)

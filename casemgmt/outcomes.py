@@ -21,9 +21,10 @@ from config.errors import FieldError, InvalidInput, NotFound
 from workflows import registry
 from workflows.guard import Actor, acting_user, require, write_transaction
 
-from .archive import SHANGHAI, may_see_case, may_see_outcome, may_see_project
+from .calendar import SHANGHAI
 from .models import Enterprise, Outcome, OutcomeKind, ServiceCase, ServiceProject
 from .models.outcome import ENTERPRISE_OPTIONAL_KINDS, OUTCOME_SUBTYPES
+from .scopes import may_see_case, may_see_outcome, may_see_project
 
 # The fields a caller gives (and may correct); the project is fixed once recorded.
 CORRECTABLE = (

@@ -12,7 +12,7 @@ import rules
 
 from workflows.models import HumanTask, ProcessInstance
 
-from .directory import area_below, groups_of, has_role, memberships, visible_org_units
+from .directory import groups_of, has_role, role_area, visible_org_units
 from .models import SavedFilter
 from .roles import Role
 
@@ -41,30 +41,16 @@ WORKING_ROLES = (
 
 # Roles that move cases along day to day (suspend, resume, cancel) within their own area.
 OPERATING_ROLES = (Role.OPERATOR.value, Role.OFFICE_STAFF.value)
-_OPERATING_AREA_ATTR = "_nqi_operating_area"
 
 
 def operating_area(user: Any) -> frozenset[str]:
-    """Org unit codes at or below the user's operator/office memberships.
-
-    Narrower than `visible_org_units` when a user also holds another role: an enterprise
-    membership must not grant the right to cancel cases under that enterprise. Cached on the
-    user object like the directory's scope, because the board asks once per card.
-    """
-    cached = getattr(user, _OPERATING_AREA_ATTR, None)
-    if cached is not None:
-        return frozenset(cached)
-    found = memberships(user)
-    if found and all(role in OPERATING_ROLES for role, _, _ in found):
-        # The usual case: every membership operates, so the area is the (cached) visible scope.
-        area = visible_org_units(user) or frozenset()
-    else:
-        area = area_below({code for role, code, _ in found if role in OPERATING_ROLES})
-    setattr(user, _OPERATING_AREA_ATTR, area)
-    return area
+    """Org unit codes at or below the user's operator/office memberships: where the user works
+    cases (an enterprise membership must not grant the right to cancel cases under it)."""
+    return role_area(user, *OPERATING_ROLES)
 
 
-def _in_scope(user: Any, org_unit_code: str) -> bool:
+def in_scope(user: Any, org_unit_code: str | None) -> bool:
+    """The org unit lies in what the user may see (everything for district-wide roles)."""
     scope = visible_org_units(user)
     return scope is None or org_unit_code in scope
 
@@ -92,14 +78,14 @@ def works_cases(user: Any) -> bool:
 @rules.predicate
 def start_in_scope(user: Any, target: Any) -> bool:
     org_unit = (target or {}).get("org_unit", "") if isinstance(target, dict) else ""
-    return _in_scope(user, org_unit)
+    return in_scope(user, org_unit)
 
 
 @rules.predicate
 def instance_in_scope(user: Any, instance: Any) -> bool:
     if not isinstance(instance, ProcessInstance):
         return False
-    if _in_scope(user, instance.org_unit_code):
+    if in_scope(user, instance.org_unit_code):
         return True
     groups = groups_of(user)
     return (
@@ -121,7 +107,7 @@ def task_visible(user: Any, task: Any) -> bool:
         return False
     if task.assignee_id == user.pk or task.candidate_group in groups_of(user):
         return True
-    return _in_scope(user, task.instance.org_unit_code)
+    return in_scope(user, task.instance.org_unit_code)
 
 
 @rules.predicate

@@ -11,21 +11,14 @@ from typing import Any
 
 import rules
 
-from .archive import may_see_enterprise, may_see_outcome, may_see_project
-from .directory import memberships
 from .models import Enterprise, Outcome, ServiceProject
-from .roles import Role
-from .rules import is_process_admin
+from .rules import is_process_admin, operating_area
+from .scopes import may_see_enterprise, may_see_outcome, may_see_project
 
 
 def works_for_project(user: Any, project: ServiceProject) -> bool:
-    """Operator staff of the project's operating organization or staff of its coordinating office."""
-    for role, code, _ in memberships(user):
-        if role == Role.OPERATOR.value and code == project.operator.code:
-            return True
-        if role == Role.OFFICE_STAFF.value and code == project.coordinating_office.code:
-            return True
-    return False
+    """Operator staff of the project's operating organization or staff of the office above it."""
+    return project.operator.code in operating_area(user)
 
 
 def _project_of(target: Any) -> ServiceProject | None:

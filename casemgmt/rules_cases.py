@@ -16,11 +16,7 @@ import rules
 from .directory import has_role, memberships, visible_org_units
 from .models import ServiceCase, ServiceProject
 from .roles import Role
-
-
-def _scope_allows(user: Any, code: str | None) -> bool:
-    scope = visible_org_units(user)
-    return scope is None or (code is not None and code in scope)
+from .rules import in_scope, operating_area
 
 
 def _enterprise_units(user: Any) -> set[str]:
@@ -54,7 +50,7 @@ def project_in_scope(user: Any, project: Any) -> bool:
         return True
     if not isinstance(project, ServiceProject):
         return False
-    return _scope_allows(user, project.operator.code)
+    return in_scope(user, project.operator.code)
 
 
 @rules.predicate
@@ -85,8 +81,6 @@ def case_in_operating_area(user: Any, case: Any) -> bool:
     """Operator or office membership whose area holds the case's operating organization."""
     if not isinstance(case, ServiceCase):
         return False
-    from .rules import operating_area  # casemgmt.rules imports this module at its end
-
     return case.project.operator.code in operating_area(user)
 
 

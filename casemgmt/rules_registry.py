@@ -20,7 +20,7 @@ import rules
 from .directory import has_role, memberships
 from .models import Enterprise, ServiceProject, ServiceStation, StationStaff
 from .roles import Role
-from .rules import is_auditor, is_process_admin
+from .rules import is_auditor, is_process_admin, operating_area
 
 STAFF_ROLES = (
     Role.OPERATOR.value,
@@ -56,15 +56,7 @@ def is_registry_staff(user: Any) -> bool:
 def runs_or_coordinates(user: Any, obj: Any) -> bool:
     """The project's operator staff, or office staff of the office above the operator."""
     project = project_of(obj)
-    if project is None:
-        return False
-    chain = {unit.code for unit in project.operator.ancestors_and_self()}
-    for role, code, _ in memberships(user):
-        if role == Role.OPERATOR.value and code == project.operator.code:
-            return True
-        if role == Role.OFFICE_STAFF.value and code in chain:
-            return True
-    return False
+    return project is not None and project.operator.code in operating_area(user)
 
 
 @rules.predicate

@@ -19,11 +19,12 @@ from rest_framework.views import APIView
 from config.errors import NotFound
 
 from .. import outcomes as service
-from ..archive import enterprise_entries, visible_outcomes
+from ..archive import enterprise_entries
 from ..exports import service_sheet
 from ..exports.period import parse_bounds, parse_period
 from ..exports.sheet_data import enterprise_sheet, project_sheets
 from ..models import Enterprise, Outcome, OutcomeKind, ServiceProject
+from ..scopes import visible_outcomes
 from ..web.archive_sheets import enterprise_filename, project_filename, xlsx_response
 from .archive_serializers import (
     OutcomeCorrectSerializer,

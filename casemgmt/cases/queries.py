@@ -8,8 +8,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from .. import scopes
 from ..calendar import SHANGHAI
-from ..directory import has_role, memberships, visible_org_units
+from ..directory import visible_org_units
 from ..models import CaseStage, ServiceCase, ServiceProject
 from ..roles import Role
 
@@ -18,21 +19,8 @@ STAFF_ROLES = (Role.OPERATOR.value, Role.OFFICE_STAFF.value, Role.DISTRICT_REVIE
 
 def visible_cases(user: Any) -> QuerySet[ServiceCase]:
     """Operators: their project's cases; offices: their area's; enterprises: their own; the
-    district, process admins and auditors: all. The same answer as the rule cases.view_case."""
-    cases = ServiceCase.objects.select_related("project__operator", "enterprise", "matched_institution")
-    if not getattr(user, "is_authenticated", False):
-        return cases.none()
-    if getattr(user, "is_superuser", False) or has_role(
-        user, Role.PROCESS_ADMIN.value, Role.AUDITOR.value, Role.DISTRICT_REVIEWER.value
-    ):
-        return cases
-    condition = Q(pk__in=[])
-    if has_role(user, Role.OPERATOR.value, Role.OFFICE_STAFF.value):
-        condition |= Q(project__operator__code__in=visible_org_units(user) or ())
-    enterprise_units = [code for role, code, _ in memberships(user) if role == Role.ENTERPRISE.value]
-    if enterprise_units:
-        condition |= Q(enterprise__org_unit__code__in=enterprise_units)
-    return cases.filter(condition)
+    district, process admins and auditors: all (casemgmt.scopes)."""
+    return scopes.visible_cases(user).select_related("project__operator", "enterprise", "matched_institution")
 
 
 def submittable_projects(user: Any) -> QuerySet[ServiceProject]:

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from config.errors import FieldError, InvalidInput
 
-from ..archive import SHANGHAI
+from ..calendar import SHANGHAI
 from .sheet_data import Period
 
 # Dates far outside the programme's life are typing errors (and year 9999 would overflow the

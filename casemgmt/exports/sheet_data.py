@@ -16,9 +16,10 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from .. import catalogue
-from ..archive import SHANGHAI, visible_cases
+from ..calendar import SHANGHAI
 from ..models import Enterprise, ServiceCase, ServiceProject, ServiceRecord
 from ..models.service_case import EffectKind, ServiceMode
+from ..scopes import visible_cases
 from ..validators import display_phone
 
 TITLE = "质量基础设施“一站式”服务情况统计表"

@@ -14,9 +14,10 @@ from typing import Any
 
 import rules
 
-from casemgmt.directory import has_role, visible_org_units
+from casemgmt.directory import has_role
 from casemgmt.models import ServiceProject
 from casemgmt.roles import Role
+from casemgmt.rules import in_scope
 
 from .models import CityNomination
 
@@ -30,10 +31,7 @@ def _project_of(target: Any) -> ServiceProject | None:
 
 
 def _sees(user: Any, project: ServiceProject | None) -> bool:
-    if project is None:
-        return False
-    scope = visible_org_units(user)
-    return scope is None or project.operator.code in scope
+    return project is not None and in_scope(user, project.operator.code)
 
 
 @rules.predicate

@@ -14,7 +14,7 @@ from typing import Any
 
 import rules
 
-from casemgmt.directory import area_below, has_role, memberships
+from casemgmt.directory import has_role, role_area
 from casemgmt.models import OrgUnit, ServiceProject
 from casemgmt.roles import Role
 from casemgmt.rules import is_auditor, is_process_admin
@@ -28,16 +28,6 @@ def project_of(obj: Any) -> ServiceProject | None:
     if isinstance(obj, (Evaluation, TypicalCase)):
         return obj.project
     return None
-
-
-def role_area(user: Any, role: str) -> frozenset[str]:
-    """Org unit codes at or below the user's memberships in one role (cached on the user)."""
-    attr = f"_nqi_scorecard_area_{role}"
-    cached = getattr(user, attr, None)
-    if cached is None:
-        cached = area_below({code for held, code, _ in memberships(user) if held == role})
-        setattr(user, attr, cached)
-    return frozenset(cached)
 
 
 def _project_in_role_area(user: Any, obj: Any, role: str) -> bool:

@@ -11,8 +11,8 @@ from django.utils import translation
 
 from config.errors import ServiceError
 
-from ..archive import may_see_case
 from ..models import Enterprise, Outcome, ServiceCase, ServiceProject
+from ..scopes import may_see_case
 
 
 def enterprise_or_404(request: HttpRequest, pk: int) -> Enterprise:

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods
 from config.errors import ServiceError
 
 from .. import outcomes as service
-from ..archive import visible_cases, visible_enterprises, visible_projects
 from ..models import Outcome, ServiceProject
+from ..scopes import visible_cases, visible_enterprises, visible_projects
 from .archive_common import case_or_404, enterprise_or_404, in_page_language, outcome_or_404, project_or_404
 from .archive_forms import DESCRIPTIVE, OutcomeForm
 

@@ -11,7 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from ..archive import Entry, enterprise_entries, visible_enterprises, visible_outcomes, visible_projects
+from ..archive import Entry, enterprise_entries
+from ..scopes import visible_enterprises, visible_outcomes, visible_projects
 from .archive_common import case_page_url, enterprise_or_404, project_or_404
 from .archive_forms import OutcomeFilterForm
 

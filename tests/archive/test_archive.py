@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 
 from audit.actions import Action
 from audit.services import record
-from casemgmt import archive
+from casemgmt import archive, scopes
 from casemgmt.models import ServiceCase
 from casemgmt.models.service_case import CaseStage
 from tests.factories import make_case, make_outcome, make_record, make_user
@@ -43,13 +43,13 @@ def client_for(user: object) -> Client:
 )
 def test_case_scopes(area: Area, persona: str, cases: set[str]) -> None:
     user = getattr(area.cast, persona)
-    assert set(archive.visible_cases(user).values_list("case_no", flat=True)) == cases
+    assert set(scopes.visible_cases(user).values_list("case_no", flat=True)) == cases
 
 
 def test_enterprise_scopes(area: Area) -> None:
     make_case(project=area.project_b, enterprise=area.other, case_no="YY-2026-00002")
     names = lambda persona: set(  # noqa: E731
-        archive.visible_enterprises(getattr(area.cast, persona)).values_list("name", flat=True)
+        scopes.visible_enterprises(getattr(area.cast, persona)).values_list("name", flat=True)
     )
     both = {area.enterprise.name, area.other.name}
     assert names("reviewer") == both
@@ -61,7 +61,7 @@ def test_enterprise_scopes(area: Area) -> None:
 
 def test_project_scopes(area: Area) -> None:
     codes = lambda persona: set(  # noqa: E731
-        archive.visible_projects(getattr(area.cast, persona)).values_list("code", flat=True)
+        scopes.visible_projects(getattr(area.cast, persona)).values_list("code", flat=True)
     )
     assert codes("operator_a") == {"fs-project"}
     assert codes("office_b") == {"yy-project"}
@@ -82,8 +82,8 @@ def test_an_operator_whose_office_has_another_project_sees_only_their_own(area: 
     make_case(project=second, enterprise=area.enterprise, case_no="FSB-2026-00001")
     colleague = make_user(username="operator_fs2")
     make_membership(user=colleague, org_unit=other_operator, role="operator")
-    assert set(archive.visible_cases(colleague).values_list("case_no", flat=True)) == {"FSB-2026-00001"}
-    assert set(archive.visible_cases(area.cast.office_a).values_list("case_no", flat=True)) == {
+    assert set(scopes.visible_cases(colleague).values_list("case_no", flat=True)) == {"FSB-2026-00001"}
+    assert set(scopes.visible_cases(area.cast.office_a).values_list("case_no", flat=True)) == {
         "FS-2026-00001",
         "FSB-2026-00001",
     }
