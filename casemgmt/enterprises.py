@@ -14,10 +14,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from django.utils import translation
 
 from audit.actions import Action
-from config.errors import FieldError, InvalidInput, in_chinese
+from config.errors import FieldError, InvalidInput
 from workflows.guard import Actor, audit, require, write_transaction
 
 from .directory import has_role
@@ -65,14 +64,6 @@ def find_enterprise(credit_code: str) -> Enterprise | None:
     return Enterprise.objects.select_related("division").filter(credit_code=code).first()
 
 
-def _validation_message(error: ValidationError) -> tuple[str, str]:
-    """The validator's (lazily translated) message in Chinese and in English."""
-    message = error.error_list[0].message if error.error_list else ""
-    with translation.override("en"):
-        english = str(message)
-    return in_chinese(message), english
-
-
 def _clean(
     credit_code: str,
     *,
@@ -90,8 +81,7 @@ def _clean(
     try:
         code = validate_uscc(credit_code)
     except ValidationError as error:
-        zh, en = _validation_message(error)
-        errors.append(FieldError("credit_code", error.code or "invalid", zh, en))
+        errors.append(FieldError.from_validation("credit_code", error))
     values: dict[str, Any] = {}
     texts = {"name": name, "contact_name": contact_name, "address": address, "industry": industry}
     for field, raw_text in texts.items():
@@ -112,8 +102,7 @@ def _clean(
         try:
             values["phone"] = validate_cn_phone(phone)
         except ValidationError as error:
-            zh, en = _validation_message(error)
-            errors.append(FieldError("phone", "invalid_phone", zh, en))
+            errors.append(FieldError.from_validation("phone", error, "invalid_phone"))
     if (size_class or "").strip():
         if size_class.strip() in SizeClass.values:
             values["size_class"] = size_class.strip()

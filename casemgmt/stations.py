@@ -13,10 +13,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
-from django.utils import translation
 
 from audit.actions import Action
-from config.errors import FieldError, InvalidInput, in_chinese
+from config.errors import FieldError, InvalidInput
 from workflows.guard import Actor, audit, require, write_transaction
 
 from . import catalogue
@@ -65,10 +64,7 @@ def _phone(errors: list[FieldError], field: str, value: Any) -> str:
     try:
         return validate_cn_phone(text)
     except ValidationError as error:
-        message = error.error_list[0].message
-        with translation.override("en"):
-            english = str(message)
-        errors.append(FieldError(field, "invalid_phone", in_chinese(message), english))
+        errors.append(FieldError.from_validation(field, error, "invalid_phone"))
         return text
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils import translation
 
 
@@ -27,6 +28,14 @@ class FieldError:
     message_zh: str
     message_en: str
     extra: dict[str, Any] = dataclass_field(default_factory=dict)
+
+    @classmethod
+    def from_validation(cls, field: str, error: ValidationError, code: str = "") -> FieldError:
+        """A Django validator's refusal (its message lazily translated) in Chinese and English."""
+        message = error.error_list[0].message if error.error_list else ""
+        with translation.override("en"):
+            english = str(message)
+        return cls(field, code or error.code or "invalid", in_chinese(message), english)
 
     def as_dict(self) -> dict[str, Any]:
         data = {

@@ -7,20 +7,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils import translation
 
-from config.errors import FieldError, in_chinese
+from config.errors import FieldError
 
 from ..validators import validate_cn_phone, validate_uscc
 
 MAX_REASON = 1000
-
-
-def _messages(error: ValidationError) -> tuple[str, str]:
-    message = error.error_list[0].message if error.error_list else ""
-    with translation.override("en"):
-        english = str(message)
-    return in_chinese(message), english
 
 
 def required_text(
@@ -56,8 +48,7 @@ def uscc(field: str, raw: Any, errors: list[FieldError]) -> str:
     try:
         return validate_uscc(raw if isinstance(raw, str) else "")
     except ValidationError as error:
-        zh, en = _messages(error)
-        errors.append(FieldError(field, error.code or "invalid", zh, en))
+        errors.append(FieldError.from_validation(field, error))
         return ""
 
 
@@ -68,8 +59,7 @@ def phone(field: str, raw: Any, errors: list[FieldError]) -> str:
     try:
         return validate_cn_phone(raw)
     except ValidationError as error:
-        zh, en = _messages(error)
-        errors.append(FieldError(field, "invalid_phone", zh, en))
+        errors.append(FieldError.from_validation(field, error, "invalid_phone"))
         return ""
 
 
