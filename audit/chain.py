@@ -69,12 +69,40 @@ def format_timestamp(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def canonical(event: EventLike) -> str:
-    payload: dict[str, Any] = {name: getattr(event, name) for name in CANONICAL_FIELDS}
-    payload["occurred_at"] = format_timestamp(event.occurred_at)
+def _encode(payload: Any) -> str:
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _payload(event: EventLike, occurred_at: str) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        name: getattr(event, name) for name in CANONICAL_FIELDS if name != "occurred_at"
+    }
+    payload["occurred_at"] = occurred_at
     # str() so that a value given as a plain string or as the enum hashes the same.
     payload["action"] = str(event.action)
-    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return payload
+
+
+def canonical(event: EventLike) -> str:
+    return _encode(_payload(event, format_timestamp(event.occurred_at)))
+
+
+def canonical_parts(event: EventLike) -> tuple[str, str, str]:
+    """(head, middle, tail) with canonical(event) == head + str(id) + middle + time + tail, where
+    time is format_timestamp(occurred_at): the pieces the database completes and hashes when it
+    appends (audit_append, migration 0006). Built key by key in canonical()'s sorted order, so
+    no value, however odd, can move a boundary."""
+    payload = _payload(event, "")
+    names = sorted(payload)
+    at_id, at_time = names.index("id"), names.index("occurred_at")
+
+    def members(chosen: list[str]) -> list[str]:
+        return [f"{_encode(name)}:{_encode(payload[name])}" for name in chosen]
+
+    head = "{" + "".join(member + "," for member in members(names[:at_id])) + '"id":'
+    middle = "".join("," + member for member in members(names[at_id + 1 : at_time])) + ',"occurred_at":"'
+    tail = '"' + "".join("," + member for member in members(names[at_time + 1 :])) + "}"
+    return head, middle, tail
 
 
 def compute_hash(prev_hash: str, canonical_text: str) -> str:

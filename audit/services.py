@@ -24,31 +24,22 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+
+from config.prepared import prepared_cursor
 
 from . import context
 from .actions import Action
-from .chain import event_hash
+from .chain import canonical_parts
 from .models import AuditEvent
 
-# One round trip takes the chain lock and reads the head: after waiting for the row, READ
-# COMMITTED hands back the version the previous writer committed.
-_HEAD_SQL = (
-    "SELECT last_event_id, hash, current_setting('transaction_isolation') "
-    "FROM audit_chainhead WHERE id = 1 FOR UPDATE"
-)
-_SEED_HEAD_SQL = (
-    "INSERT INTO audit_chainhead (id, last_event_id, hash) "
-    "SELECT 1, coalesce(max(id), 0), "
-    "coalesce((SELECT hash FROM audit_auditevent ORDER BY id DESC LIMIT 1), repeat('0', 64)) "
-    "FROM audit_auditevent ON CONFLICT (id) DO NOTHING"
-)
-_COLUMNS = (
-    "id", "occurred_at", "actor_id", "actor_username", "actor_role", "actor_org_unit", "action",
-    "target_type", "target_id", "business_key", "instance_id", "before", "after", "reason",
-    "request_id", "client_ip", "prev_hash", "hash",
+# One statement links and inserts a whole batch: audit_append() (migration 0006) takes the chain
+# head FOR UPDATE, and after waiting for it READ COMMITTED hands back the version the previous
+# writer committed.
+_APPEND_SQL = "SELECT event_id, event_time, event_prev, event_hash FROM audit_append(%s::jsonb)"
+_ROW_FIELDS = (
+    "actor_id", "actor_username", "actor_role", "actor_org_unit", "action", "target_type",
+    "target_id", "business_key", "instance_id", "before", "after", "reason", "request_id", "client_ip",
 )  # fmt: skip
-_ROW = "(" + ", ".join("%s::jsonb" if c in ("before", "after") else "%s" for c in _COLUMNS) + ")"
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
@@ -145,52 +136,30 @@ def batch() -> Iterator[None]:
 
 
 def _write(pending: list[_Pending]) -> list[AuditEvent]:
-    """Two round trips for any number of events: lock-and-read the head, insert-and-move it."""
+    """One round trip for any number of events; the database assigns ids, time and hashes."""
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError("audit events must be written inside transaction.atomic().")
-    with connection.cursor() as cursor:
-        cursor.execute(_HEAD_SQL)
-        row = cursor.fetchone()
-        if row is None:
-            # Only after the head table was emptied (a test database flush): rebuild it from
-            # the events themselves, so the chain goes on from its real end.
-            cursor.execute(_SEED_HEAD_SQL)
-            cursor.execute(_HEAD_SQL)
-            row = cursor.fetchone()
-        last_id, previous, isolation = row
-        if isolation != "read committed":
-            # A snapshot older than the lock would miss the previous writer's head and fork the chain.
-            raise RuntimeError(f"audit events need READ COMMITTED isolation, not {isolation}.")
-        now = timezone.now()
-        events: list[AuditEvent] = []
-        params: list[Any] = []
-        for offset, item in enumerate(pending, start=1):
-            event = item.event
-            event.id = last_id + offset
-            event.occurred_at = now
-            event.before = item.before
-            event.after = item.after
-            event.client_ip = item.ip
-            event.prev_hash = previous
-            event.hash = event_hash(previous, event)
-            previous = event.hash
-            events.append(event)
-            params.extend(_column_value(event, column) for column in _COLUMNS)
-        cursor.execute(
-            f"WITH written AS (INSERT INTO audit_auditevent ({', '.join(_COLUMNS)}) "  # noqa: S608 - fixed names
-            f"VALUES {', '.join([_ROW] * len(events))} RETURNING 1) "
-            "UPDATE audit_chainhead SET last_event_id = %s, hash = %s WHERE id = 1",
-            [*params, events[-1].id, events[-1].hash],
-        )
+    events: list[AuditEvent] = []
+    rows: list[dict[str, Any]] = []
+    for item in pending:
+        event = item.event
+        event.before = item.before
+        event.after = item.after
+        event.client_ip = item.ip
+        events.append(event)
+        row = {name: getattr(event, name) for name in _ROW_FIELDS}
+        row["head"], row["middle"], row["tail"] = canonical_parts(event)
+        rows.append(row)
+    with prepared_cursor() as cursor:
+        cursor.execute(_APPEND_SQL, [json.dumps(rows, ensure_ascii=False)])
+        appended = cursor.fetchall()
+    for event, (event_id, occurred_at, prev_hash, event_hash) in zip(events, appended, strict=True):
+        event.id = event_id
+        event.occurred_at = occurred_at
+        event.prev_hash = prev_hash
+        event.hash = event_hash
     return events
-
-
-def _column_value(event: AuditEvent, column: str) -> Any:
-    value = getattr(event, column)
-    if column in ("before", "after"):
-        return None if value is None else json.dumps(value, ensure_ascii=False)
-    return value
 
 
 def normalize_json(value: Any) -> Any:

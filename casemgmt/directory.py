@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from config.prepared import prepared_cursor
 from workflows.registry import group_key
 
 from .models import Membership, OrgUnit
@@ -20,6 +21,7 @@ from .roles import DISTRICT_WIDE_ROLES
 
 T = TypeVar("T")
 _CACHE_ATTR = "_nqi_memberships"
+_ORG_UNIT_EXISTS = f"SELECT 1 FROM {OrgUnit._meta.db_table} WHERE code = %s"  # noqa: S608 - fixed names
 _SCOPE_ATTR = "_nqi_scope"
 
 
@@ -139,4 +141,7 @@ class MembershipDirectory:
         return visible_org_units(user)
 
     def org_unit_exists(self, code: str) -> bool:
-        return OrgUnit.objects.filter(code=code).exists()
+        # Asked on every process start: a prepared statement, not an ORM query (config/prepared.py).
+        with prepared_cursor() as cursor:
+            cursor.execute(_ORG_UNIT_EXISTS, [code])
+            return cursor.fetchone() is not None

@@ -61,6 +61,7 @@ def import_settings(**overrides: str | None) -> subprocess.CompletedProcess[str]
         ({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": ""}, "DJANGO_SECRET_KEY"),
         ({"NQI_TIMER_BATCH": "0"}, "NQI_TIMER_BATCH"),
         ({"NQI_SESSION_SECONDS": "soon"}, "NQI_SESSION_SECONDS"),
+        ({"DATABASE_PREPARED_STATEMENTS": "maybe"}, "DATABASE_PREPARED_STATEMENTS"),
     ],
 )
 def test_bad_environment_stops_start_up(overrides: dict[str, str | None], named: str) -> None:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from audit.actions import Action
 from config.errors import Conflict, FieldError, InvalidInput, NotFound
 
-from . import registry, runtime, transitions
+from . import registry, rows, runtime, transitions
 from .guard import Actor, acting_user, audit, lock_instance, require, write_transaction
 from .models import HumanTask, InstanceStatus, ProcessInstance, ProcessModel, ProcessModelVersion
 from .signals import instance_terminated
@@ -23,11 +23,7 @@ MAX_START_DATA_KEYS = 200
 
 
 def _resolve_version(model_key: str, version_number: int | None) -> ProcessModelVersion:
-    versions = ProcessModelVersion.objects.select_related("process_model").filter(
-        process_model__key=model_key
-    )
-    chosen = versions.filter(number=version_number) if version_number else versions.order_by("-number")
-    version = chosen.first()
+    version = rows.find_version(model_key, version_number or None)
     if version is None and not ProcessModel.objects.filter(key=model_key).exists():
         raise NotFound(f"Process model {model_key!r} does not exist.", f"流程模型 {model_key} 不存在。")
     if version is None:
@@ -123,7 +119,7 @@ def _create(
     workflow.data.update(data)
     workflow.task_tree.data.update(data)
     instance.state = "{}"
-    instance.save()
+    rows.insert_instance(instance)
     with runtime.acting_as(acting_user(actor)):
         result = runtime.turn(instance, workflow, set())
     audit(

@@ -7,10 +7,15 @@ strings built once from the models' metadata; everything else in the engine uses
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from django.db import connection
 from django.utils import timezone
+
+from config.prepared import prepared_cursor
 
 from .models import HumanTask, ProcessInstance, ProcessModelVersion
 
@@ -40,6 +45,15 @@ _COMPLETE_TASK = (
 
 
 _INSERTED = [f for f in _TASK_FIELDS if f.column != "id"]
+_INSTANCE_INSERTED = [f for f in _INSTANCE_FIELDS if f.column != "id"]
+
+_INSERT_TASKS = (
+    f"INSERT INTO {_TASK_TABLE} ({', '.join(f.column for f in _INSERTED)}) "
+    f"SELECT {', '.join(f.column for f in _INSERTED)} "
+    f"FROM jsonb_populate_recordset(NULL::{_TASK_TABLE}, %s::jsonb) RETURNING id, spiff_task_id"
+)
+_TURN = f"WITH s0 AS ({_SAVE_INSTANCE}) {_INSERT_TASKS}"
+_TURN_COMPLETING = f"WITH s0 AS ({_SAVE_INSTANCE}), s1 AS ({_COMPLETE_TASK}) {_INSERT_TASKS}"
 
 _CANCEL_TASKS = (
     f"UPDATE {_TASK_TABLE} SET status = 'cancelled', completed_at = %s "
@@ -49,7 +63,7 @@ _CANCEL_TASKS = (
 
 def lock_task_and_instance(task_id: int) -> tuple[HumanTask, ProcessInstance] | None:
     """Both rows, locked, in their newest committed versions (READ COMMITTED re-reads after a wait)."""
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_LOCK_FOR_COMPLETION, [task_id])
         row = cursor.fetchone()
     if row is None:
@@ -62,12 +76,46 @@ def lock_task_and_instance(task_id: int) -> tuple[HumanTask, ProcessInstance] | 
 
 def attach_version(instance: ProcessInstance) -> ProcessModelVersion:
     """The instance's version, from a per-process cache: versions never change once deployed."""
-    version = _versions.get(instance.version_id)
-    if version is None:
-        version = ProcessModelVersion.objects.select_related("process_model").get(pk=instance.version_id)
-        _versions[instance.version_id] = version
+    version = cached_version(instance.version_id)
     instance.version = version
     return version
+
+
+def cached_version(version_id: int) -> ProcessModelVersion:
+    version = _versions.get(version_id)
+    if version is None:
+        version = ProcessModelVersion.objects.select_related("process_model").get(pk=version_id)
+        _versions[version_id] = version
+    return version
+
+
+_VERSION_OF_MODEL = (
+    "SELECT v.id FROM workflows_processmodelversion v "
+    "JOIN workflows_processmodel m ON m.id = v.process_model_id WHERE m.key = %s"
+)
+_LATEST_VERSION = _VERSION_OF_MODEL + " ORDER BY v.number DESC LIMIT 1"
+_NUMBERED_VERSION = _VERSION_OF_MODEL + " AND v.number = %s"
+
+
+def find_version(model_key: str, number: int | None = None) -> ProcessModelVersion | None:
+    """The model's version `number`, or its newest when number is None; None if there is none."""
+    with prepared_cursor() as cursor:
+        if number is None:
+            cursor.execute(_LATEST_VERSION, [model_key])
+        else:
+            cursor.execute(_NUMBERED_VERSION, [model_key, number])
+        row = cursor.fetchone()
+    return None if row is None else cached_version(row[0])
+
+
+def insert_instance(instance: ProcessInstance) -> None:
+    """INSERT the new instance row (what instance.save() would do, as one prepared statement)."""
+    sql, params = _insert_statement(_INSTANCE_TABLE, _INSTANCE_INSERTED, instance)
+    with prepared_cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    assert row is not None
+    _mark_saved(instance, row[0])
 
 
 _versions: dict[int, ProcessModelVersion] = {}
@@ -76,52 +124,61 @@ _versions: dict[int, ProcessModelVersion] = {}
 def write_turn(instance: ProcessInstance, completed: HumanTask | None, new_tasks: list[HumanTask]) -> None:
     """The instance row, the completed task row and the new task rows: one round trip.
 
-    Data-modifying CTEs all run, whichever statement comes last; new rows get their ids back.
-    """
-    parts: list[str] = [_SAVE_INSTANCE]
+    Data-modifying CTEs all run, whichever statement comes last. The new rows travel as one jsonb
+    array, so the statement's text is the same for any number of them (one prepared statement)."""
     params: list[Any] = [*(getattr(instance, name) for name in _SAVED), instance.pk]
     if completed is not None:
-        parts.append(_COMPLETE_TASK)
         params.extend([*(getattr(completed, name) for name in _COMPLETED), completed.pk])
-    if new_tasks:
-        sql, insert_params = _insert(new_tasks)
-        parts.append(sql)
-        params.extend(insert_params)
-    *leading, last = parts
-    statement = (
-        "".join(("WITH " if i == 0 else ", ") + f"s{i} AS ({part})" for i, part in enumerate(leading))
-        + (" " if leading else "")
-        + last
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        ids = [row[0] for row in cursor.fetchall()] if new_tasks else []
-    for task, new_id in zip(new_tasks, ids, strict=True):
-        task.pk = new_id
-        task._state.adding = False
-        task._state.db = "default"
+    params.append(_rows_json(new_tasks))
+    with prepared_cursor() as cursor:
+        cursor.execute(_TURN_COMPLETING if completed is not None else _TURN, params)
+        ids = dict((spiff_id, new_id) for new_id, spiff_id in cursor.fetchall())
+    for task in new_tasks:
+        _mark_saved(task, ids[task.spiff_task_id])
+
+
+def _rows_json(tasks: list[HumanTask]) -> str:
+    for task in tasks:
+        for field in _INSERTED:
+            if getattr(task, field.attname) is None and field.has_default():
+                setattr(task, field.attname, field.get_default())
+    rows = [
+        {field.column: _json_value(field.get_db_prep_save(field.pre_save(task, True), connection))
+         for field in _INSERTED}
+        for task in tasks
+    ]  # fmt: skip
+    return json.dumps(rows, ensure_ascii=False)
+
+
+def _json_value(value: Any) -> Any:
+    # Full precision for times (DjangoJSONEncoder would cut them to milliseconds).
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    return value
+
+
+def _mark_saved(obj: Any, new_id: int) -> None:
+    obj.pk = new_id
+    obj._state.adding = False
+    obj._state.db = "default"
 
 
 def cancel_tasks(instance_id: int, spiff_task_ids: set[Any]) -> list[HumanTask]:
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_CANCEL_TASKS, [timezone.now(), instance_id, list(spiff_task_ids)])
         ids = [row[0] for row in cursor.fetchall()]
     return list(HumanTask.objects.filter(pk__in=ids))
 
 
-def _insert(tasks: list[HumanTask]) -> tuple[str, list[Any]]:
-    for task in tasks:
-        for field in _INSERTED:
-            if getattr(task, field.attname) is None and field.has_default():
-                setattr(task, field.attname, field.get_default())
-    row = "(" + ", ".join(["%s"] * len(_INSERTED)) + ")"
+def _insert_statement(table: str, fields: list[Any], obj: Any) -> tuple[str, list[Any]]:
+    """INSERT one row RETURNING its id, defaults and auto_now_add filled in as Model.save() would."""
+    for field in fields:
+        if getattr(obj, field.attname) is None and field.has_default():
+            setattr(obj, field.attname, field.get_default())
     sql = (
-        f"INSERT INTO {_TASK_TABLE} ({', '.join(f.column for f in _INSERTED)}) "
-        f"VALUES {', '.join([row] * len(tasks))} RETURNING id"
+        f"INSERT INTO {table} ({', '.join(f.column for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING id"
     )
-    params = [
-        field.get_db_prep_save(getattr(task, field.attname), connection)
-        for task in tasks
-        for field in _INSERTED
-    ]
-    return sql, params
+    return sql, [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]

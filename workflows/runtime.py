@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -135,9 +135,10 @@ def reset_errored_tasks(workflow: BpmnWorkflow) -> int:
     return len(errored)
 
 
-def next_timer_at(workflow: BpmnWorkflow) -> datetime | None:
+def next_timer_at(waiting: Iterable[Task]) -> datetime | None:
+    """The earliest due time among the timer events of `waiting` (WAITING tasks)."""
     due: list[datetime] = []
-    for task in workflow.get_tasks(state=TaskState.WAITING):
+    for task in waiting:
         definition = getattr(task.task_spec, "event_definition", None)
         if not isinstance(definition, TimerEventDefinition):
             continue
@@ -167,11 +168,18 @@ def _continuation(workflow: BpmnWorkflow) -> dict[str, Any] | None:
     return None
 
 
-def apply_outcome(instance: ProcessInstance, workflow: BpmnWorkflow, error: HandlerFailed | None) -> None:
-    """Set the instance's columns from the workflow after a run (written by rows.write_turn)."""
+def apply_outcome(
+    instance: ProcessInstance,
+    workflow: BpmnWorkflow,
+    error: HandlerFailed | None,
+    pending: list[Task],
+) -> None:
+    """Set the instance's columns from the workflow after a run (written by rows.write_turn);
+    `pending` is the READY and WAITING tasks after that run."""
     instance.state = state.dump(workflow)
     instance.row_version += 1
-    instance.next_timer_at = None if error else next_timer_at(workflow)
+    waiting = (task for task in pending if task.state == TaskState.WAITING)
+    instance.next_timer_at = None if error else next_timer_at(waiting)
     if error is not None:
         instance.status = InstanceStatus.ERROR
         instance.last_error = str(error)
@@ -182,7 +190,8 @@ def apply_outcome(instance: ProcessInstance, workflow: BpmnWorkflow, error: Hand
         instance.last_error = ""
         instance.error_task_spec = ""
     else:
-        instance.status = InstanceStatus.RUNNING if ready_human_tasks(workflow) else InstanceStatus.WAITING
+        ready = any(task.state == TaskState.READY and task.task_spec.manual for task in pending)
+        instance.status = InstanceStatus.RUNNING if ready else InstanceStatus.WAITING
         instance.last_error = ""
         instance.error_task_spec = ""
 
@@ -193,15 +202,13 @@ def open_task_ids(workflow: BpmnWorkflow) -> set[UUID]:
     return {task.id for task in ready_human_tasks(workflow)}
 
 
-def new_human_tasks(
-    instance: ProcessInstance, workflow: BpmnWorkflow, open_before: set[UUID]
-) -> list[HumanTask]:
-    """Rows for the human tasks that became ready during this turn."""
+def new_human_tasks(instance: ProcessInstance, ready: list[Task], open_before: set[UUID]) -> list[HumanTask]:
+    """Rows for the human tasks that became ready during this turn (`ready`: all ready now)."""
     created: list[HumanTask] = []
     now = timezone.now()
     resolver = registry.lane_resolver()
     due_date = registry.due_date_policy()
-    for task in ready_human_tasks(workflow):
+    for task in ready:
         if task.id in open_before:
             continue
         spec = task.task_spec
@@ -242,10 +249,13 @@ def turn(
     statement. `open_before` is open_task_ids() taken when the workflow was loaded; the caller
     records audit events from the result."""
     error = run_engine(workflow)
-    apply_outcome(instance, workflow, error)
+    # One walk of the task tree for every use below: walking it is much of a turn's Python.
+    pending = list(workflow.get_tasks(state=TaskState.READY | TaskState.WAITING))
+    ready = [task for task in pending if task.state == TaskState.READY and task.task_spec.manual]
+    apply_outcome(instance, workflow, error, pending)
     result = TurnResult(error=error)
-    result.created = new_human_tasks(instance, workflow, open_before)
-    still_open = open_task_ids(workflow)
+    result.created = new_human_tasks(instance, ready, open_before)
+    still_open = {task.id for task in ready}
     gone = open_before - still_open - ({completed.spiff_task_id} if completed is not None else set())
     rows.write_turn(instance, completed, result.created)
     if gone:

@@ -10,7 +10,14 @@ from typing import Any
 
 import pytest
 
-from audit.chain import GENESIS_HASH, canonical, compute_hash, event_hash, format_timestamp
+from audit.chain import (
+    GENESIS_HASH,
+    canonical,
+    canonical_parts,
+    compute_hash,
+    event_hash,
+    format_timestamp,
+)
 from audit.verify import check_events
 
 
@@ -108,3 +115,30 @@ def test_check_events_notices_a_removed_event() -> None:
     report = check_events(events)
     assert report.first_bad_event_id == 3
     assert "prev_hash mismatch" in report.message
+
+
+# Values that could confuse a split of the canonical text: the stand-ins themselves, quotes,
+# backslashes, control characters, an "id" key nested inside before/after, non-BMP characters.
+AWKWARD_VALUES: list[dict[str, Any]] = [
+    {},
+    {"reason": '"id":"\x00id", "occurred_at":'},
+    {"after": {"id": "\x00id", "occurred_at": "\x00occurred_at"}},
+    {"before": ["\\", '"', "\n\t", "\x00", "😀"], "actor_username": '王"五\\'},
+    {"target_id": '","id":1,"', "business_key": "\u2028\u2029"},
+    {"actor_id": None, "instance_id": None, "client_ip": None, "before": None, "after": None},
+]
+
+
+@pytest.mark.parametrize("overrides", AWKWARD_VALUES)
+def test_canonical_parts_reassemble_the_canonical_text(overrides: dict[str, Any]) -> None:
+    event = replace(FakeEvent(id=123456789), **overrides)
+    head, middle, tail = canonical_parts(event)
+    assembled = head + str(event.id) + middle + format_timestamp(event.occurred_at) + tail
+    assert assembled == canonical(event)
+
+
+def test_canonical_parts_do_not_depend_on_id_or_time() -> None:
+    # The database fills both in; the pieces must be the same whatever they are.
+    first = FakeEvent(id=1, occurred_at=datetime(2025, 1, 1, tzinfo=UTC))
+    later = replace(first, id=99, occurred_at=datetime(2030, 6, 1, 3, 4, 5, 6, tzinfo=UTC))
+    assert canonical_parts(first) == canonical_parts(later)

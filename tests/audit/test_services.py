@@ -59,6 +59,38 @@ def test_hash_covers_what_the_database_gives_back(make_event: MakeEvent) -> None
     assert event_hash(stored.prev_hash, stored) == stored.hash
 
 
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"reason": 'quotes " and backslashes \\ and "id":"x"', "actor_org_unit": "岳阳所"},
+        {"after": {"id": 5, "occurred_at": "yesterday", "nested": {"z": [1.25, None, "😀"]}}},
+        {"before": "a bare string", "business_key": "\u2028line\u2029separators"},
+        {"target_id": '","id":1,"', "request_id": "r\t1"},
+    ],
+)
+def test_the_databases_hash_is_the_one_python_computes(make_event: MakeEvent, overrides: dict) -> None:
+    # audit_append() hashes in SQL; audit_verify recomputes in Python. They must agree on anything.
+    make_event(**overrides)
+    stored = AuditEvent.objects.get()
+    assert event_hash(stored.prev_hash, stored) == stored.hash
+
+
+def test_a_batch_is_linked_in_order_and_stamped_once(plain_user: AbstractUser) -> None:
+    from audit.services import batch
+
+    with transaction.atomic(), batch():
+        returned = [
+            record(Action.TASK_CREATED, target_type="human_task", target_id=str(n), after={"n": n})
+            for n in range(3)
+        ]
+    stored = list(AuditEvent.objects.order_by("id"))
+    assert [e.id for e in returned] == [e.id for e in stored]
+    assert [e.hash for e in returned] == [e.hash for e in stored]
+    assert [e.prev_hash for e in stored[1:]] == [e.hash for e in stored[:-1]]
+    assert len({e.occurred_at for e in stored}) == 1
+    assert check_events(stored).ok
+
+
 def test_request_context_fills_request_id_and_ip(make_event: MakeEvent) -> None:
     with context.bound("req-abc", "192.0.2.7"):
         event = make_event()

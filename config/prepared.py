@@ -1,0 +1,39 @@
+"""Cursors for the few fixed statements every engine step runs: bound and planned on the server.
+
+Django binds parameters on the client (psycopg's ClientCursor) and never prepares, so each
+statement is parsed and planned anew. For the lock, the turn's write and the audit append, that
+planning was a fifth of a task completion (bench/, section 1). These cursors bind on the server
+and prepare each statement at its first use on a connection; psycopg keeps the names per
+connection and forgets them when the connection goes. They are wrapped like any Django cursor,
+so execute wrappers and the DEBUG query log still see every statement.
+
+Only statements with fixed text belong here: each distinct text is one prepared statement.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+from django.db import connection
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
+
+
+class _PreparingCursor(psycopg.Cursor[Any]):
+    def execute(
+        self, query: Any, params: Any = None, *, prepare: bool | None = None, binary: bool | None = None
+    ) -> _PreparingCursor:
+        # Without a prepare threshold on the connection (DATABASE_PREPARED_STATEMENTS=0, for
+        # transaction-pooling proxies) psycopg ignores prepare=True and this is a plain cursor.
+        super().execute(query, params, prepare=True if prepare is None else prepare, binary=binary)
+        return self
+
+
+def prepared_cursor() -> CursorWrapper:
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    raw = _PreparingCursor(connection.connection)
+    # The same wrappers connection.cursor() would put around it.
+    if connection.queries_logged:
+        return CursorDebugWrapper(raw, connection)
+    return CursorWrapper(raw, connection)
