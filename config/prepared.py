@@ -5,7 +5,8 @@ statement is parsed and planned anew. For the lock, the turn's write and the aud
 planning was a fifth of a task completion (bench/, section 1). These cursors bind on the server
 and prepare each statement at its first use on a connection; psycopg keeps the names per
 connection and forgets them when the connection goes. They are wrapped like any Django cursor,
-so execute wrappers and the DEBUG query log still see every statement.
+so execute wrappers still see every statement; while the query log is on, a plain cursor is
+used so that the log shows each statement with its values.
 
 Only statements with fixed text belong here: each distinct text is one prepared statement.
 """
@@ -16,7 +17,7 @@ from typing import Any
 
 import psycopg
 from django.db import connection
-from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
+from django.db.backends.utils import CursorWrapper
 
 
 class _PreparingCursor(psycopg.Cursor[Any]):
@@ -30,10 +31,10 @@ class _PreparingCursor(psycopg.Cursor[Any]):
 
 
 def prepared_cursor() -> CursorWrapper:
+    if connection.queries_logged:
+        # psycopg keeps the text of what it sent only for unprepared statements, and the query log
+        # (DEBUG, CaptureQueriesContext) wants it: while the log is on, use Django's own cursor.
+        return connection.cursor()
     connection.ensure_connection()
     connection.validate_thread_sharing()
-    raw = _PreparingCursor(connection.connection)
-    # The same wrappers connection.cursor() would put around it.
-    if connection.queries_logged:
-        return CursorDebugWrapper(raw, connection)
-    return CursorWrapper(raw, connection)
+    return CursorWrapper(_PreparingCursor(connection.connection), connection)

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from config.prepared import prepared_cursor
 from tests.personas import OPERATOR_A, Cast
@@ -77,3 +78,14 @@ def test_prepared_cursor_is_seen_by_execute_wrappers() -> None:
         cursor.execute("SELECT %s::int + 1", [41])
         assert cursor.fetchone() == (42,)
     assert seen == ["SELECT %s::int + 1"]
+
+
+def test_the_query_log_shows_the_statements_with_their_values(
+    cast: Cast, deploy_fixture: Callable[[str], ProcessModelVersion]
+) -> None:
+    deploy_fixture("approval")
+    with CaptureQueriesContext(connection) as captured:
+        walk_one_step(cast)
+    logged = [query["sql"] for query in captured.captured_queries]
+    assert None not in logged
+    assert any("audit_append" in sql and "task.completed" in sql for sql in logged)
