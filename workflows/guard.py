@@ -11,7 +11,7 @@ from django.db import transaction
 
 from audit.services import batch as audit_batch
 from audit.services import record
-from config.errors import NotFound, PermissionDenied
+from config.errors import FieldError, InvalidInput, NotFound, PermissionDenied
 
 from . import registry
 from .models import HumanTask, ProcessInstance
@@ -58,6 +58,15 @@ def require(actor: Actor, permission: str, obj: Any = None) -> None:
     if not actor.is_authenticated or not actor.has_perm(permission, obj):
         raise PermissionDenied(
             f"You are not allowed to do this ({permission}).", f"您无权执行此操作（{permission}）。"
+        )
+
+
+def require_reason(reason: str) -> None:
+    if not reason or not reason.strip():
+        raise InvalidInput(
+            "A reason is required.",
+            "必须填写原因。",
+            fields=[FieldError("reason", "required", "必填项未填写", "a reason is required")],
         )
 
 

@@ -12,7 +12,7 @@ from audit.actions import Action
 from config.errors import Conflict, FieldError, InvalidInput, NotFound
 
 from . import registry, rows, runtime, transitions
-from .guard import Actor, acting_user, audit, lock_instance, require, write_transaction
+from .guard import Actor, acting_user, audit, lock_instance, require, require_reason, write_transaction
 from .models import HumanTask, InstanceStatus, ProcessInstance, ProcessModel, ProcessModelVersion
 from .signals import instance_terminated
 from .transitions import Transition
@@ -179,7 +179,7 @@ def _begin(transition: Transition, instance_id: int, actor: Actor, reason: str) 
     instance = lock_instance(instance_id)
     require(actor, transition.permission, instance)
     if transition.reason_required:
-        _require_reason(reason)
+        require_reason(reason)
     if not transition.allows(instance):
         raise Conflict(transition.refused_en, transition.refused_zh, code="status")
     return instance
@@ -259,15 +259,6 @@ def retry(instance_id: int, *, actor: Actor, reason: str = "") -> ProcessInstanc
         )
         after_turn(instance, result, actor)
         return instance
-
-
-def _require_reason(reason: str) -> None:
-    if not reason or not reason.strip():
-        raise InvalidInput(
-            "A reason is required.",
-            "必须填写原因。",
-            fields=[FieldError("reason", "required", "必填项未填写", "a reason is required")],
-        )
 
 
 def fire_due_timers(limit: int = 100) -> int:

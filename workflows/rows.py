@@ -33,7 +33,16 @@ _LOCK_FOR_COMPLETION = (
     + " WHERE t.id = %s FOR UPDATE OF i, t"
 )
 
-_SAVED = ("state", "row_version", "next_timer_at", "status", "last_error", "error_task_spec", "ended_at")
+_SAVED = (
+    "version_id",
+    "state",
+    "row_version",
+    "next_timer_at",
+    "status",
+    "last_error",
+    "error_task_spec",
+    "ended_at",
+)
 _SAVE_INSTANCE = (
     f"UPDATE {_INSTANCE_TABLE} SET " + ", ".join(f"{name} = %s" for name in _SAVED) + " WHERE id = %s"
 )

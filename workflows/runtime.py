@@ -204,39 +204,48 @@ def open_task_ids(workflow: BpmnWorkflow) -> set[UUID]:
 
 def new_human_tasks(instance: ProcessInstance, ready: list[Task], open_before: set[UUID]) -> list[HumanTask]:
     """Rows for the human tasks that became ready during this turn (`ready`: all ready now)."""
-    created: list[HumanTask] = []
     now = timezone.now()
-    resolver = registry.lane_resolver()
     due_date = registry.due_date_policy()
+    created: list[HumanTask] = []
     for task in ready:
         if task.id in open_before:
             continue
-        spec = task.task_spec
-        role = resolver.role_for_lane(getattr(spec, "lane", None))
-        if role is None:
-            raise RuntimeError(f"lane {getattr(spec, 'lane', None)!r} of {spec.name} maps to no role")
-        candidate = resolver.candidate_for(role, instance)
-        props = properties_of(spec)
-        due_days = props.get(DUE_PROPERTY, "")
-        extensions = getattr(spec, "extensions", None) or {}
+        due_days = properties_of(task.task_spec).get(DUE_PROPERTY, "")
         created.append(
             HumanTask(
                 instance=instance,
                 spiff_task_id=task.id,
-                task_spec=spec.name,
-                title=(getattr(spec, "bpmn_name", None) or spec.name)[:300],
-                lane=getattr(spec, "lane", None) or "",
-                candidate_role=candidate.role,
-                candidate_org_unit=candidate.org_unit_code,
-                candidate_group=candidate.group,
+                task_spec=task.task_spec.name,
                 due_at=due_date(now, int(due_days)) if due_days.isdigit() else None,
-                priority=int(props[PRIORITY_PROPERTY]) if props.get(PRIORITY_PROPERTY, "").isdigit() else 50,
-                form_file=props.get("formJsonSchemaFilename", ""),
-                instructions=extensions.get("instructionsForEndUser") or "",
                 created_at=now,
+                **task_row_fields(instance, task),
             )
         )
     return created
+
+
+def task_row_fields(instance: ProcessInstance, task: Task) -> dict[str, Any]:
+    """What a human-task row shows of its ready task's definition: title, lane and the group it
+    resolves to for this instance, priority, form and instructions."""
+    spec = task.task_spec
+    lane = getattr(spec, "lane", None)
+    resolver = registry.lane_resolver()
+    role = resolver.role_for_lane(lane)
+    if role is None:
+        raise RuntimeError(f"lane {lane!r} of {spec.name} maps to no role")
+    candidate = resolver.candidate_for(role, instance)
+    props = properties_of(spec)
+    extensions = getattr(spec, "extensions", None) or {}
+    return {
+        "title": (getattr(spec, "bpmn_name", None) or spec.name)[:300],
+        "lane": lane or "",
+        "candidate_role": candidate.role,
+        "candidate_org_unit": candidate.org_unit_code,
+        "candidate_group": candidate.group,
+        "priority": int(props[PRIORITY_PROPERTY]) if props.get(PRIORITY_PROPERTY, "").isdigit() else 50,
+        "form_file": props.get("formJsonSchemaFilename", ""),
+        "instructions": extensions.get("instructionsForEndUser") or "",
+    }
 
 
 def turn(

@@ -202,6 +202,11 @@ MATRIX: dict[str, tuple[Check, ...]] = {
         Check("post-unknown", "post", only(404, "admin"), lambda w: {"pk": w.case.pk, "action": "archive"}),
         get_refused(SUSPEND),
     ),
+    # No newer version is deployed in this world: the admin's move is refused as the same version.
+    "instance-admin-migrate": (
+        Check("post", "post", only(400, "admin"), CASE, {"reason": "升级流程版本"}),
+        get_refused(CASE),
+    ),
     "audit-review": (Check("get", "get", AUDIT_READERS),),
     "audit-event": (Check("get", "get", AUDIT_READERS, lambda w: {"pk": w.event.pk}),),
     "audit-case-timeline": (Check("get", "get", AUDIT_READERS, lambda w: {"key": "SQ-1"}),),

@@ -78,6 +78,14 @@ MATRIX: dict[str, Row] = {
         by_visibility({**ADMIN_ONLY_ON_CASE, "admin": 409}),
         403,
     ),
+    # Only process admins migrate; with no newer version deployed, theirs is a 400 (same version).
+    "instance-migrate": Row(
+        "post",
+        url("instance-migrate", pk=CASE),
+        REASON,
+        by_visibility({**ADMIN_ONLY_ON_CASE, "admin": 400}),
+        403,
+    ),
     "task-list": Row("get", url("task-list"), None, everyone_authenticated(200), 403),
     "task-detail": Row(
         "get", url("task-detail", pk=TASK), None, by_visibility({p: 200 for p in VISIBLE}), 403

@@ -51,6 +51,32 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
 
 
+class MigrateSerializer(serializers.Serializer):
+    version = serializers.IntegerField(required=False, min_value=1, allow_null=True, default=None)
+    dry_run = serializers.BooleanField(required=False, default=False)
+    reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class BlockerSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message_en = serializers.CharField()
+    message_zh = serializers.CharField()
+
+
+class MigrationPlanSerializer(serializers.Serializer):
+    instance_id = serializers.IntegerField()
+    model_key = serializers.CharField()
+    from_version = serializers.IntegerField()
+    to_version = serializers.IntegerField()
+    open_tasks = serializers.ListField(child=serializers.CharField())
+    changed = serializers.ListField(child=serializers.CharField())
+    added = serializers.ListField(child=serializers.CharField())
+    removed = serializers.ListField(child=serializers.CharField())
+    restarted_timers = serializers.ListField(child=serializers.CharField())
+    blockers = BlockerSerializer(many=True)
+    can_migrate = serializers.BooleanField()
+
+
 class StartSerializer(serializers.Serializer):
     model = serializers.SlugField(max_length=100)
     version = serializers.IntegerField(required=False, min_value=1)

@@ -13,6 +13,7 @@ urlpatterns = [
     ),
     path("instances/", views.InstanceListCreate.as_view(), name="instance-list"),
     path("instances/<int:pk>/", views.InstanceDetail.as_view(), name="instance-detail"),
+    path("instances/<int:pk>/migrate/", views.InstanceMigrate.as_view(), name="instance-migrate"),
     path("tasks/", views.TaskList.as_view(), name="task-list"),
     path("tasks/<int:pk>/", views.TaskDetail.as_view(), name="task-detail"),
     path("tasks/<int:pk>/claim/", views.TaskClaim.as_view(), name="task-claim"),

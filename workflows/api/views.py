@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Max
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from config.errors import NotFound, PermissionDenied
 
-from .. import deploy, human_tasks, instances
+from .. import deploy, human_tasks, instances, migration
 from ..models import HumanTask, ProcessInstance, ProcessModel, ProcessModelVersion
 from . import queries, task_pages
 from .serializers import (
@@ -25,6 +25,8 @@ from .serializers import (
     DeploySerializer,
     InstanceDetailSerializer,
     InstanceSerializer,
+    MigrateSerializer,
+    MigrationPlanSerializer,
     ProcessModelSerializer,
     ReasonSerializer,
     StartSerializer,
@@ -202,6 +204,32 @@ class InstanceAction(APIView):
             pk, actor=request.user, reason=body.validated_data["reason"]
         )
         return Response(InstanceSerializer(instance).data)
+
+
+class InstanceMigrate(APIView):
+    """Move an open instance to another version of its model (the newest unless `version` is
+    given); `dry_run` answers with the plan and changes nothing."""
+
+    @extend_schema(
+        request=MigrateSerializer,
+        responses=inline_serializer(
+            "MigrationResult",
+            {"plan": MigrationPlanSerializer(), "instance": InstanceSerializer(required=False)},
+        ),
+        summary="Migrate an instance to another version (with a dry run)",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        visible_instance(request, pk)
+        body = MigrateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        options = body.validated_data
+        if options["dry_run"]:
+            found = migration.plan(pk, actor=request.user, version_number=options["version"])
+            return Response({"plan": found.as_dict()})
+        instance, found = migration.migrate(
+            pk, actor=request.user, reason=options["reason"], version_number=options["version"]
+        )
+        return Response({"plan": found.as_dict(), "instance": InstanceSerializer(instance).data})
 
 
 _TASK_FILTERS = [

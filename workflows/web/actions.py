@@ -103,7 +103,12 @@ def error_status(request: HttpRequest, error: ActionError) -> int:
 
 
 def run(request: HttpRequest, spec: ActionSpec, pk: int) -> ActionError | None:
-    """Run one action for the signed-in user; a refusal the user can fix comes back as ActionError.
+    return run_service(request, spec.name, spec.service, pk)
+
+
+def run_service(request: HttpRequest, name: str, service: Callable[..., Any], pk: int) -> ActionError | None:
+    """Run one service `service(pk, actor=…, reason=…)` for the signed-in user; a refusal the user
+    can fix comes back as ActionError (for the form called `name`).
 
     Refusals that are not about the input (no permission, no such instance) become the usual
     403/404 responses, exactly as if the page had not offered the form.
@@ -112,13 +117,13 @@ def run(request: HttpRequest, spec: ActionSpec, pk: int) -> ActionError | None:
     language = getattr(request, "LANGUAGE_CODE", "")
     if len(reason) > MAX_REASON:
         return ActionError(
-            spec.name,
+            name,
             str(_("The reason is too long.")),
             {"reason": str(_("At most %(n)s characters.") % {"n": MAX_REASON})},
             reason,
         )
     try:
-        spec.service(pk, actor=request.user, reason=reason)
+        service(pk, actor=request.user, reason=reason)
     except ServiceError as exc:
         if exc.status == 403:
             raise PermissionDenied(exc.message_for(language)) from exc
@@ -126,5 +131,5 @@ def run(request: HttpRequest, spec: ActionSpec, pk: int) -> ActionError | None:
             raise Http404(exc.message_for(language)) from exc
         english = language.startswith("en")
         fields = {f.field: (f.message_en if english else f.message_zh) for f in exc.fields}
-        return ActionError(spec.name, exc.message_for(language), fields, reason, exc.status)
+        return ActionError(name, exc.message_for(language), fields, reason, exc.status)
     return None

@@ -5,6 +5,8 @@ from . import views
 urlpatterns = [
     path("instances/", views.instance_admin, name="instance-admin"),
     path("instances/<int:pk>/", views.instance_admin_detail, name="instance-admin-detail"),
+    # Before the generic action route, which would otherwise take "migrate" for an action name.
+    path("instances/<int:pk>/migrate/", views.instance_admin_migrate, name="instance-admin-migrate"),
     path(
         "instances/<int:pk>/<slug:action>/",
         views.instance_admin_action,

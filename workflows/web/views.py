@@ -11,11 +11,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from audit.services import events_for_instance
 from config.errors import ServiceError
 
+from .. import migration
 from ..api.queries import filter_instances, visible_instances
 from ..models import HumanTask, InstanceStatus, ProcessInstance
 from . import actions, filters
@@ -97,8 +99,22 @@ def _detail(
         "events_truncated": len(events) == TIMELINE_LIMIT,
         "offered": actions.offered(request.user, instance, ADMIN_ACTIONS),
         "action_error": error,
+        "migration_plan": _migration_preview(request, instance),
     }
     return render(request, "workflows/instance_admin_detail.html", context, status=status)
+
+
+def _migration_preview(request: HttpRequest, instance: ProcessInstance) -> migration.MigrationPlan | None:
+    """The dry run against the model's newest version, when there is one to move to."""
+    if instance.status not in migration.MIGRATABLE:
+        return None
+    latest = instance.version.process_model.latest_version()
+    if latest is None or latest.pk == instance.version_id:
+        return None
+    try:
+        return migration.plan(instance.pk, actor=request.user)
+    except ServiceError:
+        return None  # not allowed, or the status changed meanwhile: the card is simply not offered
 
 
 @login_required
@@ -118,5 +134,21 @@ def instance_admin_action(request: HttpRequest, pk: int, action: str) -> HttpRes
     error = actions.run(request, spec, pk)
     if error is None:
         messages.success(request, str(spec.done) % {"pk": pk})
+        return redirect("instance-admin-detail", pk=pk)
+    return _detail(request, _instance_or_404(request, pk), error, actions.error_status(request, error))
+
+
+def _migrate_to_newest(pk: int, *, actor: Any, reason: str) -> None:
+    migration.migrate(pk, actor=actor, reason=reason)
+
+
+@login_required
+@require_POST
+def instance_admin_migrate(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_admin(request)
+    _instance_or_404(request, pk)
+    error = actions.run_service(request, "migrate", _migrate_to_newest, pk)
+    if error is None:
+        messages.success(request, str(_("Instance #%(pk)s now runs the newest version.")) % {"pk": pk})
         return redirect("instance-admin-detail", pk=pk)
     return _detail(request, _instance_or_404(request, pk), error, actions.error_status(request, error))

@@ -1,0 +1,270 @@
+"""Moving running instances to a newer version of their diagram: the dry run, the move, refusals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from config.errors import Conflict, InvalidInput, PermissionDenied
+from tests.personas import OPERATOR_A, Cast
+from workflows import human_tasks, instances, migration
+from workflows.deploy import deploy
+from workflows.models import HumanTask, InstanceStatus, ProcessInstance, ProcessModelVersion
+
+from .test_lifecycle import open_task, snapshot
+
+pytestmark = pytest.mark.django_db
+
+BPMN = "approval.bpmn"
+
+
+def deploy_variant(base: ProcessModelVersion, edit: Callable[[str], str], key: str = "approval") -> int:
+    files = dict(base.files)
+    name = next(n for n in files if n.endswith(".bpmn"))
+    files[name] = edit(files[name])
+    outcome = deploy(files, actor=None, model_key=key)
+    assert outcome.version is not None and outcome.created
+    return outcome.version.number
+
+
+def with_legal_review(xml: str) -> str:
+    """v2: a legal review after the district's, and the office's step renamed and made urgent."""
+    return (
+        xml.replace(
+            "<bpmn:flowNodeRef>district_review</bpmn:flowNodeRef>",
+            "<bpmn:flowNodeRef>district_review</bpmn:flowNodeRef><bpmn:flowNodeRef>legal_review</bpmn:flowNodeRef>",
+        )
+        .replace(
+            '<bpmn:sequenceFlow id="f4" sourceRef="district_review" targetRef="archive" />',
+            '<bpmn:sequenceFlow id="f4" sourceRef="district_review" targetRef="legal_review" />'
+            '<bpmn:sequenceFlow id="f4b" sourceRef="legal_review" targetRef="archive" />',
+        )
+        .replace(
+            '<bpmn:userTask id="archive" name="归档">\n      <bpmn:incoming>f4</bpmn:incoming>',
+            '<bpmn:userTask id="legal_review" name="法制审核">'
+            "<bpmn:incoming>f4</bpmn:incoming><bpmn:outgoing>f4b</bpmn:outgoing></bpmn:userTask>\n"
+            '    <bpmn:userTask id="archive" name="归档">\n      <bpmn:incoming>f4b</bpmn:incoming>',
+        )
+        .replace('name="市场监管所审核"', 'name="市场监管所初审"')
+        .replace(
+            '<spiffworkflow:property name="priority" value="70" />',
+            '<spiffworkflow:property name="priority" value="90" />',
+        )
+    )
+
+
+def without_submit(xml: str) -> str:
+    """A version where the first step no longer exists: instances past it cannot move there."""
+    start = xml.index('<bpmn:userTask id="submit"')
+    end = xml.index("</bpmn:userTask>", start) + len("</bpmn:userTask>")
+    return (
+        (xml[:start] + xml[end:])
+        .replace("<bpmn:flowNodeRef>submit</bpmn:flowNodeRef>", "")
+        .replace('<bpmn:sequenceFlow id="f2" sourceRef="submit" targetRef="office_review" />', "")
+        .replace('targetRef="submit"', 'targetRef="office_review"')
+        .replace(
+            "<bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing>",
+            "<bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing>",
+        )
+    )
+
+
+def office_in_district_lane(xml: str) -> str:
+    """The office's review handed to the district: its group changes."""
+    return xml.replace("<bpmn:flowNodeRef>office_review</bpmn:flowNodeRef>", "").replace(
+        "<bpmn:flowNodeRef>district_review</bpmn:flowNodeRef>",
+        "<bpmn:flowNodeRef>district_review</bpmn:flowNodeRef><bpmn:flowNodeRef>office_review</bpmn:flowNodeRef>",
+    )
+
+
+@pytest.fixture
+def v1(deploy_fixture: Callable[[str], ProcessModelVersion]) -> ProcessModelVersion:
+    return deploy_fixture("approval")
+
+
+@pytest.fixture
+def at_office_review(v1: ProcessModelVersion, cast: Cast) -> ProcessInstance:
+    instance = instances.start_instance(
+        "approval", actor=cast.operator_a, business_key="SQ-M-1", subject="迁移", org_unit_code=OPERATOR_A
+    )
+    human_tasks.complete(open_task(instance).pk, actor=cast.operator_a, data={"title": "校准", "amount": 3})
+    return instance
+
+
+def test_the_dry_run_reports_and_changes_nothing(
+    at_office_review: ProcessInstance, v1: ProcessModelVersion, cast: Cast
+) -> None:
+    deploy_variant(v1, with_legal_review)
+    before = snapshot(at_office_review)
+    found = migration.plan(at_office_review.pk, actor=cast.admin)
+    assert (found.from_version, found.to_version) == (1, 2)
+    assert found.open_tasks == ["office_review"]
+    assert found.added == ["legal_review"]
+    assert "office_review" in found.changed
+    assert found.removed == [] and found.blockers == [] and found.can_migrate
+    assert snapshot(at_office_review) == before
+
+
+def test_a_migrated_instance_follows_the_new_definition(
+    at_office_review: ProcessInstance, v1: ProcessModelVersion, cast: Cast
+) -> None:
+    deploy_variant(v1, with_legal_review)
+    review = open_task(at_office_review)
+    instance, found = migration.migrate(at_office_review.pk, actor=cast.admin, reason="新增法制审核环节")
+    assert instance.version.number == 2 and found.can_migrate
+    # The open task carried on (same row) and now shows the new definition.
+    carried = open_task(instance)
+    assert carried.pk == review.pk
+    assert (carried.title, carried.priority) == ("市场监管所初审", 90)
+    event = AuditEvent.objects.get(instance_id=instance.pk, action="instance.migrated")
+    assert event.before == {"model": "approval", "version": 1}
+    assert event.after is not None and event.after["version"] == 2 and event.reason == "新增法制审核环节"
+    assert event.after["refreshed_tasks"] == [review.pk]
+
+    human_tasks.complete(carried.pk, actor=cast.office_a, data={"approved": True, "comment": "同意"})
+    human_tasks.complete(open_task(instance).pk, actor=cast.reviewer, data={"approved": True})
+    legal = open_task(instance)
+    assert legal.task_spec == "legal_review", "the step only version 2 has"
+    human_tasks.complete(legal.pk, actor=cast.reviewer, data={})
+    human_tasks.complete(open_task(instance).pk, actor=cast.operator_a, data={})
+    instance.refresh_from_db()
+    assert instance.status == InstanceStatus.COMPLETED and instance.version.number == 2
+
+
+def test_a_step_the_instance_passed_that_is_gone_blocks_the_move(
+    at_office_review: ProcessInstance, v1: ProcessModelVersion, cast: Cast
+) -> None:
+    deploy_variant(v1, without_submit)
+    before = snapshot(at_office_review)
+    found = migration.plan(at_office_review.pk, actor=cast.admin)
+    assert found.removed == ["submit"] and not found.can_migrate
+    assert [blocker.code for blocker in found.blockers] == ["removed_tasks"]
+    with pytest.raises(Conflict) as refused:
+        migration.migrate(at_office_review.pk, actor=cast.admin, reason="试试")
+    assert "submit" in refused.value.message_en and "submit" in refused.value.message_zh
+    assert snapshot(at_office_review) == before
+
+
+def test_a_claimed_task_whose_group_changes_goes_back_unclaimed(
+    at_office_review: ProcessInstance, v1: ProcessModelVersion, cast: Cast
+) -> None:
+    deploy_variant(v1, office_in_district_lane)
+    human_tasks.claim(open_task(at_office_review).pk, actor=cast.office_a)
+    migration.migrate(at_office_review.pk, actor=cast.admin, reason="改由区局审核")
+    row = open_task(at_office_review)
+    assert row.candidate_role == "district_reviewer" and row.assignee_id is None and row.claimed_at is None
+
+
+@pytest.mark.parametrize(
+    ("arguments", "refusal", "field"),
+    [
+        ({"version_number": 99, "reason": "x"}, InvalidInput, "version"),
+        ({"version_number": 1, "reason": "x"}, InvalidInput, "version"),
+        ({"reason": "  "}, InvalidInput, "reason"),
+    ],
+)
+def test_bad_requests_change_nothing(
+    at_office_review: ProcessInstance,
+    v1: ProcessModelVersion,
+    cast: Cast,
+    arguments: dict[str, Any],
+    refusal: type[Exception],
+    field: str,
+) -> None:
+    deploy_variant(v1, with_legal_review)
+    before = snapshot(at_office_review)
+    with pytest.raises(refusal) as refused:
+        migration.migrate(at_office_review.pk, actor=cast.admin, **arguments)
+    assert [f.field for f in refused.value.fields] == [field]  # type: ignore[attr-defined]
+    assert snapshot(at_office_review) == before
+
+
+@pytest.mark.parametrize("persona", ["operator_a", "office_a", "reviewer", "auditor"])
+def test_only_process_admins_migrate(
+    at_office_review: ProcessInstance, v1: ProcessModelVersion, cast: Cast, persona: str
+) -> None:
+    deploy_variant(v1, with_legal_review)
+    before = snapshot(at_office_review)
+    with pytest.raises(PermissionDenied):
+        migration.plan(at_office_review.pk, actor=getattr(cast, persona))
+    with pytest.raises(PermissionDenied):
+        migration.migrate(at_office_review.pk, actor=getattr(cast, persona), reason="x")
+    assert snapshot(at_office_review) == before
+
+
+def test_suspended_and_ended_instances_are_refused(
+    at_office_review: ProcessInstance, v1: ProcessModelVersion, cast: Cast
+) -> None:
+    deploy_variant(v1, with_legal_review)
+    instances.suspend(at_office_review.pk, actor=cast.admin, reason="暂停")
+    with pytest.raises(Conflict) as refused:
+        migration.migrate(at_office_review.pk, actor=cast.admin, reason="x")
+    assert "resume" in refused.value.message_en and "恢复" in refused.value.message_zh
+    instances.terminate(at_office_review.pk, actor=cast.admin, reason="终止")
+    with pytest.raises(Conflict):
+        migration.plan(at_office_review.pk, actor=cast.admin)
+
+
+def test_fix_the_diagram_migrate_then_retry_a_failed_instance(
+    deploy_fixture: Callable[[str], ProcessModelVersion], cast: Cast
+) -> None:
+    v1 = deploy_fixture("service_step")
+    case = instances.start_instance("service_step", actor=cast.office_a, org_unit_code="office-fangsong")
+    human_tasks.complete(open_task(case).pk, actor=cast.office_a, data={"label": "bad", "fail": True})
+    case.refresh_from_db()
+    assert case.status == InstanceStatus.ERROR
+    # The fix: the step no longer passes the form's "fail" flag to the handler.
+    deploy_variant(v1, lambda xml: xml.replace('value="fail"', 'value="False"'), key="service_step")
+    migrated, _ = migration.migrate(case.pk, actor=cast.admin, reason="修正登记参数")
+    assert migrated.status == InstanceStatus.ERROR, "a failed instance keeps its error until retried"
+    instances.retry(case.pk, actor=cast.admin, reason="修正后重试")
+    case.refresh_from_db()
+    assert case.status == InstanceStatus.RUNNING and case.version.number == 2
+    assert open_task(case).task_spec == "confirm"
+
+
+def test_api_dry_run_then_migrate(
+    at_office_review: ProcessInstance, v1: ProcessModelVersion, cast: Cast, api: Any
+) -> None:
+    deploy_variant(v1, with_legal_review)
+    client = api(cast.admin)
+    url = reverse("instance-migrate", kwargs={"pk": at_office_review.pk})
+    preview = client.post(url, {"dry_run": True}, format="json")
+    assert preview.status_code == 200
+    assert preview.json()["plan"]["added"] == ["legal_review"] and "instance" not in preview.json()
+    missing_reason = client.post(url, {}, format="json")
+    assert missing_reason.status_code == 400
+    assert [f["field"] for f in missing_reason.json()["fields"]] == ["reason"]
+    moved = client.post(url, {"version": 2, "reason": "新增法制审核环节"}, format="json")
+    assert moved.status_code == 200
+    assert moved.json()["instance"]["version_number"] == 2 and moved.json()["plan"]["can_migrate"]
+
+
+def test_the_command_previews_then_moves_and_reports_refusals(
+    v1: ProcessModelVersion, cast: Cast, at_office_review: ProcessInstance
+) -> None:
+    deploy_variant(v1, with_legal_review)
+    out = StringIO()
+    call_command("migrate_instances", "approval", "--dry-run", stdout=out)
+    assert f"instance {at_office_review.pk}: would move v1 -> v2" in out.getvalue()
+    assert ProcessInstance.objects.get(pk=at_office_review.pk).version.number == 1
+    with pytest.raises(CommandError):
+        call_command("migrate_instances", "approval", stdout=StringIO())  # no reason
+    out = StringIO()
+    call_command("migrate_instances", "approval", "--reason", "批量迁移", stdout=out)
+    assert "moved v1 -> v2" in out.getvalue()
+    assert ProcessInstance.objects.get(pk=at_office_review.pk).version.number == 2
+
+    deploy_variant(ProcessModelVersion.objects.get(process_model__key="approval", number=2), without_submit)
+    with pytest.raises(CommandError, match="cannot be migrated"):
+        call_command(
+            "migrate_instances", "approval", "--reason", "再迁移", stdout=StringIO(), stderr=StringIO()
+        )
+    assert ProcessInstance.objects.get(pk=at_office_review.pk).version.number == 2
+    assert HumanTask.objects.filter(instance=at_office_review, status=HumanTask.Status.OPEN).count() == 1

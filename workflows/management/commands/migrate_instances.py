@@ -1,0 +1,76 @@
+"""manage.py migrate_instances MODEL --reason "..." [--to N] [--dry-run] [--instance ID ...]
+
+Moves the model's open instances that run an older version to version N (the newest by default),
+each in its own transaction, as the system. Instances the plan refuses are reported and left as
+they are; the command fails when any was refused, so a deployment script notices.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from config.errors import ServiceError
+from workflows import migration, rows
+from workflows.models import ProcessInstance
+
+
+class Command(BaseCommand):
+    help = "Migrate a process model's open instances to one of its versions (the newest by default)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("model", help="process model key")
+        parser.add_argument("--to", type=int, default=None, help="target version number (default: newest)")
+        parser.add_argument("--instance", type=int, action="append", help="only these instance ids")
+        parser.add_argument("--dry-run", action="store_true", help="report the plans, change nothing")
+        parser.add_argument("--reason", default="", help="why (required unless --dry-run)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        target = rows.find_version(options["model"], options["to"])
+        if target is None:
+            raise CommandError(f"{options['model']} has no version {options['to'] or '(none deployed)'}")
+        if not options["dry_run"] and not options["reason"].strip():
+            raise CommandError("--reason is required to migrate (or use --dry-run)")
+        candidates = (
+            ProcessInstance.objects.filter(
+                version__process_model=target.process_model, status__in=migration.MIGRATABLE
+            )
+            .exclude(version=target)
+            .order_by("pk")
+        )
+        if options["instance"]:
+            candidates = candidates.filter(pk__in=options["instance"])
+        refused = 0
+        for instance_id in candidates.values_list("pk", flat=True):
+            try:
+                if options["dry_run"]:
+                    found = migration.plan(instance_id, actor=None, version_number=target.number)
+                else:
+                    _, found = migration.migrate(
+                        instance_id, actor=None, reason=options["reason"], version_number=target.number
+                    )
+            except ServiceError as exc:
+                refused += 1
+                self.stderr.write(f"instance {instance_id}: refused: {exc.message_en}")
+                continue
+            self.stdout.write(self._describe(found, options["dry_run"]))
+            refused += 0 if found.can_migrate else 1
+        if refused:
+            raise CommandError(f"{refused} instance(s) cannot be migrated to v{target.number}")
+
+    @staticmethod
+    def _describe(found: migration.MigrationPlan, dry_run: bool) -> str:
+        verb = ("would move" if found.can_migrate else "cannot move") if dry_run else "moved"
+        parts = [f"instance {found.instance_id}: {verb} v{found.from_version} -> v{found.to_version}"]
+        for label, names in (
+            ("open", found.open_tasks),
+            ("changed", found.changed),
+            ("added", found.added),
+            ("removed", found.removed),
+            ("timers restart", found.restarted_timers),
+        ):
+            if names:
+                parts.append(f"{label}: {', '.join(names)}")
+        parts.extend(f"blocked: {blocker.message_en}" for blocker in found.blockers)
+        return "; ".join(parts)

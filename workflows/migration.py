@@ -1,0 +1,269 @@
+"""Moving an open instance to another version of its process model (DESIGN.md §9).
+
+Spiff aligns the two versions' task specs by BPMN id (then by shape), re-points the instance's
+tasks at the new specs, and resets its ready and waiting tasks so that what follows them is
+predicted from the new definition. A ready human task keeps its id, so its inbox row carries on
+(refreshed from the new definition); a waiting timer starts over.
+
+An instance is refused when any of its tasks, finished ones included, has no counterpart in the
+target: its state could no longer be read against that version. `plan()` is the dry run: it
+reports all of this and changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.db import transaction
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff, migrate_workflow
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.util.task import TaskState
+
+from audit.actions import Action
+from config.errors import Conflict, FieldError, InvalidInput, in_chinese
+
+from . import rows, runtime, state
+from .guard import Actor, acting_user, audit, lock_instance, require, require_reason, write_transaction
+from .instances import after_turn
+from .models import HumanTask, InstanceStatus, ProcessInstance, ProcessModelVersion
+from .spec_cache import compiled
+
+PERMISSION = "workflows.manage_instance"
+# Running and waiting instances move on at once under the new definition. A failed one keeps its
+# error and runs the failed step under the new definition when retried: fixing a diagram and
+# migrating is how a design error is repaired. A suspended one must be resumed first, so that
+# nobody is surprised by a process that changed while it was parked.
+MIGRATABLE = (InstanceStatus.RUNNING, InstanceStatus.WAITING, InstanceStatus.ERROR)
+
+# Spiff compares specs through their serialized form.
+_registry = BpmnWorkflowSerializer.configure(SPIFF_CONFIG)
+
+
+@dataclass(frozen=True)
+class Blocker:
+    code: str
+    message_en: str
+    message_zh: str
+
+
+@dataclass
+class MigrationPlan:
+    instance_id: int
+    model_key: str
+    from_version: int
+    to_version: int
+    open_tasks: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    restarted_timers: list[str] = field(default_factory=list)
+    blockers: list[Blocker] = field(default_factory=list)
+
+    @property
+    def can_migrate(self) -> bool:
+        return not self.blockers
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "can_migrate": self.can_migrate}
+
+
+@dataclass
+class _Diffs:
+    top: WorkflowDiff
+    subprocesses: dict[Any, tuple[WorkflowDiff, Any]]
+
+
+def plan(instance_id: int, *, actor: Actor, version_number: int | None = None) -> MigrationPlan:
+    """What migrating would do, without doing it."""
+    with transaction.atomic():
+        # The lock keeps the picture consistent with a step being completed at the same moment.
+        instance = _checked(instance_id, actor)
+        target = _target(instance, version_number)
+        workflow = runtime.load_workflow(instance)
+        return _plan(instance, workflow, target)[0]
+
+
+def migrate(
+    instance_id: int, *, actor: Actor, reason: str, version_number: int | None = None
+) -> tuple[ProcessInstance, MigrationPlan]:
+    """Move the instance to `version_number` (the model's newest when None), or refuse with the
+    plan's blockers; one transaction, audited with the plan."""
+    with write_transaction():
+        instance = _checked(instance_id, actor)
+        require_reason(reason)
+        target = _target(instance, version_number)
+        workflow = runtime.load_workflow(instance)
+        found, diffs = _plan(instance, workflow, target)
+        if not found.can_migrate:
+            raise Conflict(
+                "The instance cannot move to that version: "
+                + " ".join(blocker.message_en for blocker in found.blockers),
+                "该实例不能迁移到此版本：" + "".join(blocker.message_zh for blocker in found.blockers),
+                code="not_migratable",
+            )
+        open_before = runtime.open_task_ids(workflow)
+        _apply(workflow, diffs, target)
+        source = instance.version
+        instance.version = target
+        if instance.status == InstanceStatus.ERROR:
+            result = runtime.TurnResult()
+            _save_without_running(instance, workflow)
+        else:
+            with runtime.acting_as(acting_user(actor)):
+                result = runtime.turn(instance, workflow, open_before)
+        refreshed = _refresh_open_rows(instance, workflow, {row.pk for row in result.created})
+        audit(
+            Action.INSTANCE_MIGRATED,
+            actor,
+            target_type="instance",
+            target_id=instance.pk,
+            instance=instance,
+            before={"model": source.process_model.key, "version": source.number},
+            after={
+                "version": target.number,
+                "changed": found.changed,
+                "added": found.added,
+                "restarted_timers": found.restarted_timers,
+                "refreshed_tasks": refreshed,
+            },
+            reason=reason,
+        )
+        after_turn(instance, result, actor)
+        return instance, found
+
+
+def _checked(instance_id: int, actor: Actor) -> ProcessInstance:
+    instance = lock_instance(instance_id)
+    require(actor, PERMISSION, instance)
+    if instance.status not in MIGRATABLE:
+        label = InstanceStatus(instance.status).label
+        raise Conflict(
+            f"A {instance.status} instance cannot be migrated"
+            + (" (resume it first)." if instance.status == InstanceStatus.SUSPENDED else "."),
+            f"“{in_chinese(label)}”的实例不能迁移"
+            + ("（请先恢复）。" if instance.status == InstanceStatus.SUSPENDED else "。"),
+            code="status",
+        )
+    return instance
+
+
+def _target(instance: ProcessInstance, version_number: int | None) -> ProcessModelVersion:
+    model_key = instance.version.process_model.key
+    target = rows.find_version(model_key, version_number)
+    if target is None:
+        raise InvalidInput(
+            "The process model has no such version.",
+            "流程模型没有该版本。",
+            fields=[
+                FieldError(
+                    "version", "not_found", "版本不存在", f"{model_key} has no version {version_number}"
+                )
+            ],
+        )
+    if target.pk == instance.version_id:
+        raise InvalidInput(
+            "The instance already runs that version.",
+            "该实例已在运行此版本。",
+            fields=[FieldError("version", "same_version", "已是当前版本", "the instance already runs it")],
+        )
+    return target
+
+
+def _plan(
+    instance: ProcessInstance, workflow: BpmnWorkflow, target: ProcessModelVersion
+) -> tuple[MigrationPlan, _Diffs]:
+    new = compiled(target)
+    spec_diff = SpecDiff(_registry, workflow.spec, new.spec)
+    diffs = _Diffs(top=WorkflowDiff(workflow, spec_diff), subprocesses={})
+    changed = {task.task_spec.name for task in diffs.top.changed}
+    removed = {task.task_spec.name for task in diffs.top.removed}
+    added = {spec.name for spec in spec_diff.added}
+    missing: set[str] = set()
+    for sp_id, subworkflow in workflow.subprocesses.items():
+        name = subworkflow.spec.name
+        new_spec = new.subprocess_specs.get(name)
+        if new_spec is None:
+            missing.add(name)
+            continue
+        sub_diff = SpecDiff(_registry, subworkflow.spec, new_spec)
+        found = WorkflowDiff(subworkflow, sub_diff)
+        diffs.subprocesses[sp_id] = (found, new_spec)
+        changed |= {task.task_spec.name for task in found.changed}
+        removed |= {task.task_spec.name for task in found.removed}
+        added |= {spec.name for spec in sub_diff.added}
+    result = MigrationPlan(
+        instance_id=instance.pk,
+        model_key=target.process_model.key,
+        from_version=instance.version.number,
+        to_version=target.number,
+        open_tasks=sorted(task.task_spec.name for task in runtime.ready_human_tasks(workflow)),
+        changed=sorted(changed),
+        added=sorted(added),
+        removed=sorted(removed),
+        restarted_timers=sorted(_waiting_timers(workflow)),
+    )
+    if removed:
+        result.blockers.append(
+            Blocker(
+                "removed_tasks",
+                f"steps this instance has reached are gone from the target ({', '.join(sorted(removed))}).",
+                f"该实例已经历的环节在目标版本中不存在（{'、'.join(sorted(removed))}）。",
+            )
+        )
+    if missing:
+        result.blockers.append(
+            Blocker(
+                "missing_subprocess",
+                f"subprocesses it runs are not in the target version ({', '.join(sorted(missing))}).",
+                f"该实例正在运行的子流程在目标版本中不存在（{'、'.join(sorted(missing))}）。",
+            )
+        )
+    return result, diffs
+
+
+def _waiting_timers(workflow: BpmnWorkflow) -> set[str]:
+    return {
+        task.task_spec.name
+        for task in workflow.get_tasks(state=TaskState.WAITING)
+        if isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition)
+    }
+
+
+def _apply(workflow: BpmnWorkflow, diffs: _Diffs, target: ProcessModelVersion) -> None:
+    new = compiled(target)
+    migrate_workflow(diffs.top, workflow, new.spec)
+    for sp_id, (sub_diff, new_spec) in diffs.subprocesses.items():
+        migrate_workflow(sub_diff, workflow.subprocesses[sp_id], new_spec)
+    workflow.subprocess_specs = new.subprocess_specs
+
+
+def _save_without_running(instance: ProcessInstance, workflow: BpmnWorkflow) -> None:
+    instance.state = state.dump(workflow)
+    instance.row_version += 1
+    instance.save(update_fields=["version", "state", "row_version"])
+
+
+def _refresh_open_rows(
+    instance: ProcessInstance, workflow: BpmnWorkflow, just_created: set[int]
+) -> list[int]:
+    """Open rows whose task carried on show the new definition; a row whose group changed goes back
+    to that group unclaimed. Returns the ids of the rows that changed."""
+    refreshed: list[int] = []
+    for row in HumanTask.objects.filter(instance=instance, status=HumanTask.Status.OPEN).exclude(
+        pk__in=just_created
+    ):
+        task = workflow.tasks.get(row.spiff_task_id)
+        if task is None or task.state != TaskState.READY:
+            continue
+        fields = {"task_spec": task.task_spec.name, **runtime.task_row_fields(instance, task)}
+        if all(getattr(row, name) == value for name, value in fields.items()):
+            continue
+        if fields["candidate_group"] != row.candidate_group:
+            fields.update(assignee=None, claimed_by=None, claimed_at=None)
+        HumanTask.objects.filter(pk=row.pk).update(**fields)
+        refreshed.append(row.pk)
+    return refreshed
