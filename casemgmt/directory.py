@@ -137,6 +137,18 @@ class MembershipDirectory:
     def same_group(self, user: Any, group: str) -> bool:
         return group in groups_of(user)
 
+    def members_of(self, group: str) -> list[int]:
+        role, _, code = group.partition("@")
+        return list(
+            Membership.objects.filter(role=role, org_unit__code=code, user__is_active=True)
+            .values_list("user_id", flat=True)
+            .distinct()
+        )
+
+    def holders_of(self, role: str) -> list[int]:
+        holders = Membership.objects.filter(role=role, user__is_active=True)
+        return list(holders.values_list("user_id", flat=True).distinct())
+
     def visible_org_units(self, user: Any) -> frozenset[str] | None:
         return visible_org_units(user)
 

@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "casemgmt.web.header.header",
+                "notifications.web.context.unread",
             ],
         },
     },
@@ -219,6 +220,23 @@ NQI_TIMER_BATCH = env_int("NQI_TIMER_BATCH", 100, minimum=1)
 NQI_PUBLIC_INTAKE_PER_HOUR = env_int("NQI_PUBLIC_INTAKE_PER_HOUR", 10, minimum=1)
 NQI_PUBLIC_LOOKUP_PER_HOUR = env_int("NQI_PUBLIC_LOOKUP_PER_HOUR", 30, minimum=1)
 CELERY_IMPORTS = ["casemgmt.throttle_tasks"]
+# Notifications are drawn from the audit log by a beat job (notifications/delivery.py).
+NQI_NOTIFY_BATCH = env_int("NQI_NOTIFY_BATCH", 500, minimum=1)
+CELERY_BEAT_SCHEDULE["deliver-notifications"] = {"task": "notifications.deliver", "schedule": 60.0}
+# E-mail: SMTP when EMAIL_HOST is set, otherwise printed to the worker's log (development).
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("NQI_MAIL_FROM", "nqi-onestop@localhost")
+# Where links in e-mails point.
+NQI_PUBLIC_URL = env_str("NQI_PUBLIC_URL", "http://127.0.0.1:8000")
 CELERY_BEAT_SCHEDULE["purge-rate-limit-hits"] = {"task": "casemgmt.purge_rate_limit_hits", "schedule": 3600.0}
 
 # Service cases: matching (服务对接) still open after this many working days reminds the operator and

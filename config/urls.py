@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("audit.web.urls")),
     path("", include("casemgmt.scorecard.web.urls")),
     path("", include("casemgmt.promotion.web.urls")),
+    path("", include("notifications.web.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -62,6 +62,9 @@ def import_settings(**overrides: str | None) -> subprocess.CompletedProcess[str]
         ({"NQI_TIMER_BATCH": "0"}, "NQI_TIMER_BATCH"),
         ({"NQI_SESSION_SECONDS": "soon"}, "NQI_SESSION_SECONDS"),
         ({"DATABASE_PREPARED_STATEMENTS": "maybe"}, "DATABASE_PREPARED_STATEMENTS"),
+        ({"EMAIL_PORT": "smtp"}, "EMAIL_PORT"),
+        ({"NQI_NOTIFY_BATCH": "0"}, "NQI_NOTIFY_BATCH"),
+        ({"EMAIL_USE_TLS": "sometimes"}, "EMAIL_USE_TLS"),
     ],
 )
 def test_bad_environment_stops_start_up(overrides: dict[str, str | None], named: str) -> None:

@@ -75,6 +75,14 @@ class Directory(Protocol):
 
     def same_group(self, user: AbstractBaseUser, group: str) -> bool: ...
 
+    def members_of(self, group: str) -> list[int]:
+        """Ids of the active users in a candidate group (`role@org-unit`)."""
+        ...
+
+    def holders_of(self, role: str) -> list[int]:
+        """Ids of the active users holding `role` anywhere."""
+        ...
+
     def org_unit_exists(self, code: str) -> bool: ...
 
     def visible_org_units(self, user: AbstractBaseUser | AnonymousUser) -> frozenset[str] | None:

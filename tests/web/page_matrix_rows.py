@@ -18,6 +18,7 @@ from typing import Any
 
 from audit.models import AuditEvent
 from casemgmt.models import SavedFilter
+from notifications.models import Notification
 from tests.personas import AREA_A, OPERATOR_A, PERSONA_NAMES, Cast
 from workflows import human_tasks, instances, registry
 from workflows.models import HumanTask, InstanceStatus, ProcessInstance, ProcessModelVersion
@@ -73,6 +74,17 @@ class World:
         assert case.status == InstanceStatus.ERROR
         self.handler_fails = False
         return case
+
+    @cached_property
+    def notification(self) -> Notification:
+        """One of operator_a's notifications: only they may open it."""
+        return Notification.objects.create(
+            recipient=self.cast.operator_a,
+            kind=Notification.Kind.TASK_AVAILABLE,
+            event_id=self.event.pk,
+            title=self.task.title,
+            link=f"/tasks/{self.task.pk}/",
+        )
 
     def claim_for_operator_a(self) -> None:
         human_tasks.claim(self.task.pk, actor=self.cast.operator_a)
@@ -206,6 +218,17 @@ MATRIX: dict[str, tuple[Check, ...]] = {
     "instance-admin-migrate": (
         Check("post", "post", only(400, "admin"), CASE, {"reason": "升级流程版本"}),
         get_refused(CASE),
+    ),
+    # Everyone signed in has notifications; a notification is its recipient's alone (others: 404).
+    "notification-list": (Check("get", "get", who(200)),),
+    "notification-open": (
+        Check("post", "post", who(404, operator_a=302), lambda w: {"pk": w.notification.pk}),
+        get_refused(lambda w: {"pk": w.notification.pk}),
+    ),
+    "notification-read-all": (Check("post", "post", who(302)), get_refused()),
+    "notification-preferences": (
+        Check("get", "get", who(200)),
+        Check("post", "post", who(302), body={"email_assignments": "on"}),
     ),
     "audit-review": (Check("get", "get", AUDIT_READERS),),
     "audit-event": (Check("get", "get", AUDIT_READERS, lambda w: {"pk": w.event.pk}),),

@@ -1,0 +1,90 @@
+"""What a person is told: notifications, their wishes about e-mail, and how far the log was read."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Notification(models.Model):
+    """One thing one person should know about, drawn from one audit event."""
+
+    class Kind(models.TextChoices):
+        TASK_AVAILABLE = "task_available", _("New task for your group")
+        TASK_ASSIGNED = "task_assigned", _("Task assigned to you")
+        INSTANCE_ERROR = "instance_error", _("A process instance failed")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    # The audit event it comes from: one notification per person per event, however often the
+    # delivery job runs over it.
+    event_id = models.BigIntegerField(_("audit event"))
+    title = models.CharField(_("title"), max_length=300)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "event_id"], name="notification_once_per_event"),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "-id"], name="notification_feed"),
+            models.Index(
+                fields=["recipient"], name="notification_unread", condition=models.Q(read_at__isnull=True)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} → {self.recipient_id}"
+
+
+class Preference(models.Model):
+    """Whether a person also wants notifications by e-mail (to the address on their account)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    email_new_tasks = models.BooleanField(_("e-mail me new tasks for my groups"), default=False)
+    email_assignments = models.BooleanField(_("e-mail me tasks assigned to me"), default=True)
+    email_errors = models.BooleanField(_("e-mail me failed process instances"), default=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return f"notification preference of {self.user_id}"
+
+    def wants_email(self, kind: str) -> bool:
+        wishes: dict[str, bool] = {
+            Notification.Kind.TASK_AVAILABLE: self.email_new_tasks,
+            Notification.Kind.TASK_ASSIGNED: self.email_assignments,
+            Notification.Kind.INSTANCE_ERROR: self.email_errors,
+        }
+        return wishes.get(kind, False)
+
+
+class DeliveryCursor(models.Model):
+    """The last audit event the delivery job has turned into notifications (a single row).
+
+    Audit ids are handed out under the chain lock and committed in that order, so reading "after
+    the last id" never skips an event that commits late.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_event_id = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("delivery cursor")
+
+    def __str__(self) -> str:
+        return f"notifications delivered up to audit event {self.last_event_id}"

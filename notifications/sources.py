@@ -1,0 +1,92 @@
+"""Which audit events concern whom, and how to say so."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from audit.actions import Action
+from audit.models import AuditEvent
+from workflows import registry
+from workflows.models import HumanTask
+
+from .models import Notification
+
+PROCESS_ADMIN_ROLE = "process_admin"
+ACTIONS = (Action.TASK_CREATED, Action.TASK_ASSIGNED, Action.INSTANCE_ERROR)
+
+
+@dataclass(frozen=True)
+class Draft:
+    recipient_id: int
+    kind: str
+    event_id: int
+    title: str
+    detail: str
+    link: str
+
+
+def drafts_for(events: Iterable[AuditEvent]) -> list[Draft]:
+    """The notifications a batch of events gives rise to (nobody is told of their own action)."""
+    events = list(events)
+    task_ids = [int(e.target_id) for e in events if e.target_type == "task" and e.target_id.isdigit()]
+    tasks = {t.pk: t for t in HumanTask.objects.filter(pk__in=task_ids).select_related("instance")}
+    usernames = {
+        str((e.after or {}).get("assignee"))
+        for e in events
+        if e.action == Action.TASK_ASSIGNED and isinstance(e.after, dict)
+    }
+    user_ids = dict(get_user_model().objects.filter(username__in=usernames).values_list("username", "pk"))
+    # The engine records task.created as the system; whoever's step made the task is the actor
+    # of that transaction's other events (one batch shares its time stamp).
+    causers: dict[tuple[int | None, datetime], int] = {
+        (e.instance_id, e.occurred_at): e.actor_id for e in events if e.actor_id is not None and e.instance_id
+    }
+    drafts: list[Draft] = []
+    directory = registry.directory()
+    for event in events:
+        if event.action == Action.TASK_CREATED:
+            task = tasks.get(int(event.target_id))
+            if task is None:
+                continue
+            causer = event.actor_id or causers.get((event.instance_id, event.occurred_at))
+            drafts.extend(
+                _about_task(event, task, Notification.Kind.TASK_AVAILABLE, uid)
+                for uid in directory.members_of(task.candidate_group)
+                if uid != causer
+            )
+        elif event.action == Action.TASK_ASSIGNED:
+            task = tasks.get(int(event.target_id))
+            assignee = user_ids.get(str((event.after or {}).get("assignee")))
+            if task is not None and assignee is not None and assignee != event.actor_id:
+                drafts.append(_about_task(event, task, Notification.Kind.TASK_ASSIGNED, assignee))
+        elif event.action == Action.INSTANCE_ERROR and event.instance_id is not None:
+            error = str((event.after or {}).get("error", ""))
+            drafts.extend(
+                Draft(
+                    recipient_id=uid,
+                    kind=Notification.Kind.INSTANCE_ERROR,
+                    event_id=event.pk,
+                    title=event.business_key or f"#{event.instance_id}",
+                    detail=error[:300],
+                    link=reverse("instance-admin-detail", args=[event.instance_id]),
+                )
+                for uid in directory.holders_of(PROCESS_ADMIN_ROLE)
+            )
+    return drafts
+
+
+def _about_task(event: AuditEvent, task: HumanTask, kind: str, recipient_id: int) -> Draft:
+    subject = task.instance.subject or task.instance.business_key
+    return Draft(
+        recipient_id=recipient_id,
+        kind=kind,
+        event_id=event.pk,
+        title=task.title,
+        detail=" · ".join(part for part in (task.instance.business_key, subject) if part)[:300],
+        link=reverse("task-detail-page", args=[task.pk]),
+    )
