@@ -222,6 +222,7 @@ NQI_PUBLIC_LOOKUP_PER_HOUR = env_int("NQI_PUBLIC_LOOKUP_PER_HOUR", 30, minimum=1
 CELERY_IMPORTS = ["casemgmt.throttle_tasks"]
 # Notifications are drawn from the audit log by a beat job (notifications/delivery.py).
 NQI_NOTIFY_BATCH = env_int("NQI_NOTIFY_BATCH", 500, minimum=1)
+NQI_NOTIFICATION_DAYS = env_int("NQI_NOTIFICATION_DAYS", 180, minimum=1)
 CELERY_BEAT_SCHEDULE["deliver-notifications"] = {"task": "notifications.deliver", "schedule": 60.0}
 # E-mail: SMTP when EMAIL_HOST is set, otherwise printed to the worker's log (development).
 EMAIL_HOST = env_str("EMAIL_HOST", "")

@@ -35,7 +35,15 @@ def deliver(batch: int | None = None) -> int:
     """
     created = _draw(batch or settings.NQI_NOTIFY_BATCH)
     send_pending_emails()
+    forget_old()
     return created
+
+
+def forget_old() -> int:
+    """Read notifications older than NQI_NOTIFICATION_DAYS go; unread ones stay until read."""
+    cutoff = timezone.now() - timedelta(days=settings.NQI_NOTIFICATION_DAYS)
+    deleted, _ = Notification.objects.filter(read_at__lt=cutoff).delete()
+    return deleted
 
 
 def _draw(batch: int) -> int:

@@ -34,7 +34,13 @@ def drafts_for(events: Iterable[AuditEvent]) -> list[Draft]:
     """The notifications a batch of events gives rise to (nobody is told of their own action)."""
     events = list(events)
     task_ids = [int(e.target_id) for e in events if e.target_type == "task" and e.target_id.isdigit()]
-    tasks = {t.pk: t for t in HumanTask.objects.filter(pk__in=task_ids).select_related("instance")}
+    # A task done (or cancelled) before the job came round is no longer news.
+    tasks = {
+        t.pk: t
+        for t in HumanTask.objects.filter(pk__in=task_ids, status=HumanTask.Status.OPEN).select_related(
+            "instance"
+        )
+    }
     usernames = {
         str((e.after or {}).get("assignee"))
         for e in events

@@ -176,3 +176,51 @@ def test_delivery_through_a_real_worker(
         time.sleep(0.25)
     assert told(cast.office_a) == [("task_available", "市场监管所审核")]
     assert HumanTask.objects.filter(instance=case, status="open").count() == 1
+
+
+@pytest.mark.django_db
+class TestHousekeeping:
+    def test_a_task_done_before_the_job_came_is_no_news(self, cast: Cast, deploy_fixture: Deploy) -> None:
+        deploy_fixture("approval")
+        case = start_approval(cast)
+        review = submit(case, cast)
+        human_tasks.complete(review.pk, actor=cast.office_a, data={"approved": True, "comment": "同意"})
+        deliver()
+        assert told(cast.office_a) == told(cast.office_a2) == []
+        assert [title for _, title in told(cast.reviewer)] == ["区局审核"]
+
+    def test_read_notifications_are_forgotten_after_the_retention(self, cast: Cast) -> None:
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        old = timezone.now() - timedelta(days=settings.NQI_NOTIFICATION_DAYS + 1)
+        kept_unread = Notification.objects.create(
+            recipient=cast.office_a, kind="task_available", event_id=1, title="a"
+        )
+        gone = Notification.objects.create(
+            recipient=cast.office_a, kind="task_available", event_id=2, title="b", read_at=old
+        )
+        recent = Notification.objects.create(
+            recipient=cast.office_a, kind="task_available", event_id=3, title="c", read_at=timezone.now()
+        )
+        Notification.objects.filter(pk=kept_unread.pk).update(created_at=old)
+        deliver()
+        assert set(Notification.objects.values_list("pk", flat=True)) == {kept_unread.pk, recent.pk}
+        assert not Notification.objects.filter(pk=gone.pk).exists()
+
+    def test_an_existing_installation_starts_reading_at_the_present(
+        self, cast: Cast, deploy_fixture: Deploy
+    ) -> None:
+        from importlib import import_module
+
+        from django.apps import apps
+
+        from audit.models import AuditEvent
+
+        deploy_fixture("approval")
+        submit(start_approval(cast), cast)
+        migration = import_module("notifications.migrations.0002_cursor_starts_at_the_present")
+        migration.start_at_the_present(apps, None)
+        assert DeliveryCursor.objects.get().last_event_id == AuditEvent.objects.latest("id").pk
+        assert deliver() == 0
