@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from config.errors import NotFound
 
 from ..cases import lifecycle
-from ..cases.intake import IntakeRequest, submit_case
+from ..cases.intake import IntakeRequest, register_case
 from ..cases.queries import parse_filters, visible_cases
 from ..models import Channel, ServiceCase
 from .cases_serializers import (
@@ -76,11 +76,9 @@ class CaseCreate(APIView):
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
         values["catalogue_items"] = tuple(values.get("catalogue_items") or ())
-        key = values.get("idempotency_key")
-        existed = key is not None and ServiceCase.objects.filter(idempotency_key=key).exists()
-        case = submit_case(IntakeRequest(**values, channel=Channel.API), actor=request.user)
+        case, created = register_case(IntakeRequest(**values, channel=Channel.API), actor=request.user)
         return Response(
-            CaseDetailSerializer(case).data, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED
+            CaseDetailSerializer(case).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
 
 

@@ -266,6 +266,13 @@ def start_data(case: ServiceCase) -> dict[str, Any]:
 
 def submit_case(request: IntakeRequest, *, actor: Actor) -> ServiceCase:
     """Register a request; returns the case (the first one again for a repeated idempotency key)."""
+    return register_case(request, actor=actor)[0]
+
+
+def register_case(request: IntakeRequest, *, actor: Actor) -> tuple[ServiceCase, bool]:
+    """submit_case, also saying whether this call made the case (False: a repeated idempotency
+    key found the first one). Decided under the key's lock, so of two simultaneous submissions
+    exactly one is told it made the case."""
     _check_actor(actor, request)
     user = acting_user(actor)
     if user is not None:
@@ -280,7 +287,7 @@ def submit_case(request: IntakeRequest, *, actor: Actor) -> ServiceCase:
     with write_transaction():
         existing = _replay(clean)
         if existing is not None:
-            return existing
+            return existing, False
         enterprise = upsert_enterprise(
             clean.credit_code,
             name=clean.enterprise_name,
@@ -327,4 +334,4 @@ def submit_case(request: IntakeRequest, *, actor: Actor) -> ServiceCase:
                 "need": clean.need,
             },
         )
-        return case
+        return case, True

@@ -16,7 +16,7 @@ from workflows import human_tasks
 from workflows.models import HumanTask, InstanceStatus
 
 from .conftest import projects_for
-from .support import deploy_service_case, instance_of, open_task, submit
+from .support import deploy_service_case, instance_of, open_task, request_for, submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -53,6 +53,40 @@ def test_one_idempotency_key_submitted_twenty_times_at_once_makes_one_case(cast:
     assert len(set(results)) == 1
     assert ServiceCase.objects.count() == 1
     assert CaseNumberSequence.objects.get(project=project).last_number == 1
+
+
+def test_one_key_posted_at_once_through_the_api_is_created_once_and_replayed_to_the_rest(
+    cast: Cast,
+) -> None:
+    """Exactly one caller hears 201 Created; every other one hears 200 with the same case."""
+    from django.urls import reverse
+    from rest_framework.test import APIClient
+
+    deploy_service_case()
+    project, _ = projects_for(cast)
+    body = {
+        "project_code": project.code,
+        "credit_code": request_for(project, 77).credit_code,
+        "enterprise_name": "接口并发企业",
+        "contact_name": "赵六",
+        "contact_phone": "021-57812345",
+        "need": "计量校准",
+        "catalogue_items": [],
+        "idempotency_key": "api-race",
+    }
+
+    def post(_: int) -> tuple[int, int]:
+        client = APIClient()
+        client.force_authenticate(User.objects.get(username="operator_a"))
+        response = client.post(reverse("cases-api-create"), body, format="json")
+        return response.status_code, response.json()["id"]
+
+    results = run_concurrently(post, workers=8)
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert not errors, errors
+    assert sorted(code for code, _ in results) == [200] * 7 + [201]
+    assert len({case_id for _, case_id in results}) == 1
+    assert ServiceCase.objects.count() == 1
 
 
 def test_withdrawals_racing_task_completions_end_consistently(cast: Cast) -> None:
