@@ -21,6 +21,21 @@ def subtype_choices() -> list[tuple[str, Any]]:
     return groups
 
 
+_KIND_OF_SUBTYPE = {key: kind for kind, subtypes in OUTCOME_SUBTYPES.items() for key in subtypes}
+
+
+class SubtypeSelect(forms.Select):
+    """Each subtype option says which kind it belongs to (data-kind), so the page can offer only
+    the chosen kind's subtypes (static/js/outcome_form.js); the server still checks the pair."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option: dict[str, Any] = super().create_option(*args, **kwargs)
+        kind = _KIND_OF_SUBTYPE.get(str(option["value"]))
+        if kind:
+            option["attrs"]["data-kind"] = kind
+        return option
+
+
 class CaseChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.case_no} · {obj.need[:40]}"
@@ -30,7 +45,7 @@ class OutcomeForm(forms.Form):
     """The outcome's own fields; the links (project, enterprise, case) depend on where it is recorded."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *OutcomeKind.choices])
-    subtype = forms.ChoiceField(label=_("Subtype"), choices=subtype_choices)
+    subtype = forms.ChoiceField(label=_("Subtype"), choices=subtype_choices, widget=SubtypeSelect)
     title = forms.CharField(label=_("Title"), max_length=300)
     obtained_on = forms.DateField(
         label=_("Date obtained"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -40,6 +40,10 @@ def test_record_an_outcome_and_print_the_sheet(
 
     page.get_by_test_id("record-for-case").first.click()
     page.select_option("select[name=kind]", "certificate")
+    # Only the certificate subtypes are offered now.
+    offered = page.locator("select[name=subtype] option[data-kind]:not([disabled])")
+    expect(offered.first).to_be_attached()
+    assert set(offered.evaluate_all("options => options.map(o => o.dataset.kind)")) == {"certificate"}
     page.select_option("select[name=subtype]", "calibration")
     page.fill("input[name=title]", "校准证书")
     page.fill("input[name=obtained_on]", (timezone.localdate() - timedelta(days=1)).isoformat())

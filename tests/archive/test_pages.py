@@ -49,6 +49,13 @@ def test_recording_for_a_case_from_the_form(area: Area) -> None:
     assert outcome.number == "JC-2026-88"
 
 
+def test_each_subtype_option_names_its_kind_for_the_page_to_narrow(area: Area) -> None:
+    url = reverse("archive-outcome-new-case", kwargs={"pk": area.case_a.pk})
+    html = client_for(area.cast.operator_a).get(url).content.decode()
+    assert 'value="calibration" data-kind="certificate"' in html
+    assert "js/outcome_form.js" in html
+
+
 def test_a_refused_form_shows_the_field_errors_in_the_pages_language(area: Area) -> None:
     url = reverse("archive-outcome-new-case", kwargs={"pk": area.case_a.pk})
     bad = {**CERTIFICATE, "number": "", "subtype": "patent"}
