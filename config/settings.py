@@ -239,6 +239,10 @@ DEFAULT_FROM_EMAIL = env_str("NQI_MAIL_FROM", "nqi-onestop@localhost")
 # Where links in e-mails point.
 NQI_PUBLIC_URL = env_str("NQI_PUBLIC_URL", "http://127.0.0.1:8000")
 CELERY_BEAT_SCHEDULE["purge-rate-limit-hits"] = {"task": "casemgmt.purge_rate_limit_hits", "schedule": 3600.0}
+CELERY_BEAT_SCHEDULE["purge-evidence-orphans"] = {
+    "task": "scorecard.purge_evidence_orphans",
+    "schedule": 86400.0,
+}
 
 # Service cases: matching (服务对接) still open after this many working days reminds the operator and
 # hands the case to the coordinating office. A month at most: a larger value is a typo.

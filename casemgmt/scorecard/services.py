@@ -20,7 +20,7 @@ from workflows import human_tasks
 from workflows.guard import Actor, acting_user, audit, require, write_transaction
 from workflows.models import HumanTask, ProcessInstance
 
-from . import rules_engine
+from . import evidence_files, rules_engine
 from .evidence import check_upload, check_url
 from .models import (
     Evaluation,
@@ -417,7 +417,7 @@ def add_evidence(
 
 
 def remove_evidence(evidence_id: int, *, actor: Actor) -> None:
-    """Detach evidence from a draft. The stored file stays: another evaluation may share it."""
+    """Detach evidence from a draft; its stored file goes once no other evaluation shares it."""
     with write_transaction():
         row = Evidence.objects.select_related("score").filter(pk=evidence_id).first()
         if row is None:
@@ -425,7 +425,9 @@ def remove_evidence(evidence_id: int, *, actor: Actor) -> None:
         locked = _lock(row.score.evaluation_id)
         require(actor, "scorecard.change_evaluation", locked)
         _require_draft(locked)
+        name = row.file.name if row.file else ""
         row.delete()
+        evidence_files.release(name)
 
 
 def recompute(evaluation: Evaluation | int, *, actor: Actor) -> Evaluation:
