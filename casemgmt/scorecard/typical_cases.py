@@ -110,6 +110,27 @@ def submit_typical_case(
         return case
 
 
+def case_ids_by_number(project: ServiceProject, numbers: Iterable[str]) -> list[int]:
+    """The ids of the project's cases with these numbers; any number the project lacks is refused."""
+    wanted = [n.strip() for n in numbers if n and n.strip()]
+    found = dict(ServiceCase.objects.filter(project=project, case_no__in=wanted).values_list("case_no", "pk"))
+    unknown = [n for n in wanted if n not in found]
+    if unknown:
+        raise InvalidInput(
+            "Unknown case numbers.",
+            "办件编号不存在。",
+            fields=[
+                FieldError(
+                    "cases",
+                    "unknown",
+                    f"该项目没有这些办件：{'、'.join(unknown)}",
+                    f"The project has no cases numbered {', '.join(unknown)}",
+                )
+            ],
+        )
+    return [found[n] for n in wanted]
+
+
 def _office_of(project: ServiceProject) -> OrgUnit:
     """The office that reports: the project's coordinating department."""
     return project.coordinating_office

@@ -193,4 +193,22 @@ API_ROWS: dict[str, Row] = {
         "get", url("scorecard-api-project-whatif", pk=lambda w: objects(w).project.pk), None, API_SEES, 403
     ),
     "scorecard-api-whatif": Row("get", url("scorecard-api-whatif", pk=API_PK), None, API_SEES, 403),
+    "scorecard-api-typical-cases": Row(
+        "get",
+        url("scorecard-api-typical-cases"),
+        None,
+        {**everyone_authenticated(200), "enterprise_a": 403, "stranger": 403},
+        403,
+    ),
+    "scorecard-api-typical-case": Row(
+        "get", url("scorecard-api-typical-case", pk=lambda w: objects(w).typical_case.pk), None, API_SEES, 403
+    ),
+    # Reviewing: the district reviewer alone; the others who see the case are refused.
+    "scorecard-api-typical-case-review": Row(
+        "post",
+        url("scorecard-api-typical-case-review", pk=lambda w: objects(w).typical_case.pk),
+        lambda w: {"decision": "selected"},
+        {**API_SEES, "admin": 403, "auditor": 403, "office_a": 403, "operator_a": 403},
+        403,
+    ),
 }

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import typical_cases, views
 
 urlpatterns = [
     path("scorecard/evaluations/", views.EvaluationList.as_view(), name="scorecard-api-evaluations"),
@@ -26,5 +26,20 @@ urlpatterns = [
         "scorecard/evaluations/<int:pk>/what-if/",
         views.EvaluationWhatIf.as_view(),
         name="scorecard-api-whatif",
+    ),
+    path(
+        "scorecard/typical-cases/",
+        typical_cases.TypicalCaseList.as_view(),
+        name="scorecard-api-typical-cases",
+    ),
+    path(
+        "scorecard/typical-cases/<int:pk>/",
+        typical_cases.TypicalCaseDetail.as_view(),
+        name="scorecard-api-typical-case",
+    ),
+    path(
+        "scorecard/typical-cases/<int:pk>/review/",
+        typical_cases.TypicalCaseReview.as_view(),
+        name="scorecard-api-typical-case-review",
     ),
 ]

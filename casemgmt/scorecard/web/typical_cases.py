@@ -16,11 +16,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from casemgmt.directory import visible_org_units
-from casemgmt.models import ServiceCase, ServiceProject
+from casemgmt.models import ServiceProject
 from config.errors import FieldError, InvalidInput, ServiceError
 
 from ..models import TypicalCaseKind, TypicalCaseStatus
-from ..typical_cases import REVIEW_MOVES, review_typical_case, submit_typical_case, visible_typical_cases
+from ..typical_cases import (
+    REVIEW_MOVES,
+    case_ids_by_number,
+    review_typical_case,
+    submit_typical_case,
+    visible_typical_cases,
+)
 from .common import field_errors, require_perm, show_error, typical_case_or_404
 
 LIST = "scorecard.view_typical_case_list"
@@ -102,31 +108,14 @@ def typical_case_create(request: HttpRequest) -> HttpResponse:
                     "请选择项目。",
                     fields=[FieldError("project", "required", "请选择项目。", "Choose a project.")],
                 )
-            found = dict(
-                ServiceCase.objects.filter(project=project, case_no__in=numbers).values_list("case_no", "pk")
-            )
-            unknown = [n for n in numbers if n not in found]
-            if unknown:
-                joined = "、".join(unknown)
-                raise InvalidInput(
-                    "Unknown case numbers.",
-                    "办件编号不存在。",
-                    fields=[
-                        FieldError(
-                            "cases",
-                            "unknown",
-                            f"该项目没有这些办件：{joined}",
-                            f"The project has no cases numbered {', '.join(unknown)}",
-                        )
-                    ],
-                )
+            case_ids = case_ids_by_number(project, numbers)
             submit_typical_case(
                 project=project,
                 quarter=values["quarter"],
                 kind=values["kind"],
                 title=values["title"],
                 description=values["description"],
-                case_ids=found.values(),
+                case_ids=case_ids,
                 actor=request.user,
             )
         except InvalidInput as error:
