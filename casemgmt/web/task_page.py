@@ -37,6 +37,7 @@ from ..models import OrgUnit
 from ..roles import Role
 from . import schema_form
 from .instructions import render_instructions
+from .task_related import related_facts
 
 logger = logging.getLogger(__name__)
 
@@ -219,6 +220,7 @@ def _page(
     )
     role = task.candidate_role
     context = {
+        "related": related_facts(user, instance),
         "task": task,
         "instance": instance,
         "version": version,

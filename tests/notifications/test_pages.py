@@ -35,7 +35,7 @@ def test_the_header_counts_unread_and_the_page_lists_them(cast: Cast) -> None:
     page = client.get(reverse("notification-list")).content.decode()
     assert page.index("第二件") < page.index("第一件"), "newest first"
     assert "别人的" not in page
-    assert 'data-testid="unread-notifications">通知 <span class="badge">2</span>' in page
+    assert 'data-testid="unread-notifications">消息通知 <span class="badge">2</span>' in page
 
 
 def test_opening_one_marks_it_read_and_follows_its_link(cast: Cast) -> None:
