@@ -13,8 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from casemgmt.models import ServiceProject
-from config.errors import FieldError, InvalidInput, NotFound, PermissionDenied
+from config.errors import NotFound, PermissionDenied
 
 from ..models import TypicalCase, TypicalCaseKind, TypicalCaseStatus
 from ..typical_cases import (
@@ -23,6 +22,7 @@ from ..typical_cases import (
     submit_typical_case,
     visible_typical_cases,
 )
+from .lookups import named_project
 
 LIST = "scorecard.view_typical_case_list"
 
@@ -113,13 +113,7 @@ class TypicalCaseList(generics.ListAPIView):
         given = TypicalCaseSubmitSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
-        project = ServiceProject.objects.select_related("operator").filter(code=data["project"]).first()
-        if project is None:
-            raise InvalidInput(
-                "No such project.",
-                "项目不存在。",
-                fields=[FieldError("project", "not_found", "项目不存在。", "No such project.")],
-            )
+        project = named_project(code=data["project"])
         if not request.user.has_perm("scorecard.submit_typical_case", project):
             raise PermissionDenied(
                 "You may not report typical cases for this project.", "您无权为该项目报送典型案例。"

@@ -22,6 +22,7 @@ from config.errors import FieldError, InvalidInput, NotFound, PermissionDenied
 from .. import services, whatif
 from ..models import Evaluation, Stage
 from ..queries import get_evaluation, period_from, visible_evaluations
+from .lookups import named_project
 from .serializers import (
     EvaluationCreateSerializer,
     EvaluationSerializer,
@@ -72,13 +73,7 @@ class EvaluationList(generics.ListAPIView):
         given = EvaluationCreateSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
-        project = ServiceProject.objects.select_related("operator").filter(pk=data["project"]).first()
-        if project is None:
-            raise InvalidInput(
-                "No such project.",
-                "项目不存在。",
-                fields=[FieldError("project", "not_found", "项目不存在。", "No such project.")],
-            )
+        project = named_project(pk=data["project"])
         based_on = None
         if data.get("based_on"):
             based_on = visible_evaluations(request.user).filter(pk=data["based_on"]).first()
