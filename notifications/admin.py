@@ -1,6 +1,10 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from .models import Notification, Preference
+from .models import Notification, Preference, Webhook, WebhookDelivery
 
 
 @admin.register(Notification)
@@ -16,3 +20,21 @@ class NotificationAdmin(admin.ModelAdmin):
 class PreferenceAdmin(admin.ModelAdmin):
     list_display = ("user", "email_new_tasks", "email_assignments", "email_errors")
     search_fields = ("user__username",)
+
+
+@admin.register(Webhook)
+class WebhookAdmin(admin.ModelAdmin):
+    list_display = ("name", "url", "active", "created_at")
+    list_filter = ("active",)
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "webhook", "kind", "event_id", "status", "attempts", "last_status_code")
+    list_filter = ("status", "kind", "webhook")
+    readonly_fields = [f.name for f in WebhookDelivery._meta.fields]
+    actions = ["retry_now"]
+
+    @admin.action(description=_("Send again now"))
+    def retry_now(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
+        queryset.update(status=WebhookDelivery.Status.PENDING, attempts=0, next_attempt_at=timezone.now())

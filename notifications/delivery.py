@@ -1,4 +1,5 @@
-"""The delivery job: read the audit log onward from the cursor, notify, then send the e-mails.
+"""The delivery job: read the audit log onward from the cursor, notify, then send the e-mails and
+the webhook calls.
 
 Runs from Celery beat every minute (NQI_NOTIFY_BATCH events a pass). The engine's hot path does
 nothing for notifications: they are drawn afterwards from the events it already writes, so a
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 
+from . import webhooks
 from .models import DeliveryCursor, Notification, Preference
 from .sources import ACTIONS, drafts_for
 
@@ -35,8 +37,19 @@ def deliver(batch: int | None = None) -> int:
     """
     created = _draw(batch or settings.NQI_NOTIFY_BATCH)
     send_pending_emails()
+    webhooks.send_due()
     forget_old()
     return created
+
+
+def _event_facts(event: AuditEvent) -> dict[str, object]:
+    """What a webhook receiver gets of the audit event itself, besides the notification's words."""
+    return {
+        "action": event.action,
+        "occurred_at": event.occurred_at.isoformat(),
+        "business_key": event.business_key,
+        "instance_id": event.instance_id,
+    }
 
 
 def forget_old() -> int:
@@ -58,10 +71,12 @@ def _draw(batch: int) -> int:
         # Every event goes to drafts_for: the others name who caused a task.created.
         relevant = [event for event in events if event.action in ACTIONS or event.actor_id is not None]
         newest_before = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        drafts = drafts_for(relevant)
         # ignore_conflicts: an event read again (a cursor reset by hand) tells nobody twice.
         Notification.objects.bulk_create(
-            [Notification(**vars(draft)) for draft in drafts_for(relevant)], ignore_conflicts=True
+            [Notification(**vars(draft)) for draft in drafts], ignore_conflicts=True
         )
+        webhooks.queue(drafts, {event.pk: _event_facts(event) for event in relevant})
         # Only this job writes notifications, and it holds the cursor: the new rows are these.
         created = Notification.objects.filter(pk__gt=newest_before).count()
         cursor.last_event_id = events[-1].pk

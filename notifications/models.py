@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -88,3 +89,67 @@ class DeliveryCursor(models.Model):
 
     def __str__(self) -> str:
         return f"notifications delivered up to audit event {self.last_event_id}"
+
+
+class Webhook(models.Model):
+    """Another system told of the same events, by an HTTP POST signed with a shared secret
+    (e.g. the district's office-automation system). Configured by administrators."""
+
+    name = models.CharField(_("name"), max_length=100)
+    url = models.URLField(_("URL"), max_length=500, validators=[URLValidator(schemes=["http", "https"])])
+    secret = models.CharField(
+        _("signing secret"),
+        max_length=200,
+        help_text=_("Each request carries X-NQI-Signature: sha256=HMAC-SHA256(secret, body)."),
+    )
+    kinds = models.JSONField(_("kinds"), default=list, help_text=_("Notification kinds to send; empty: all."))
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def wants(self, kind: str) -> bool:
+        return not self.kinds or kind in self.kinds
+
+
+class WebhookDelivery(models.Model):
+    """One event for one webhook, retried with growing pauses until the receiver answers 2xx."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+
+    webhook = models.ForeignKey(
+        Webhook, verbose_name=_("webhook"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event_id = models.BigIntegerField(_("audit event"))
+    kind = models.CharField(_("kind"), max_length=32, choices=Notification.Kind.choices)
+    payload = models.JSONField(_("payload"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(_("last HTTP status"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["webhook", "event_id", "kind"], name="webhook_delivery_once"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"], name="webhook_delivery_due", condition=models.Q(status="pending")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.webhook_id}:{self.event_id}:{self.kind}"
