@@ -54,6 +54,7 @@ def drafts_for(events: Iterable[AuditEvent]) -> list[Draft]:
     }
     drafts: list[Draft] = []
     directory = registry.directory()
+    members: dict[str, list[int]] = {}  # one membership query per group (or role) per batch
     for event in events:
         if event.action == Action.TASK_CREATED:
             task = tasks.get(int(event.target_id))
@@ -62,7 +63,7 @@ def drafts_for(events: Iterable[AuditEvent]) -> list[Draft]:
             causer = event.actor_id or causers.get((event.instance_id, event.occurred_at))
             drafts.extend(
                 _about_task(event, task, Notification.Kind.TASK_AVAILABLE, uid)
-                for uid in directory.members_of(task.candidate_group)
+                for uid in _members(members, directory, task.candidate_group)
                 if uid != causer
             )
         elif event.action == Action.TASK_ASSIGNED:
@@ -81,9 +82,22 @@ def drafts_for(events: Iterable[AuditEvent]) -> list[Draft]:
                     detail=error[:300],
                     link=reverse("instance-admin-detail", args=[event.instance_id]),
                 )
-                for uid in directory.holders_of(PROCESS_ADMIN_ROLE)
+                for uid in _holders(members, directory, PROCESS_ADMIN_ROLE)
             )
     return drafts
+
+
+def _members(known: dict[str, list[int]], directory: registry.Directory, group: str) -> list[int]:
+    if group not in known:
+        known[group] = directory.members_of(group)
+    return known[group]
+
+
+def _holders(known: dict[str, list[int]], directory: registry.Directory, role: str) -> list[int]:
+    key = f"{role}@*"  # a key no candidate group can have
+    if key not in known:
+        known[key] = directory.holders_of(role)
+    return known[key]
 
 
 def _about_task(event: AuditEvent, task: HumanTask, kind: str, recipient_id: int) -> Draft:

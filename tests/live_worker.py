@@ -24,7 +24,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -53,6 +53,16 @@ class LiveWorker:
         except FileNotFoundError:
             return "(no worker log)"
         return "\n".join(text.splitlines()[-lines:])
+
+    def wait_until(self, predicate: Callable[[], bool], seconds: float = 60) -> None:
+        """Poll `predicate` until it holds; fail with the worker's log if it dies or time runs out."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if predicate():
+                return
+            self.assert_alive()
+            time.sleep(0.25)
+        pytest.fail(f"condition not met within {seconds}s\n--- worker log ---\n{self.log_tail()}")
 
     def assert_alive(self) -> None:
         """Fail with the worker's log when it has died; call it when a test times out waiting."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
@@ -48,16 +47,6 @@ def case_due_in(project: ServiceProject, seconds: float, n: int = 1) -> ServiceC
     return case
 
 
-def wait_for(predicate: Callable[[], bool], worker: LiveWorker, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        worker.assert_alive()
-        time.sleep(0.25)
-    pytest.fail(f"condition not met within {seconds}s\n--- worker log ---\n{worker.log_tail()}")
-
-
 @pytest.mark.django_db
 @override_settings(NQI_MATCHING_REMINDER_WORKING_DAYS=5)
 def test_the_deadline_is_the_configured_number_of_working_days(
@@ -87,9 +76,8 @@ def test_a_real_worker_escalates_slow_matching_to_the_office(
     time.sleep(1.2)
     app.send_task("workflows.fire_due_timers")  # what beat sends every minute
 
-    wait_for(
-        lambda: HumanTask.objects.filter(instance=case.instance, task_spec="assist").exists(),
-        celery_worker_process,
+    celery_worker_process.wait_until(
+        lambda: HumanTask.objects.filter(instance=case.instance, task_spec="assist").exists()
     )
     case.refresh_from_db()
     assert case.escalated_at is not None and case.stage == CaseStage.MATCHING

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -170,10 +169,7 @@ def test_delivery_through_a_real_worker(
     case = start_approval(cast)
     submit(case, cast)
     app.send_task("notifications.deliver")  # what beat sends every minute
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not Notification.objects.filter(recipient=cast.office_a).exists():
-        celery_worker_process.assert_alive()
-        time.sleep(0.25)
+    celery_worker_process.wait_until(Notification.objects.filter(recipient=cast.office_a).exists)
     assert told(cast.office_a) == [("task_available", "市场监管所审核")]
     assert HumanTask.objects.filter(instance=case, status="open").count() == 1
 

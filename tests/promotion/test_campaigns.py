@@ -19,7 +19,6 @@ from config.errors import ServiceError
 from tests.factories import make_case
 from tests.live_worker import LiveWorker
 from tests.personas import OPERATOR_B, Cast
-from tests.workflows.test_timers import wait_for
 from workflows import human_tasks
 from workflows.models import HumanTask, ProcessInstance
 
@@ -61,7 +60,7 @@ def test_campaign_opens_self_assessments_through_a_real_worker(
     def opened() -> bool:
         return AssessmentCampaign.objects.filter(pk=chosen.pk, last_opened_at__isnull=False).exists()
 
-    wait_for(opened, celery_worker_process)
+    celery_worker_process.wait_until(opened)
     rows = ProjectAssessment.objects.filter(period_start=datetime.date(2026, 1, 1))
     assert sorted(rows.values_list("project__code", flat=True)) == sorted([street_a.code, street_b.code])
     for row in rows:
@@ -75,7 +74,7 @@ def test_campaign_opens_self_assessments_through_a_real_worker(
 
     # A second run (a late or repeated beat tick) opens nothing twice.
     app.send_task(task.task, args=[chosen.pk])
-    wait_for(lambda: AuditEvent.objects.filter(action="campaign.opened").count() == 2, celery_worker_process)
+    celery_worker_process.wait_until(lambda: AuditEvent.objects.filter(action="campaign.opened").count() == 2)
     assert ProjectAssessment.objects.count() == 2
     second = AuditEvent.objects.filter(action="campaign.opened").latest("id")
     assert isinstance(second.after, dict)

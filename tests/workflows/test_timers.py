@@ -28,16 +28,6 @@ def start_timer_case(cast: Cast, timeout: str) -> ProcessInstance:
     )
 
 
-def wait_for(predicate: Callable[[], bool], worker: LiveWorker, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        worker.assert_alive()
-        time.sleep(0.25)
-    pytest.fail(f"condition not met within {seconds}s\n--- worker log ---\n{worker.log_tail()}")
-
-
 def test_beat_schedule_runs_the_sweep_every_minute() -> None:
     entry = settings.CELERY_BEAT_SCHEDULE["fire-due-timers"]
     assert entry["task"] == "workflows.fire_due_timers" and entry["schedule"] == 60.0
@@ -123,6 +113,6 @@ def test_boundary_timer_through_a_real_worker(
     def escalated() -> bool:
         return HumanTask.objects.filter(instance=case, task_spec="escalated", status="open").exists()
 
-    wait_for(escalated, celery_worker_process)
+    celery_worker_process.wait_until(escalated)
     case.refresh_from_db()
     assert case.status == InstanceStatus.RUNNING and case.next_timer_at is None
