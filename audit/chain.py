@@ -87,22 +87,34 @@ def canonical(event: EventLike) -> str:
     return _encode(_payload(event, format_timestamp(event.occurred_at)))
 
 
+_SORTED_NAMES = sorted(CANONICAL_FIELDS)
+_HEAD_NAMES = _SORTED_NAMES[: _SORTED_NAMES.index("id")]
+_MIDDLE_NAMES = _SORTED_NAMES[_SORTED_NAMES.index("id") + 1 : _SORTED_NAMES.index("occurred_at")]
+_TAIL_NAMES = _SORTED_NAMES[_SORTED_NAMES.index("occurred_at") + 1 :]
+
+
+def _members(payload: dict[str, Any], names: list[str]) -> str:
+    """The comma-separated `"name":value` members of `names`, as canonical() spells them: the
+    sorted-keys encoding of a sub-dict with its braces cut off (one dumps call, not one per key)."""
+    if not names:
+        return ""
+    return _encode({name: payload[name] for name in names})[1:-1]
+
+
 def canonical_parts(event: EventLike) -> tuple[str, str, str]:
     """(head, middle, tail) with canonical(event) == head + str(id) + middle + time + tail, where
     time is format_timestamp(occurred_at): the pieces the database completes and hashes when it
-    appends (audit_append, migration 0006). Built key by key in canonical()'s sorted order, so
-    no value, however odd, can move a boundary."""
+    appends (audit_append, migration 0006). Each piece encodes whole members in canonical()'s
+    sorted order, so no value, however odd, can move a boundary."""
     payload = _payload(event, "")
-    names = sorted(payload)
-    at_id, at_time = names.index("id"), names.index("occurred_at")
-
-    def members(chosen: list[str]) -> list[str]:
-        return [f"{_encode(name)}:{_encode(payload[name])}" for name in chosen]
-
-    head = "{" + "".join(member + "," for member in members(names[:at_id])) + '"id":'
-    middle = "".join("," + member for member in members(names[at_id + 1 : at_time])) + ',"occurred_at":"'
-    tail = '"' + "".join("," + member for member in members(names[at_time + 1 :])) + "}"
+    head = "{" + _join(_members(payload, _HEAD_NAMES), '"id":')
+    middle = "".join("," + part for part in (_members(payload, _MIDDLE_NAMES), '"occurred_at":"') if part)
+    tail = '"' + "".join("," + part for part in (_members(payload, _TAIL_NAMES),) if part) + "}"
     return head, middle, tail
+
+
+def _join(*parts: str) -> str:
+    return ",".join(part for part in parts if part)
 
 
 def compute_hash(prev_hash: str, canonical_text: str) -> str:

@@ -52,7 +52,30 @@ class _Pending:
     ip: str | None
 
 
-_batch: ContextVar[list[_Pending] | None] = ContextVar("audit_batch", default=None)
+Statement = tuple[str, list[Any]]
+"""A data-modifying SQL statement (INSERT, UPDATE or DELETE, without a WITH of its own) and its
+parameters, to run in the same statement as an audit append (see `Batch.flush`)."""
+
+
+class Batch:
+    """The events recorded inside one `batch()` block, appended when it ends or at `flush()`."""
+
+    def __init__(self) -> None:
+        self.pending: list[_Pending] = []
+
+    def flush(self, *companions: Statement) -> None:
+        """Append the events recorded so far now, in one statement with `companions` (each runs
+        as a CTE beside the append): a task completion's rows and its audit events then cost one
+        round trip. Call it as the caller's last statement, since the chain lock is held from here
+        to commit; later events are appended when the block ends."""
+        pending, self.pending = self.pending, []
+        if pending:
+            _write(pending, companions)
+        elif companions:
+            _run_together(companions, "SELECT 1")
+
+
+_batch: ContextVar[Batch | None] = ContextVar("audit_batch", default=None)
 
 
 def record(
@@ -109,34 +132,37 @@ def record(
     )
     queued = _batch.get()
     if queued is not None:
-        queued.append(pending)
+        queued.pending.append(pending)
         return event
     return _write([pending])[0]
 
 
 @contextmanager
-def batch() -> Iterator[None]:
+def batch() -> Iterator[Batch | None]:
     """Collect the events recorded inside and append them together when the block ends.
 
-    Three round trips for any number of events instead of three per event, and the chain lock
-    is taken only at the very end of the caller's work. Use it inside `transaction.atomic()`;
-    if the block raises, nothing is written (the transaction is rolling back anyway).
+    One round trip for any number of events instead of one per event, and the chain lock is
+    taken only at the very end of the caller's work. Use it inside `transaction.atomic()`; if
+    the block raises, nothing is written (the transaction is rolling back anyway). Yields the
+    `Batch` to the block that opened it, and None to a nested block: only the outermost block
+    knows that nothing of its transaction comes after it, so only it may flush early.
     """
     if _batch.get() is not None:
-        yield  # already batching: the outer block writes
+        yield None  # already batching: the outer block writes
         return
-    pending: list[_Pending] = []
-    token = _batch.set(pending)
+    opened = Batch()
+    token = _batch.set(opened)
     try:
-        yield
+        yield opened
     finally:
         _batch.reset(token)
-    if pending:
-        _write(pending)
+    if opened.pending:
+        _write(opened.pending)
 
 
-def _write(pending: list[_Pending]) -> list[AuditEvent]:
-    """One round trip for any number of events; the database assigns ids, time and hashes."""
+def _write(pending: list[_Pending], companions: tuple[Statement, ...] = ()) -> list[AuditEvent]:
+    """One round trip for any number of events (and the companion statements); the database
+    assigns ids, time and hashes."""
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError("audit events must be written inside transaction.atomic().")
@@ -151,15 +177,27 @@ def _write(pending: list[_Pending]) -> list[AuditEvent]:
         row = {name: getattr(event, name) for name in _ROW_FIELDS}
         row["head"], row["middle"], row["tail"] = canonical_parts(event)
         rows.append(row)
-    with prepared_cursor() as cursor:
-        cursor.execute(_APPEND_SQL, [json.dumps(rows, ensure_ascii=False)])
-        appended = cursor.fetchall()
+    appended = _run_together(companions, _APPEND_SQL, [json.dumps(rows, ensure_ascii=False)])
     for event, (event_id, occurred_at, prev_hash, event_hash) in zip(events, appended, strict=True):
         event.id = event_id
         event.occurred_at = occurred_at
         event.prev_hash = prev_hash
         event.hash = event_hash
     return events
+
+
+def _run_together(
+    companions: tuple[Statement, ...], main_sql: str, main_params: list[Any] | None = None
+) -> list[tuple[Any, ...]]:
+    """`main_sql` with the companions as data-modifying CTEs: PostgreSQL runs each of them exactly
+    once, to completion, whether or not the main query reads them. The rows they touch must
+    already be locked by the caller, so that nothing in this statement waits for a row lock while
+    it holds the chain head (the rule in the module docstring)."""
+    ctes = ", ".join(f"w{i} AS ({sql})" for i, (sql, _) in enumerate(companions))
+    params = [value for _, values in companions for value in values] + (main_params or [])
+    with prepared_cursor() as cursor:
+        cursor.execute(f"WITH {ctes} {main_sql}" if ctes else main_sql, params)
+        return list(cursor.fetchall())
 
 
 def normalize_json(value: Any) -> Any:

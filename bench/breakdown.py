@@ -41,11 +41,12 @@ PARTS: tuple[tuple[str, int, str, str], ...] = (
     ("sync_human_tasks", 1, "workflows.runtime", "sync_human_tasks"),
     ("new_human_tasks", 1, "workflows.runtime", "new_human_tasks"),
     ("lane resolver candidate_for", 2, "casemgmt.lanes:OrgUnitLaneResolver", "candidate_for"),
-    ("rows.write_turn (one statement)", 1, "workflows.rows", "write_turn"),
+    ("rows.turn_statements (rows to write)", 1, "workflows.rows", "turn_statements"),
+    ("rows.write (turn rows on their own)", 1, "workflows.rows", "write"),
     ("rows.cancel_tasks", 1, "workflows.rows", "cancel_tasks"),
     ("audit() calls", 0, "workflows.human_tasks", "audit"),
     ("after_turn", 0, "workflows.human_tasks", "after_turn"),
-    ("audit chain write (batched)", 0, "audit.services", "_write"),
+    ("audit append + the turn's rows (one statement)", 0, "audit.services", "_write"),
 )
 TOTAL = "complete() total"
 # audit() is also called from instances.after_turn; both names count into one row. The total is

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 
+from audit.services import Batch as AuditBatch
 from audit.services import batch as audit_batch
 from audit.services import record
 from config.errors import FieldError, InvalidInput, NotFound, PermissionDenied
@@ -20,10 +21,13 @@ Actor = User | AnonymousUser | None
 
 
 @contextmanager
-def write_transaction() -> Iterator[None]:
-    """One engine write: a transaction whose audit events are appended together at its end."""
-    with transaction.atomic(), audit_batch():
-        yield
+def write_transaction() -> Iterator[AuditBatch | None]:
+    """One engine write: a transaction whose audit events are appended together at its end.
+
+    Yields the audit batch when this is the outermost engine write (None inside another one),
+    so that the caller may append its events together with its last rows (`AuditBatch.flush`)."""
+    with transaction.atomic(), audit_batch() as opened:
+        yield opened
 
 
 def acting_user(actor: Actor) -> User | None:

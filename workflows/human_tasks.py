@@ -138,13 +138,13 @@ def form_schema(task: HumanTask, version: ProcessModelVersion | None = None) -> 
 
 
 def complete(task_id: int, *, actor: Actor, data: Any) -> HumanTask:
-    with write_transaction():
+    with write_transaction() as audit_batch:
         # Task and instance rows locked in one statement; under READ COMMITTED a waiter gets the
         # versions the previous holder committed, so a concurrent completion that won is seen.
         locked = rows.lock_task_and_instance(task_id)
         if locked is None:
             raise NotFound(f"Task {task_id} does not exist.", f"任务 {task_id} 不存在。")
-        row, instance = locked
+        row, instance, task_ids = locked
         row.instance = instance
         if (
             row.status != HumanTask.Status.OPEN
@@ -182,7 +182,16 @@ def complete(task_id: int, *, actor: Actor, data: Any) -> HumanTask:
             row.claimed_by = user
             row.claimed_at = now
         with runtime.acting_as(user):
-            result = runtime.turn(instance, workflow, open_before, completed=row)
+            # As the outermost engine write, the turn's rows go with its audit events: one round
+            # trip (flush below). Nested in another one, they are written now, as any turn's are.
+            result = runtime.turn(
+                instance,
+                workflow,
+                open_before,
+                completed=row,
+                task_ids=task_ids,
+                defer_writes=audit_batch is not None,
+            )
         audit(
             Action.TASK_COMPLETED,
             actor,
@@ -192,4 +201,6 @@ def complete(task_id: int, *, actor: Actor, data: Any) -> HumanTask:
             after={"task_spec": row.task_spec, "data": data},
         )
         after_turn(instance, result, actor)
+        if audit_batch is not None:
+            audit_batch.flush(*result.writes)
         return row

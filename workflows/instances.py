@@ -12,7 +12,16 @@ from audit.actions import Action
 from config.errors import Conflict, FieldError, InvalidInput, NotFound
 
 from . import registry, rows, runtime, transitions
-from .guard import Actor, acting_user, audit, lock_instance, require, require_reason, write_transaction
+from .guard import (
+    Actor,
+    AuditBatch,
+    acting_user,
+    audit,
+    lock_instance,
+    require,
+    require_reason,
+    write_transaction,
+)
 from .models import HumanTask, InstanceStatus, ProcessInstance, ProcessModel, ProcessModelVersion
 from .signals import instance_terminated
 from .transitions import Transition
@@ -103,7 +112,11 @@ def _create(
     subject: str,
     org_unit_code: str,
     previous: ProcessInstance | None = None,
+    audit_batch: AuditBatch | None = None,
 ) -> ProcessInstance:
+    """Insert and run a new instance. Given the outermost engine write's audit batch, the first
+    turn's rows are appended with the audit events (one round trip): then nothing of that
+    transaction may come after this call."""
     instance = ProcessInstance(
         version=version,
         state="",
@@ -119,9 +132,11 @@ def _create(
     workflow.data.update(data)
     workflow.task_tree.data.update(data)
     instance.state = "{}"
-    rows.insert_instance(instance)
+    task_ids = rows.insert_instance(instance)
     with runtime.acting_as(acting_user(actor)):
-        result = runtime.turn(instance, workflow, set())
+        result = runtime.turn(
+            instance, workflow, set(), task_ids=task_ids, defer_writes=audit_batch is not None
+        )
     audit(
         Action.INSTANCE_STARTED,
         actor,
@@ -131,6 +146,8 @@ def _create(
         after={"model": version.process_model.key, "version": version.number, "data": data},
     )
     after_turn(instance, result, actor)
+    if audit_batch is not None:
+        audit_batch.flush(*result.writes)
     return instance
 
 
@@ -153,7 +170,7 @@ def start_instance(
             "所属单位不存在。",
             fields=[FieldError("org_unit", "not_found", "所属单位不存在", f"no org unit {org_unit_code!r}")],
         )
-    with write_transaction():
+    with write_transaction() as audit_batch:
         version = _resolve_version(model_key, version_number)
         require(
             actor, "workflows.start_instance", {"model": version.process_model, "org_unit": org_unit_code}
@@ -165,6 +182,7 @@ def start_instance(
             business_key=business_key,
             subject=subject,
             org_unit_code=org_unit_code,
+            audit_batch=audit_batch,
         )
 
 

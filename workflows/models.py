@@ -121,7 +121,12 @@ class HumanTask(models.Model):
         COMPLETED = "completed", _("Completed")
         CANCELLED = "cancelled", _("Cancelled")
 
-    instance = models.ForeignKey(ProcessInstance, on_delete=models.CASCADE, related_name="human_tasks")
+    # Unindexed on their own: human_task_unique (instance, spiff_task_id) and htask_done_by
+    # (completed_by, completed_at) lead with these columns and serve every lookup by them, so a
+    # separate index would only cost each task insert and completion another index write.
+    instance = models.ForeignKey(
+        ProcessInstance, on_delete=models.CASCADE, related_name="human_tasks", db_index=False
+    )
     spiff_task_id = models.UUIDField()
     task_spec = models.CharField(max_length=200)
     title = models.CharField(max_length=300)
@@ -144,7 +149,12 @@ class HumanTask(models.Model):
     )
     completed_at = models.DateTimeField(null=True, blank=True)
     completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:

@@ -15,6 +15,7 @@ from uuid import UUID
 from django.db import connection
 from django.utils import timezone
 
+from audit.services import Statement
 from config.prepared import prepared_cursor
 
 from .models import HumanTask, ProcessInstance, ProcessModelVersion
@@ -24,14 +25,21 @@ _INSTANCE_FIELDS = [f for f in ProcessInstance._meta.concrete_fields]
 _TASK_TABLE = HumanTask._meta.db_table
 _INSTANCE_TABLE = ProcessInstance._meta.db_table
 
+# New human-task rows get their ids before they are written (so that their audit events can be
+# appended in the same statement as the rows): one id is reserved with the lock or the instance
+# insert, since most engine turns open one task; a turn that opens more fetches the rest.
+_NEXT_TASK_ID = f"nextval(pg_get_serial_sequence('{_TASK_TABLE}', 'id'))"
+
 _LOCK_FOR_COMPLETION = (
     "SELECT "
     + ", ".join(f"t.{f.column}" for f in _TASK_FIELDS)
     + ", "
     + ", ".join(f"i.{f.column}" for f in _INSTANCE_FIELDS)
+    + f", {_NEXT_TASK_ID}"
     + f" FROM {_TASK_TABLE} t JOIN {_INSTANCE_TABLE} i ON i.id = t.instance_id"
     + " WHERE t.id = %s FOR UPDATE OF i, t"
 )
+_RESERVE_TASK_IDS = f"SELECT {_NEXT_TASK_ID} FROM generate_series(1, %s)"
 
 _SAVED = (
     "version_id",
@@ -53,16 +61,14 @@ _COMPLETE_TASK = (
 )
 
 
-_INSERTED = [f for f in _TASK_FIELDS if f.column != "id"]
 _INSTANCE_INSERTED = [f for f in _INSTANCE_FIELDS if f.column != "id"]
 
+# The id travels with the other columns: it was reserved (see _NEXT_TASK_ID).
 _INSERT_TASKS = (
-    f"INSERT INTO {_TASK_TABLE} ({', '.join(f.column for f in _INSERTED)}) "
-    f"SELECT {', '.join(f.column for f in _INSERTED)} "
-    f"FROM jsonb_populate_recordset(NULL::{_TASK_TABLE}, %s::jsonb) RETURNING id, spiff_task_id"
+    f"INSERT INTO {_TASK_TABLE} ({', '.join(f.column for f in _TASK_FIELDS)}) "
+    f"SELECT {', '.join(f.column for f in _TASK_FIELDS)} "
+    f"FROM jsonb_populate_recordset(NULL::{_TASK_TABLE}, %s::jsonb)"
 )
-_TURN = f"WITH s0 AS ({_SAVE_INSTANCE}) {_INSERT_TASKS}"
-_TURN_COMPLETING = f"WITH s0 AS ({_SAVE_INSTANCE}), s1 AS ({_COMPLETE_TASK}) {_INSERT_TASKS}"
 
 _CANCEL_TASKS = (
     f"UPDATE {_TASK_TABLE} SET status = 'cancelled', completed_at = %s "
@@ -70,17 +76,34 @@ _CANCEL_TASKS = (
 )
 
 
-def lock_task_and_instance(task_id: int) -> tuple[HumanTask, ProcessInstance] | None:
-    """Both rows, locked, in their newest committed versions (READ COMMITTED re-reads after a wait)."""
+class TaskIds:
+    """Ids for the human-task rows a turn creates: the reserved ones first, then fetched."""
+
+    def __init__(self, reserved: list[int] | None = None) -> None:
+        self.reserved = list(reserved or [])
+
+    def take(self, count: int) -> list[int]:
+        if count > len(self.reserved):
+            with prepared_cursor() as cursor:
+                cursor.execute(_RESERVE_TASK_IDS, [count - len(self.reserved)])
+                self.reserved.extend(row[0] for row in cursor.fetchall())
+        taken, self.reserved = self.reserved[:count], self.reserved[count:]
+        return taken
+
+
+def lock_task_and_instance(task_id: int) -> tuple[HumanTask, ProcessInstance, TaskIds] | None:
+    """Both rows, locked, in their newest committed versions (READ COMMITTED re-reads after a
+    wait), and an id reserved for the task the completion will probably open."""
     with prepared_cursor() as cursor:
         cursor.execute(_LOCK_FOR_COMPLETION, [task_id])
         row = cursor.fetchone()
     if row is None:
         return None
     split = len(_TASK_FIELDS)
+    end = split + len(_INSTANCE_FIELDS)
     task = HumanTask.from_db("default", [f.attname for f in _TASK_FIELDS], row[:split])
-    instance = ProcessInstance.from_db("default", [f.attname for f in _INSTANCE_FIELDS], row[split:])
-    return task, instance
+    instance = ProcessInstance.from_db("default", [f.attname for f in _INSTANCE_FIELDS], row[split:end])
+    return task, instance, TaskIds([row[end]])
 
 
 def attach_version(instance: ProcessInstance) -> ProcessModelVersion:
@@ -117,43 +140,63 @@ def find_version(model_key: str, number: int | None = None) -> ProcessModelVersi
     return None if row is None else cached_version(row[0])
 
 
-def insert_instance(instance: ProcessInstance) -> None:
-    """INSERT the new instance row (what instance.save() would do, as one prepared statement)."""
+def insert_instance(instance: ProcessInstance) -> TaskIds:
+    """INSERT the new instance row (what instance.save() would do, as one prepared statement);
+    returns an id reserved for the first task the instance opens."""
     sql, params = _insert_statement(_INSTANCE_TABLE, _INSTANCE_INSERTED, instance)
     with prepared_cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(f"{sql}, {_NEXT_TASK_ID}", params)
         row = cursor.fetchone()
     assert row is not None
     _mark_saved(instance, row[0])
+    return TaskIds([row[1]])
 
 
 _versions: dict[int, ProcessModelVersion] = {}
 
 
-def write_turn(instance: ProcessInstance, completed: HumanTask | None, new_tasks: list[HumanTask]) -> None:
-    """The instance row, the completed task row and the new task rows: one round trip.
-
-    Data-modifying CTEs all run, whichever statement comes last. The new rows travel as one jsonb
-    array, so the statement's text is the same for any number of them (one prepared statement)."""
-    params: list[Any] = [*(getattr(instance, name) for name in _SAVED), instance.pk]
+def turn_statements(
+    instance: ProcessInstance, completed: HumanTask | None, new_tasks: list[HumanTask]
+) -> tuple[Statement, ...]:
+    """What a turn writes: the instance row, the completed task row, the new task rows (their ids
+    already taken from TaskIds). The new rows travel as one jsonb array, so each statement's text is
+    the same for any number of them (one prepared statement)."""
+    statements: list[Statement] = [
+        (_SAVE_INSTANCE, [*(getattr(instance, name) for name in _SAVED), instance.pk])
+    ]
     if completed is not None:
-        params.extend([*(getattr(completed, name) for name in _COMPLETED), completed.pk])
-    params.append(_rows_json(new_tasks))
-    with prepared_cursor() as cursor:
-        cursor.execute(_TURN_COMPLETING if completed is not None else _TURN, params)
-        ids = dict((spiff_id, new_id) for new_id, spiff_id in cursor.fetchall())
+        statements.append(
+            (_COMPLETE_TASK, [*(getattr(completed, name) for name in _COMPLETED), completed.pk])
+        )
+    if new_tasks:
+        statements.append((_INSERT_TASKS, [_rows_json(new_tasks)]))
+    return tuple(statements)
+
+
+def mark_written(new_tasks: list[HumanTask]) -> None:
+    """The new rows as saved objects: what they are once `turn_statements` ran."""
     for task in new_tasks:
-        _mark_saved(task, ids[task.spiff_task_id])
+        _mark_saved(task, task.pk)
+
+
+def write(statements: tuple[Statement, ...]) -> None:
+    """Run the statements in one round trip: all but the last as data-modifying CTEs, which
+    PostgreSQL runs exactly once, to completion, whichever statement comes last."""
+    *ctes, (last_sql, last_params) = statements
+    prefix = ", ".join(f"s{i} AS ({sql})" for i, (sql, _) in enumerate(ctes))
+    params = [value for _, values in ctes for value in values] + last_params
+    with prepared_cursor() as cursor:
+        cursor.execute(f"WITH {prefix} {last_sql}" if prefix else last_sql, params)
 
 
 def _rows_json(tasks: list[HumanTask]) -> str:
     for task in tasks:
-        for field in _INSERTED:
+        for field in _TASK_FIELDS:
             if getattr(task, field.attname) is None and field.has_default():
                 setattr(task, field.attname, field.get_default())
     rows = [
         {field.column: _json_value(field.get_db_prep_save(field.pre_save(task, True), connection))
-         for field in _INSERTED}
+         for field in _TASK_FIELDS}
         for task in tasks
     ]  # fmt: skip
     return json.dumps(rows, ensure_ascii=False)

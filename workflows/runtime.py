@@ -24,6 +24,8 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
+from audit.services import Statement
+
 from . import registry, rows, state
 from .expressions import SandboxScriptEngine
 from .models import HumanTask, InstanceStatus, ProcessInstance, ProcessModelVersion
@@ -50,6 +52,9 @@ class TurnResult:
     cancelled: list[HumanTask] = field(default_factory=list)
     error: HandlerFailed | None = None
     continue_data: dict[str, Any] | None = None
+    # What the turn writes (the instance row, the completed and the new task rows): already run,
+    # or, for a deferred turn, to be run by the caller (with its audit events: Batch.flush).
+    writes: tuple[Statement, ...] = ()
 
 
 def properties_of(task_spec: Any) -> dict[str, str]:
@@ -202,17 +207,19 @@ def open_task_ids(workflow: BpmnWorkflow) -> set[UUID]:
     return {task.id for task in ready_human_tasks(workflow)}
 
 
-def new_human_tasks(instance: ProcessInstance, ready: list[Task], open_before: set[UUID]) -> list[HumanTask]:
+def new_human_tasks(
+    instance: ProcessInstance, ready: list[Task], open_before: set[UUID], task_ids: rows.TaskIds
+) -> list[HumanTask]:
     """Rows for the human tasks that became ready during this turn (`ready`: all ready now)."""
     now = timezone.now()
     due_date = registry.due_date_policy()
     created: list[HumanTask] = []
-    for task in ready:
-        if task.id in open_before:
-            continue
+    opened = [task for task in ready if task.id not in open_before]
+    for task, task_id in zip(opened, task_ids.take(len(opened)), strict=True):
         due_days = properties_of(task.task_spec).get(DUE_PROPERTY, "")
         created.append(
             HumanTask(
+                id=task_id,
                 instance=instance,
                 spiff_task_id=task.id,
                 task_spec=task.task_spec.name,
@@ -253,23 +260,32 @@ def turn(
     workflow: BpmnWorkflow,
     open_before: set[UUID],
     completed: HumanTask | None = None,
+    *,
+    task_ids: rows.TaskIds | None = None,
+    defer_writes: bool = False,
 ) -> TurnResult:
     """Run the engine and persist the instance, the completed task and the new task rows in one
     statement. `open_before` is open_task_ids() taken when the workflow was loaded; the caller
-    records audit events from the result."""
+    records audit events from the result.
+
+    With `defer_writes` that statement is left in `result.writes` for the caller to run, with
+    its audit events (guard.write_transaction's batch): nothing may read these rows before."""
     error = run_engine(workflow)
     # One walk of the task tree for every use below: walking it is much of a turn's Python.
     pending = list(workflow.get_tasks(state=TaskState.READY | TaskState.WAITING))
     ready = [task for task in pending if task.state == TaskState.READY and task.task_spec.manual]
     apply_outcome(instance, workflow, error, pending)
     result = TurnResult(error=error)
-    result.created = new_human_tasks(instance, ready, open_before)
+    result.created = new_human_tasks(instance, ready, open_before, task_ids or rows.TaskIds())
     still_open = {task.id for task in ready}
     gone = open_before - still_open - ({completed.spiff_task_id} if completed is not None else set())
-    rows.write_turn(instance, completed, result.created)
     if gone:
         # A boundary event interrupted them, or the process moved on without them.
         result.cancelled = rows.cancel_tasks(instance.pk, gone)
+    result.writes = rows.turn_statements(instance, completed, result.created)
+    if not defer_writes:
+        rows.write(result.writes)
+    rows.mark_written(result.created)
     if error is None and instance.status == InstanceStatus.COMPLETED:
         result.continue_data = _continuation(workflow)
     return result

@@ -1,0 +1,208 @@
+"""A turn's rows and its audit events: one statement for the outermost engine write, reserved ids
+for the new task rows, and rows written at once when the turn runs inside another engine write."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from audit.actions import Action
+from audit.models import AuditEvent
+from audit.verify import verify_chain
+from tests.personas import OPERATOR_A, Cast
+from workflows import human_tasks, instances
+from workflows.deploy import deploy
+from workflows.guard import write_transaction
+from workflows.models import HumanTask, InstanceStatus, ProcessInstance, ProcessModelVersion
+
+pytestmark = pytest.mark.django_db
+
+# Three reviews in parallel after the submission: one turn opens three tasks, more than the one
+# id the completion reserves with its lock.
+PARALLEL_BPMN = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+                  id="par_defs" targetNamespace="http://nqi.example/bpmn">
+  <bpmn:process id="parallel_review" name="Parallel review" isExecutable="true">
+    <bpmn:laneSet id="par_lanes">
+      <bpmn:lane id="lane_operator" name="operator">
+        <bpmn:flowNodeRef>start</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>submit</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>split</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>review_a</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>review_b</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>review_c</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>join</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>done</bpmn:flowNodeRef>
+      </bpmn:lane>
+    </bpmn:laneSet>
+    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:userTask id="submit" name="提交">
+      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
+    </bpmn:userTask>
+    <bpmn:parallelGateway id="split">
+      <bpmn:incoming>f2</bpmn:incoming>
+      <bpmn:outgoing>fa</bpmn:outgoing><bpmn:outgoing>fb</bpmn:outgoing><bpmn:outgoing>fc</bpmn:outgoing>
+    </bpmn:parallelGateway>
+    <bpmn:userTask id="review_a" name="审核甲">
+      <bpmn:incoming>fa</bpmn:incoming><bpmn:outgoing>ja</bpmn:outgoing>
+    </bpmn:userTask>
+    <bpmn:userTask id="review_b" name="审核乙">
+      <bpmn:incoming>fb</bpmn:incoming><bpmn:outgoing>jb</bpmn:outgoing>
+    </bpmn:userTask>
+    <bpmn:userTask id="review_c" name="审核丙">
+      <bpmn:incoming>fc</bpmn:incoming><bpmn:outgoing>jc</bpmn:outgoing>
+    </bpmn:userTask>
+    <bpmn:parallelGateway id="join">
+      <bpmn:incoming>ja</bpmn:incoming><bpmn:incoming>jb</bpmn:incoming><bpmn:incoming>jc</bpmn:incoming>
+      <bpmn:outgoing>f3</bpmn:outgoing>
+    </bpmn:parallelGateway>
+    <bpmn:endEvent id="done"><bpmn:incoming>f3</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="submit" />
+    <bpmn:sequenceFlow id="f2" sourceRef="submit" targetRef="split" />
+    <bpmn:sequenceFlow id="fa" sourceRef="split" targetRef="review_a" />
+    <bpmn:sequenceFlow id="fb" sourceRef="split" targetRef="review_b" />
+    <bpmn:sequenceFlow id="fc" sourceRef="split" targetRef="review_c" />
+    <bpmn:sequenceFlow id="ja" sourceRef="review_a" targetRef="join" />
+    <bpmn:sequenceFlow id="jb" sourceRef="review_b" targetRef="join" />
+    <bpmn:sequenceFlow id="jc" sourceRef="review_c" targetRef="join" />
+    <bpmn:sequenceFlow id="f3" sourceRef="join" targetRef="done" />
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def open_tasks(instance: ProcessInstance) -> list[HumanTask]:
+    return list(instance.human_tasks.filter(status=HumanTask.Status.OPEN).order_by("id"))
+
+
+def statements_of(call: Callable[[], object]) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def test_a_completion_is_one_lock_and_one_write_with_its_audit_events(
+    cast: Cast, deploy_fixture: Callable[[str], ProcessModelVersion]
+) -> None:
+    deploy_fixture("approval")
+    instance = instances.start_instance(
+        "approval", actor=cast.operator_a, business_key="TW-1", org_unit_code=OPERATOR_A
+    )
+    task = open_tasks(instance)[0]
+    sql = statements_of(
+        lambda: human_tasks.complete(task.pk, actor=cast.operator_a, data={"title": "校准", "amount": 3})
+    )
+    # Reads besides the lock may come from cold caches (the org-unit directory); writes may not.
+    (lock,) = [s for s in sql if "FOR UPDATE" in s]
+    assert "FOR UPDATE OF i, t" in lock
+    (write,) = [s for s in sql if s.split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE", "WITH")]
+    assert "audit_append" in write and "UPDATE workflows_processinstance" in write
+    assert "INSERT INTO workflows_humantask" in write
+    assert not [s for s in sql if "audit_append" in s and s is not write]
+
+    opened = open_tasks(instance)
+    assert [t.task_spec for t in opened] == ["office_review"]
+    created = AuditEvent.objects.get(action=Action.TASK_CREATED, target_id=str(opened[0].pk))
+    completed = AuditEvent.objects.get(action=Action.TASK_COMPLETED, target_id=str(task.pk))
+    assert created.id == completed.id + 1  # recorded in that order, appended together
+    assert verify_chain().ok
+
+
+def test_a_start_writes_its_first_turn_with_its_audit_events(
+    cast: Cast, deploy_fixture: Callable[[str], ProcessModelVersion]
+) -> None:
+    deploy_fixture("approval")
+    sql = statements_of(
+        lambda: instances.start_instance(
+            "approval", actor=cast.operator_a, business_key="TW-2", org_unit_code=OPERATOR_A
+        )
+    )
+    assert sum("audit_append" in s for s in sql) == 1
+    assert not [s for s in sql if "audit_append" not in s and "UPDATE workflows_processinstance" in s]
+    instance = ProcessInstance.objects.get(business_key="TW-2")
+    (task,) = open_tasks(instance)
+    assert AuditEvent.objects.filter(action=Action.TASK_CREATED, target_id=str(task.pk)).exists()
+    assert verify_chain().ok
+
+
+def test_a_turn_opening_more_tasks_than_reserved_fetches_ids_for_the_rest(cast: Cast) -> None:
+    version = deploy({"parallel.bpmn": PARALLEL_BPMN}, actor=None, model_key="parallel_review").version
+    assert version is not None
+    instance = instances.start_instance(
+        "parallel_review", actor=cast.operator_a, business_key="TW-3", org_unit_code=OPERATOR_A
+    )
+    (submit,) = open_tasks(instance)
+    human_tasks.complete(submit.pk, actor=cast.operator_a, data={})
+    reviews = open_tasks(instance)
+    assert sorted(t.task_spec for t in reviews) == ["review_a", "review_b", "review_c"]
+    assert len({t.pk for t in reviews}) == 3
+    created = set(
+        AuditEvent.objects.filter(action=Action.TASK_CREATED, instance_id=instance.pk).values_list(
+            "target_id", flat=True
+        )
+    )
+    assert {str(t.pk) for t in reviews} | {str(submit.pk)} == created
+    for review in reviews:
+        human_tasks.complete(review.pk, actor=cast.operator_a, data={})
+    instance.refresh_from_db()
+    assert instance.status == InstanceStatus.COMPLETED
+    assert verify_chain().ok
+
+
+def test_inside_another_engine_write_the_rows_are_there_at_once(
+    cast: Cast, deploy_fixture: Callable[[str], ProcessModelVersion]
+) -> None:
+    """Nested, complete() cannot append its events early (the outer write may still lock rows
+    after it), so it writes its rows when the turn runs: the outer code reads them straight away."""
+    deploy_fixture("approval")
+    instance = instances.start_instance(
+        "approval", actor=cast.operator_a, business_key="TW-4", org_unit_code=OPERATOR_A
+    )
+    (task,) = open_tasks(instance)
+    with write_transaction() as outer:
+        assert outer is not None
+        human_tasks.complete(task.pk, actor=cast.operator_a, data={"title": "校准", "amount": 3})
+        assert [t.task_spec for t in open_tasks(instance)] == ["office_review"]
+        assert HumanTask.objects.get(pk=task.pk).status == HumanTask.Status.COMPLETED
+        # Its audit events wait for the outer block, and are appended when it ends.
+        assert not AuditEvent.objects.filter(action=Action.TASK_COMPLETED, target_id=str(task.pk)).exists()
+    assert AuditEvent.objects.filter(action=Action.TASK_COMPLETED, target_id=str(task.pk)).exists()
+    assert verify_chain().ok
+
+
+def test_a_failed_flush_leaves_nothing_behind(
+    cast: Cast, deploy_fixture: Callable[[str], ProcessModelVersion]
+) -> None:
+    """The rows and the events are one statement: when it fails, neither is written."""
+    deploy_fixture("approval")
+    instance = instances.start_instance(
+        "approval", actor=cast.operator_a, business_key="TW-5", org_unit_code=OPERATOR_A
+    )
+    (task,) = open_tasks(instance)
+    row_version = ProcessInstance.objects.get(pk=instance.pk).row_version
+    # A task row with the id the completion will reserve next makes its insert collide.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_value FROM workflows_humantask_id_seq")
+        row = cursor.fetchone()
+    assert row is not None
+    last = row[0]
+    HumanTask.objects.create(
+        id=last + 1,
+        instance=instance,
+        spiff_task_id="00000000-0000-0000-0000-000000000001",
+        task_spec="squatter",
+        title="squatter",
+        candidate_role="operator",
+        candidate_org_unit=OPERATOR_A,
+        candidate_group="x",
+        status=HumanTask.Status.CANCELLED,
+    )
+    events_before = AuditEvent.objects.count()
+    with pytest.raises(Exception, match="duplicate key"):
+        human_tasks.complete(task.pk, actor=cast.operator_a, data={"title": "校准", "amount": 3})
+    assert AuditEvent.objects.count() == events_before
+    assert HumanTask.objects.get(pk=task.pk).status == HumanTask.Status.OPEN
+    assert ProcessInstance.objects.get(pk=instance.pk).row_version == row_version
