@@ -152,6 +152,9 @@ class MembershipDirectory:
     def visible_org_units(self, user: Any) -> frozenset[str] | None:
         return visible_org_units(user)
 
+    def org_unit_exists_clause(self) -> str:
+        return f"EXISTS ({_ORG_UNIT_EXISTS})"
+
     def org_unit_exists(self, code: str) -> bool:
         # Asked on every process start: a prepared statement, not an ORM query (config/prepared.py).
         with prepared_cursor() as cursor:

@@ -55,11 +55,13 @@ def get_task(task_id: int) -> HumanTask:
     return task
 
 
-def require(actor: Actor, permission: str, obj: Any = None) -> None:
+def allowed(actor: Actor, permission: str, obj: Any = None) -> bool:
     """actor=None is the system itself (beat jobs, management commands) and is always allowed."""
-    if actor is None:
-        return
-    if not actor.is_authenticated or not actor.has_perm(permission, obj):
+    return actor is None or (actor.is_authenticated and actor.has_perm(permission, obj))
+
+
+def require(actor: Actor, permission: str, obj: Any = None) -> None:
+    if not allowed(actor, permission, obj):
         raise PermissionDenied(
             f"You are not allowed to do this ({permission}).", f"您无权执行此操作（{permission}）。"
         )

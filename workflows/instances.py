@@ -16,6 +16,7 @@ from .guard import (
     Actor,
     AuditBatch,
     acting_user,
+    allowed,
     audit,
     lock_instance,
     require,
@@ -103,6 +104,25 @@ def _continue_as_new(previous: ProcessInstance, data: dict[str, Any], actor: Act
     return instance
 
 
+def _new_row(
+    *,
+    actor: Actor,
+    business_key: str,
+    subject: str,
+    org_unit_code: str,
+    previous: ProcessInstance | None = None,
+) -> ProcessInstance:
+    return ProcessInstance(
+        state="{}",
+        business_key=business_key,
+        subject=subject,
+        org_unit_code=org_unit_code,
+        started_by=acting_user(actor),
+        previous=previous,
+        cycle=previous.cycle + 1 if previous is not None else 1,
+    )
+
+
 def _create(
     version: ProcessModelVersion,
     *,
@@ -112,27 +132,36 @@ def _create(
     subject: str,
     org_unit_code: str,
     previous: ProcessInstance | None = None,
-    audit_batch: AuditBatch | None = None,
 ) -> ProcessInstance:
-    """Insert and run a new instance. Given the outermost engine write's audit batch, the first
-    turn's rows are appended with the audit events (one round trip): then nothing of that
-    transaction may come after this call."""
-    instance = ProcessInstance(
-        version=version,
-        state="",
+    """Insert and run a new instance of `version` (the next cycle of `previous`)."""
+    instance = _new_row(
+        actor=actor,
         business_key=business_key,
         subject=subject,
         org_unit_code=org_unit_code,
-        started_by=acting_user(actor),
         previous=previous,
-        cycle=previous.cycle + 1 if previous is not None else 1,
     )
+    instance.version = version
     # The row must exist before the first turn: handlers and human-task rows refer to it.
+    task_ids = rows.insert_instance(instance)
+    _first_turn(instance, actor, data, task_ids, audit_batch=None)
+    return instance
+
+
+def _first_turn(
+    instance: ProcessInstance,
+    actor: Actor,
+    data: dict[str, Any],
+    task_ids: rows.TaskIds,
+    audit_batch: AuditBatch | None,
+) -> None:
+    """Run a just inserted instance up to its first wait. Given the outermost engine write's audit
+    batch, the turn's rows are appended with the audit events (one round trip): then nothing of
+    that transaction may come after this call."""
+    version = instance.version
     workflow = runtime.new_workflow(version, instance)
     workflow.data.update(data)
     workflow.task_tree.data.update(data)
-    instance.state = "{}"
-    task_ids = rows.insert_instance(instance)
     with runtime.acting_as(acting_user(actor)):
         result = runtime.turn(
             instance, workflow, set(), task_ids=task_ids, defer_writes=audit_batch is not None
@@ -148,7 +177,6 @@ def _create(
     after_turn(instance, result, actor)
     if audit_batch is not None:
         audit_batch.flush(*result.writes)
-    return instance
 
 
 def start_instance(
@@ -161,29 +189,41 @@ def start_instance(
     org_unit_code: str = "",
     version_number: int | None = None,
 ) -> ProcessInstance:
+    """Start an instance of the model's newest version (or `version_number`) for an org unit.
+
+    The version and the org unit are looked up by the INSERT itself; the errors stay those of
+    checking them one by one first: a missing org unit, then a missing model or version, then
+    the permission."""
     data = data or {}
     if not isinstance(data, dict) or len(data) > MAX_START_DATA_KEYS:
         raise InvalidInput("Start data must be a JSON object.", "启动数据必须是 JSON 对象。")
+    with write_transaction() as audit_batch:
+        target = {"model_key": model_key, "org_unit": org_unit_code}
+        if not allowed(actor, "workflows.start_instance", target):
+            _refuse_start(model_key, version_number, org_unit_code)
+        require(actor, "workflows.start_instance", target)
+        instance = _new_row(
+            actor=actor, business_key=business_key, subject=subject, org_unit_code=org_unit_code
+        )
+        task_ids = rows.insert_started_instance(
+            instance, model_key, version_number or None, registry.directory().org_unit_exists_clause()
+        )
+        if task_ids is None:
+            _refuse_start(model_key, version_number, org_unit_code)
+            raise RuntimeError(f"start of {model_key!r} inserted nothing, yet its version and org unit exist")
+        _first_turn(instance, actor, data, task_ids, audit_batch)
+        return instance
+
+
+def _refuse_start(model_key: str, version_number: int | None, org_unit_code: str) -> None:
+    """Raise the error for a start whose org unit, model or version is missing, if one is."""
     if not registry.directory().org_unit_exists(org_unit_code):
         raise InvalidInput(
             "The org unit does not exist.",
             "所属单位不存在。",
             fields=[FieldError("org_unit", "not_found", "所属单位不存在", f"no org unit {org_unit_code!r}")],
         )
-    with write_transaction() as audit_batch:
-        version = _resolve_version(model_key, version_number)
-        require(
-            actor, "workflows.start_instance", {"model": version.process_model, "org_unit": org_unit_code}
-        )
-        return _create(
-            version,
-            actor=actor,
-            data=data,
-            business_key=business_key,
-            subject=subject,
-            org_unit_code=org_unit_code,
-            audit_batch=audit_batch,
-        )
+    _resolve_version(model_key, version_number)
 
 
 def _cancel_open_tasks(instance: ProcessInstance) -> None:

@@ -85,6 +85,12 @@ class Directory(Protocol):
 
     def org_unit_exists(self, code: str) -> bool: ...
 
+    def org_unit_exists_clause(self) -> str:
+        """An SQL condition, with one %s for the org unit code, true when org_unit_exists() is:
+        the engine puts it into the statement that inserts a started instance, so that a start
+        costs no lookup of its own."""
+        ...
+
     def visible_org_units(self, user: AbstractBaseUser | AnonymousUser) -> frozenset[str] | None:
         """Org unit codes whose instances the user may see; None means all."""
         ...

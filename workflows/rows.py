@@ -154,6 +154,41 @@ def insert_instance(instance: ProcessInstance) -> TaskIds:
 
 _versions: dict[int, ProcessModelVersion] = {}
 
+_STARTED = [f for f in _INSTANCE_INSERTED if f.column != "version_id"]
+_START_FROM_VERSION = (
+    f"INSERT INTO {_INSTANCE_TABLE} (version_id, {', '.join(f.column for f in _STARTED)}) "
+    f"SELECT v.id, {', '.join(['%s'] * len(_STARTED))} FROM workflows_processmodelversion v "
+    "JOIN workflows_processmodel m ON m.id = v.process_model_id "
+    "WHERE m.key = %s AND {version} AND {org_unit} "
+    f"ORDER BY v.number DESC LIMIT 1 RETURNING id, version_id, {_NEXT_TASK_ID}"
+)
+
+
+def insert_started_instance(
+    instance: ProcessInstance, model_key: str, number: int | None, org_unit_exists: str
+) -> TaskIds | None:
+    """INSERT a started instance of the model's version `number` (its newest when None), found in
+    the same statement, and only if its org unit exists (`org_unit_exists`: the directory's SQL
+    condition). Returns an id reserved for its first task, or None when nothing was inserted: no
+    such model, version or org unit (the caller finds out which)."""
+    sql = _START_FROM_VERSION.format(
+        version="TRUE" if number is None else "v.number = %s", org_unit=org_unit_exists
+    )
+    for field in _STARTED:
+        if getattr(instance, field.attname) is None and field.has_default():
+            setattr(instance, field.attname, field.get_default())
+    params = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in _STARTED]
+    params += [model_key, *([] if number is None else [number]), instance.org_unit_code]
+    with prepared_cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    _mark_saved(instance, row[0])
+    instance.version_id = row[1]
+    attach_version(instance)
+    return TaskIds([row[2]])
+
 
 def turn_statements(
     instance: ProcessInstance, completed: HumanTask | None, new_tasks: list[HumanTask]

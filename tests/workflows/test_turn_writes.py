@@ -115,6 +115,10 @@ def test_a_start_writes_its_first_turn_with_its_audit_events(
     cast: Cast, deploy_fixture: Callable[[str], ProcessModelVersion]
 ) -> None:
     deploy_fixture("approval")
+    # The first start in a process reads the version once (versions are cached per process).
+    instances.start_instance(
+        "approval", actor=cast.operator_a, business_key="TW-2a", org_unit_code=OPERATOR_A
+    )
     sql = statements_of(
         lambda: instances.start_instance(
             "approval", actor=cast.operator_a, business_key="TW-2", org_unit_code=OPERATOR_A
@@ -122,6 +126,11 @@ def test_a_start_writes_its_first_turn_with_its_audit_events(
     )
     assert sum("audit_append" in s for s in sql) == 1
     assert not [s for s in sql if "audit_append" not in s and "UPDATE workflows_processinstance" in s]
+    # The version and the org unit are looked up by the INSERT itself, not by queries of their own.
+    (insert,) = [s for s in sql if s.startswith("INSERT INTO workflows_processinstance")]
+    assert "workflows_processmodelversion" in insert and "casemgmt_orgunit" in insert
+    assert not [s for s in sql if s.startswith("SELECT") and "workflows_processmodelversion" in s]
+    assert not [s for s in sql if s.startswith("SELECT") and "casemgmt_orgunit" in s]
     instance = ProcessInstance.objects.get(business_key="TW-2")
     (task,) = open_tasks(instance)
     assert AuditEvent.objects.filter(action=Action.TASK_CREATED, target_id=str(task.pk)).exists()
@@ -206,3 +215,37 @@ def test_a_failed_flush_leaves_nothing_behind(
     assert AuditEvent.objects.count() == events_before
     assert HumanTask.objects.get(pk=task.pk).status == HumanTask.Status.OPEN
     assert ProcessInstance.objects.get(pk=instance.pk).row_version == row_version
+
+
+@pytest.mark.parametrize(
+    ("model_key", "version", "org_unit", "error", "actor_name"),
+    [
+        ("approval", None, "no-such-unit", "InvalidInput", "operator_a"),
+        ("no_such_model", None, OPERATOR_A, "NotFound", "operator_a"),
+        ("approval", 99, OPERATOR_A, "NotFound", "operator_a"),
+        # The missing org unit is reported before the permission, as when it was looked up first.
+        ("approval", None, "no-such-unit", "InvalidInput", "auditor"),
+        ("approval", None, OPERATOR_A, "PermissionDenied", "auditor"),
+    ],
+)
+def test_a_refused_start_says_why_and_leaves_nothing(
+    cast: Cast,
+    deploy_fixture: Callable[[str], ProcessModelVersion],
+    model_key: str,
+    version: int | None,
+    org_unit: str,
+    error: str,
+    actor_name: str,
+) -> None:
+    deploy_fixture("approval")
+    counts = (ProcessInstance.objects.count(), HumanTask.objects.count(), AuditEvent.objects.count())
+    with pytest.raises(Exception) as raised:
+        instances.start_instance(
+            model_key,
+            actor=getattr(cast, actor_name),
+            business_key="TW-6",
+            org_unit_code=org_unit,
+            version_number=version,
+        )
+    assert type(raised.value).__name__ == error
+    assert (ProcessInstance.objects.count(), HumanTask.objects.count(), AuditEvent.objects.count()) == counts
