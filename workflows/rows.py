@@ -224,16 +224,21 @@ def write(statements: tuple[Statement, ...]) -> None:
         cursor.execute(f"WITH {prefix} {last_sql}" if prefix else last_sql, params)
 
 
+# (attribute, column) of every task column, and the columns that are stamped when a row is added.
+_TASK_COLUMNS = [(f.attname, f.column) for f in _TASK_FIELDS]
+_STAMPED_ON_ADD = [f.attname for f in _TASK_FIELDS if getattr(f, "auto_now_add", False)]
+
+
 def _rows_json(tasks: list[HumanTask]) -> str:
+    """The rows as jsonb_populate_recordset reads them. Model.__init__ has filled in the field
+    defaults; the creation stamp is filled in here when unset, as Model.save() would. Every task
+    column holds a JSON value, a datetime or a UUID (nothing else needs Field.get_db_prep_save)."""
+    now = timezone.now()
     for task in tasks:
-        for field in _TASK_FIELDS:
-            if getattr(task, field.attname) is None and field.has_default():
-                setattr(task, field.attname, field.get_default())
-    rows = [
-        {field.column: _json_value(field.get_db_prep_save(field.pre_save(task, True), connection))
-         for field in _TASK_FIELDS}
-        for task in tasks
-    ]  # fmt: skip
+        for name in _STAMPED_ON_ADD:
+            if getattr(task, name) is None:
+                setattr(task, name, now)
+    rows = [{column: _json_value(task.__dict__[name]) for name, column in _TASK_COLUMNS} for task in tasks]
     return json.dumps(rows, ensure_ascii=False)
 
 
