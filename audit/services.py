@@ -281,10 +281,16 @@ def _valid_ip(value: str | None) -> str | None:
         raise ValueError(f"audit field 'client_ip' is not an IP address: {value!r}.") from exc
 
 
+_LIMITED: list[tuple[str, str, int]] = [
+    (field.name, field.attname, field.max_length)
+    for field in AuditEvent._meta.concrete_fields
+    if field.max_length is not None
+]
+
+
 def _check_lengths(event: AuditEvent) -> None:
     # A clear error here beats PostgreSQL's "value too long" aborting the caller's transaction.
-    for field in AuditEvent._meta.concrete_fields:
-        limit = getattr(field, "max_length", None)
-        value = getattr(event, field.attname)
-        if limit and isinstance(value, str) and len(value) > limit:
-            raise ValueError(f"audit field {field.name!r} is longer than {limit} characters.")
+    for name, attname, limit in _LIMITED:
+        value = getattr(event, attname)
+        if isinstance(value, str) and len(value) > limit:
+            raise ValueError(f"audit field {name!r} is longer than {limit} characters.")
