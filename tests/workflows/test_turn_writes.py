@@ -84,14 +84,30 @@ def statements_of(call: Callable[[], object]) -> list[str]:
     return [query["sql"] for query in captured.captured_queries]
 
 
-def test_a_completion_is_one_lock_and_one_write_with_its_audit_events(
+Started = tuple[ProcessInstance, HumanTask]
+
+
+@pytest.fixture
+def start_approval(
     cast: Cast, deploy_fixture: Callable[[str], ProcessModelVersion]
-) -> None:
+) -> Callable[[str], Started]:
+    """Deploy the approval diagram; the fixture starts one and gives it with its open task."""
     deploy_fixture("approval")
-    instance = instances.start_instance(
-        "approval", actor=cast.operator_a, business_key="TW-1", org_unit_code=OPERATOR_A
-    )
-    task = open_tasks(instance)[0]
+
+    def start(business_key: str) -> Started:
+        instance = instances.start_instance(
+            "approval", actor=cast.operator_a, business_key=business_key, org_unit_code=OPERATOR_A
+        )
+        (task,) = open_tasks(instance)
+        return instance, task
+
+    return start
+
+
+def test_a_completion_is_one_lock_and_one_write_with_its_audit_events(
+    cast: Cast, start_approval: Callable[[str], Started]
+) -> None:
+    instance, task = start_approval("TW-1")
     sql = statements_of(
         lambda: human_tasks.complete(task.pk, actor=cast.operator_a, data={"title": "校准", "amount": 3})
     )
@@ -162,15 +178,11 @@ def test_a_turn_opening_more_tasks_than_reserved_fetches_ids_for_the_rest(cast: 
 
 
 def test_inside_another_engine_write_the_rows_are_there_at_once(
-    cast: Cast, deploy_fixture: Callable[[str], ProcessModelVersion]
+    cast: Cast, start_approval: Callable[[str], Started]
 ) -> None:
     """Nested, complete() cannot append its events early (the outer write may still lock rows
     after it), so it writes its rows when the turn runs: the outer code reads them straight away."""
-    deploy_fixture("approval")
-    instance = instances.start_instance(
-        "approval", actor=cast.operator_a, business_key="TW-4", org_unit_code=OPERATOR_A
-    )
-    (task,) = open_tasks(instance)
+    instance, task = start_approval("TW-4")
     with write_transaction() as outer:
         assert outer is not None
         human_tasks.complete(task.pk, actor=cast.operator_a, data={"title": "校准", "amount": 3})
@@ -182,15 +194,9 @@ def test_inside_another_engine_write_the_rows_are_there_at_once(
     assert verify_chain().ok
 
 
-def test_a_failed_flush_leaves_nothing_behind(
-    cast: Cast, deploy_fixture: Callable[[str], ProcessModelVersion]
-) -> None:
+def test_a_failed_flush_leaves_nothing_behind(cast: Cast, start_approval: Callable[[str], Started]) -> None:
     """The rows and the events are one statement: when it fails, neither is written."""
-    deploy_fixture("approval")
-    instance = instances.start_instance(
-        "approval", actor=cast.operator_a, business_key="TW-5", org_unit_code=OPERATOR_A
-    )
-    (task,) = open_tasks(instance)
+    instance, task = start_approval("TW-5")
     row_version = ProcessInstance.objects.get(pk=instance.pk).row_version
     # A task row with the id the completion will reserve next makes its insert collide.
     with connection.cursor() as cursor:
