@@ -201,7 +201,7 @@ def start_instance(
         target = {"model_key": model_key, "org_unit": org_unit_code}
         if not allowed(actor, "workflows.start_instance", target):
             _refuse_start(model_key, version_number, org_unit_code)
-        require(actor, "workflows.start_instance", target)
+            require(actor, "workflows.start_instance", target)  # raises PermissionDenied
         instance = _new_row(
             actor=actor, business_key=business_key, subject=subject, org_unit_code=org_unit_code
         )

@@ -174,10 +174,7 @@ def insert_started_instance(
     sql = _START_FROM_VERSION.format(
         version="TRUE" if number is None else "v.number = %s", org_unit=org_unit_exists
     )
-    for field in _STARTED:
-        if getattr(instance, field.attname) is None and field.has_default():
-            setattr(instance, field.attname, field.get_default())
-    params = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in _STARTED]
+    params = _insert_values(_STARTED, instance)
     params += [model_key, *([] if number is None else [number]), instance.org_unit_code]
     with prepared_cursor() as cursor:
         cursor.execute(sql, params)
@@ -265,12 +262,17 @@ def cancel_tasks(instance_id: int, spiff_task_ids: set[Any]) -> list[HumanTask]:
 
 
 def _insert_statement(table: str, fields: list[Any], obj: Any) -> tuple[str, list[Any]]:
-    """INSERT one row RETURNING its id, defaults and auto_now_add filled in as Model.save() would."""
-    for field in fields:
-        if getattr(obj, field.attname) is None and field.has_default():
-            setattr(obj, field.attname, field.get_default())
+    """INSERT one row RETURNING its id."""
     sql = (
         f"INSERT INTO {table} ({', '.join(f.column for f in fields)}) "
         f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING id"
     )
-    return sql, [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+    return sql, _insert_values(fields, obj)
+
+
+def _insert_values(fields: list[Any], obj: Any) -> list[Any]:
+    """The values of `fields` to insert, defaults and auto_now_add filled in as Model.save() would."""
+    for field in fields:
+        if getattr(obj, field.attname) is None and field.has_default():
+            setattr(obj, field.attname, field.get_default())
+    return [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
