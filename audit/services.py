@@ -195,7 +195,7 @@ def _run_together(
     it holds the chain head (the rule in the module docstring)."""
     ctes = ", ".join(f"w{i} AS ({sql})" for i, (sql, _) in enumerate(companions))
     params = [value for _, values in companions for value in values] + (main_params or [])
-    with prepared_cursor() as cursor:
+    with prepared_cursor(binary_results=True) as cursor:
         cursor.execute(f"WITH {ctes} {main_sql}" if ctes else main_sql, params)
         return list(cursor.fetchall())
 

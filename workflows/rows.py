@@ -94,7 +94,7 @@ class TaskIds:
 def lock_task_and_instance(task_id: int) -> tuple[HumanTask, ProcessInstance, TaskIds] | None:
     """Both rows, locked, in their newest committed versions (READ COMMITTED re-reads after a
     wait), and an id reserved for the task the completion will probably open."""
-    with prepared_cursor() as cursor:
+    with prepared_cursor(binary_results=True) as cursor:
         cursor.execute(_LOCK_FOR_COMPLETION, [task_id])
         row = cursor.fetchone()
     if row is None:
