@@ -52,8 +52,8 @@ class TurnResult:
     cancelled: list[HumanTask] = field(default_factory=list)
     error: HandlerFailed | None = None
     continue_data: dict[str, Any] | None = None
-    # What the turn writes (the instance row, the completed and the new task rows): already run,
-    # or, for a deferred turn, to be run by the caller (with its audit events: Batch.flush).
+    # What a deferred turn leaves to its caller to write (the instance row, the completed and the
+    # new task rows), with its audit events (Batch.flush); empty when the turn wrote them itself.
     writes: tuple[Statement, ...] = ()
 
 
@@ -269,7 +269,9 @@ def turn(
     records audit events from the result.
 
     With `defer_writes` that statement is left in `result.writes` for the caller to run, with
-    its audit events (guard.write_transaction's batch): nothing may read these rows before."""
+    its audit events (guard.write_transaction's batch): nothing may read these rows before. A
+    turn that ends a cycle (continueAsNew) writes at once all the same: the next cycle, started
+    before the caller's flush, may read them."""
     error = run_engine(workflow)
     # One walk of the task tree for every use below: walking it is much of a turn's Python.
     pending = list(workflow.get_tasks(state=TaskState.READY | TaskState.WAITING))
@@ -282,10 +284,14 @@ def turn(
     if gone:
         # A boundary event interrupted them, or the process moved on without them.
         result.cancelled = rows.cancel_tasks(instance.pk, gone)
-    result.writes = rows.turn_statements(instance, completed, result.created)
-    if not defer_writes:
-        rows.write(result.writes)
-    rows.mark_written(result.created)
     if error is None and instance.status == InstanceStatus.COMPLETED:
         result.continue_data = _continuation(workflow)
+    writes = rows.turn_statements(instance, completed, result.created)
+    if defer_writes and result.continue_data is None:
+        result.writes = writes
+    else:
+        # A next cycle starts after this turn, in the same transaction, and its handlers may read
+        # this instance: its rows must be written before, not deferred to the audit append.
+        rows.write(writes)
+    rows.mark_written(result.created)
     return result

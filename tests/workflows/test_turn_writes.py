@@ -4,6 +4,7 @@ for the new task rows, and rows written at once when the turn runs inside anothe
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -13,7 +14,7 @@ from audit.actions import Action
 from audit.models import AuditEvent
 from audit.verify import verify_chain
 from tests.personas import OPERATOR_A, Cast
-from workflows import human_tasks, instances
+from workflows import human_tasks, instances, registry
 from workflows.deploy import deploy
 from workflows.guard import write_transaction
 from workflows.models import HumanTask, InstanceStatus, ProcessInstance, ProcessModelVersion
@@ -255,3 +256,75 @@ def test_a_refused_start_says_why_and_leaves_nothing(
         )
     assert type(raised.value).__name__ == error
     assert (ProcessInstance.objects.count(), HumanTask.objects.count(), AuditEvent.objects.count()) == counts
+
+
+# Every cycle looks at the cycle before it first thing (a service task), then waits for one task;
+# completing that task ends the cycle and starts the next (continueAsNew).
+CYCLE_PEEK_BPMN = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+                  xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"
+                  id="peek_defs" targetNamespace="http://nqi.example/bpmn">
+  <bpmn:process id="cycle_peek" name="Cycle that looks back" isExecutable="true">
+    <bpmn:laneSet id="peek_lanes">
+      <bpmn:lane id="lane_operator" name="operator">
+        <bpmn:flowNodeRef>start</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>peek</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>work</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>next_cycle</bpmn:flowNodeRef>
+      </bpmn:lane>
+    </bpmn:laneSet>
+    <bpmn:startEvent id="start"><bpmn:outgoing>p1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:serviceTask id="peek" name="回看上一轮">
+      <bpmn:extensionElements>
+        <spiffworkflow:serviceTaskOperator id="test_peek_previous" resultVariable="peeked">
+          <spiffworkflow:parameters />
+        </spiffworkflow:serviceTaskOperator>
+      </bpmn:extensionElements>
+      <bpmn:incoming>p1</bpmn:incoming><bpmn:outgoing>p2</bpmn:outgoing>
+    </bpmn:serviceTask>
+    <bpmn:userTask id="work" name="办理">
+      <bpmn:incoming>p2</bpmn:incoming><bpmn:outgoing>p3</bpmn:outgoing>
+    </bpmn:userTask>
+    <bpmn:endEvent id="next_cycle" name="下一轮">
+      <bpmn:extensionElements>
+        <spiffworkflow:properties>
+          <spiffworkflow:property name="continueAsNew" value="true" />
+        </spiffworkflow:properties>
+      </bpmn:extensionElements>
+      <bpmn:incoming>p3</bpmn:incoming>
+    </bpmn:endEvent>
+    <bpmn:sequenceFlow id="p1" sourceRef="start" targetRef="peek" />
+    <bpmn:sequenceFlow id="p2" sourceRef="peek" targetRef="work" />
+    <bpmn:sequenceFlow id="p3" sourceRef="work" targetRef="next_cycle" />
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def test_the_next_cycle_sees_the_ended_cycle_written(cast: Cast) -> None:
+    """A completion that ends a cycle writes its rows at once, not with the audit append: the
+    next cycle starts inside the same transaction, and its handlers may read the one before."""
+    seen: list[tuple[str, list[str]]] = []
+
+    def peek_previous(call: registry.ServiceCall) -> dict[str, Any]:
+        previous = call.instance.previous_id
+        if previous is not None:
+            status = ProcessInstance.objects.values_list("status", flat=True).get(pk=previous)
+            open_specs = HumanTask.objects.filter(instance_id=previous, status=HumanTask.Status.OPEN)
+            seen.append((status, sorted(open_specs.values_list("task_spec", flat=True))))
+        return {}
+
+    registry.register_service_handler("test_peek_previous", peek_previous)
+    try:
+        deploy({"cycle_peek.bpmn": CYCLE_PEEK_BPMN}, actor=None, model_key="cycle_peek")
+        first = instances.start_instance(
+            "cycle_peek", actor=cast.operator_a, business_key="TW-7", org_unit_code=OPERATOR_A
+        )
+        (work,) = open_tasks(first)
+        human_tasks.complete(work.pk, actor=cast.operator_a, data={})
+    finally:
+        registry.unregister_service_handler("test_peek_previous")
+    assert seen == [(InstanceStatus.COMPLETED, [])]
+    second = ProcessInstance.objects.get(previous=first)
+    assert [t.task_spec for t in open_tasks(second)] == ["work"]
+    assert verify_chain().ok
