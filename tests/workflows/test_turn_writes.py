@@ -15,64 +15,10 @@ from audit.models import AuditEvent
 from audit.verify import verify_chain
 from tests.personas import OPERATOR_A, Cast
 from workflows import human_tasks, instances, registry
-from workflows.deploy import deploy
 from workflows.guard import write_transaction
 from workflows.models import HumanTask, InstanceStatus, ProcessInstance, ProcessModelVersion
 
 pytestmark = pytest.mark.django_db
-
-# Three reviews in parallel after the submission: one turn opens three tasks, more than the one
-# id the completion reserves with its lock.
-PARALLEL_BPMN = """<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-                  id="par_defs" targetNamespace="http://nqi.example/bpmn">
-  <bpmn:process id="parallel_review" name="Parallel review" isExecutable="true">
-    <bpmn:laneSet id="par_lanes">
-      <bpmn:lane id="lane_operator" name="operator">
-        <bpmn:flowNodeRef>start</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>submit</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>split</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>review_a</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>review_b</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>review_c</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>join</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>done</bpmn:flowNodeRef>
-      </bpmn:lane>
-    </bpmn:laneSet>
-    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
-    <bpmn:userTask id="submit" name="提交">
-      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
-    </bpmn:userTask>
-    <bpmn:parallelGateway id="split">
-      <bpmn:incoming>f2</bpmn:incoming>
-      <bpmn:outgoing>fa</bpmn:outgoing><bpmn:outgoing>fb</bpmn:outgoing><bpmn:outgoing>fc</bpmn:outgoing>
-    </bpmn:parallelGateway>
-    <bpmn:userTask id="review_a" name="审核甲">
-      <bpmn:incoming>fa</bpmn:incoming><bpmn:outgoing>ja</bpmn:outgoing>
-    </bpmn:userTask>
-    <bpmn:userTask id="review_b" name="审核乙">
-      <bpmn:incoming>fb</bpmn:incoming><bpmn:outgoing>jb</bpmn:outgoing>
-    </bpmn:userTask>
-    <bpmn:userTask id="review_c" name="审核丙">
-      <bpmn:incoming>fc</bpmn:incoming><bpmn:outgoing>jc</bpmn:outgoing>
-    </bpmn:userTask>
-    <bpmn:parallelGateway id="join">
-      <bpmn:incoming>ja</bpmn:incoming><bpmn:incoming>jb</bpmn:incoming><bpmn:incoming>jc</bpmn:incoming>
-      <bpmn:outgoing>f3</bpmn:outgoing>
-    </bpmn:parallelGateway>
-    <bpmn:endEvent id="done"><bpmn:incoming>f3</bpmn:incoming></bpmn:endEvent>
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="submit" />
-    <bpmn:sequenceFlow id="f2" sourceRef="submit" targetRef="split" />
-    <bpmn:sequenceFlow id="fa" sourceRef="split" targetRef="review_a" />
-    <bpmn:sequenceFlow id="fb" sourceRef="split" targetRef="review_b" />
-    <bpmn:sequenceFlow id="fc" sourceRef="split" targetRef="review_c" />
-    <bpmn:sequenceFlow id="ja" sourceRef="review_a" targetRef="join" />
-    <bpmn:sequenceFlow id="jb" sourceRef="review_b" targetRef="join" />
-    <bpmn:sequenceFlow id="jc" sourceRef="review_c" targetRef="join" />
-    <bpmn:sequenceFlow id="f3" sourceRef="join" targetRef="done" />
-  </bpmn:process>
-</bpmn:definitions>
-"""
 
 
 def open_tasks(instance: ProcessInstance) -> list[HumanTask]:
@@ -154,9 +100,12 @@ def test_a_start_writes_its_first_turn_with_its_audit_events(
     assert verify_chain().ok
 
 
-def test_a_turn_opening_more_tasks_than_reserved_fetches_ids_for_the_rest(cast: Cast) -> None:
-    version = deploy({"parallel.bpmn": PARALLEL_BPMN}, actor=None, model_key="parallel_review").version
-    assert version is not None
+def test_a_turn_opening_more_tasks_than_reserved_fetches_ids_for_the_rest(
+    cast: Cast, deploy_fixture: Callable[[str], ProcessModelVersion]
+) -> None:
+    """Three reviews open in parallel after the submission: one turn opens three tasks, more
+    than the one id the completion reserved with its lock."""
+    deploy_fixture("parallel_review")
     instance = instances.start_instance(
         "parallel_review", actor=cast.operator_a, business_key="TW-3", org_unit_code=OPERATOR_A
     )
@@ -258,52 +207,13 @@ def test_a_refused_start_says_why_and_leaves_nothing(
     assert (ProcessInstance.objects.count(), HumanTask.objects.count(), AuditEvent.objects.count()) == counts
 
 
-# Every cycle looks at the cycle before it first thing (a service task), then waits for one task;
-# completing that task ends the cycle and starts the next (continueAsNew).
-CYCLE_PEEK_BPMN = """<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-                  xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"
-                  id="peek_defs" targetNamespace="http://nqi.example/bpmn">
-  <bpmn:process id="cycle_peek" name="Cycle that looks back" isExecutable="true">
-    <bpmn:laneSet id="peek_lanes">
-      <bpmn:lane id="lane_operator" name="operator">
-        <bpmn:flowNodeRef>start</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>peek</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>work</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>next_cycle</bpmn:flowNodeRef>
-      </bpmn:lane>
-    </bpmn:laneSet>
-    <bpmn:startEvent id="start"><bpmn:outgoing>p1</bpmn:outgoing></bpmn:startEvent>
-    <bpmn:serviceTask id="peek" name="回看上一轮">
-      <bpmn:extensionElements>
-        <spiffworkflow:serviceTaskOperator id="test_peek_previous" resultVariable="peeked">
-          <spiffworkflow:parameters />
-        </spiffworkflow:serviceTaskOperator>
-      </bpmn:extensionElements>
-      <bpmn:incoming>p1</bpmn:incoming><bpmn:outgoing>p2</bpmn:outgoing>
-    </bpmn:serviceTask>
-    <bpmn:userTask id="work" name="办理">
-      <bpmn:incoming>p2</bpmn:incoming><bpmn:outgoing>p3</bpmn:outgoing>
-    </bpmn:userTask>
-    <bpmn:endEvent id="next_cycle" name="下一轮">
-      <bpmn:extensionElements>
-        <spiffworkflow:properties>
-          <spiffworkflow:property name="continueAsNew" value="true" />
-        </spiffworkflow:properties>
-      </bpmn:extensionElements>
-      <bpmn:incoming>p3</bpmn:incoming>
-    </bpmn:endEvent>
-    <bpmn:sequenceFlow id="p1" sourceRef="start" targetRef="peek" />
-    <bpmn:sequenceFlow id="p2" sourceRef="peek" targetRef="work" />
-    <bpmn:sequenceFlow id="p3" sourceRef="work" targetRef="next_cycle" />
-  </bpmn:process>
-</bpmn:definitions>
-"""
-
-
-def test_the_next_cycle_sees_the_ended_cycle_written(cast: Cast) -> None:
+def test_the_next_cycle_sees_the_ended_cycle_written(
+    cast: Cast, deploy_fixture: Callable[[str], ProcessModelVersion]
+) -> None:
     """A completion that ends a cycle writes its rows at once, not with the audit append: the
-    next cycle starts inside the same transaction, and its handlers may read the one before."""
+    next cycle starts inside the same transaction, and its handlers may read the one before
+    (cycle_peek.bpmn: each cycle first looks back through a service task, then waits for one
+    task, whose completion ends the cycle and starts the next)."""
     seen: list[tuple[str, list[str]]] = []
 
     def peek_previous(call: registry.ServiceCall) -> dict[str, Any]:
@@ -316,7 +226,7 @@ def test_the_next_cycle_sees_the_ended_cycle_written(cast: Cast) -> None:
 
     registry.register_service_handler("test_peek_previous", peek_previous)
     try:
-        deploy({"cycle_peek.bpmn": CYCLE_PEEK_BPMN}, actor=None, model_key="cycle_peek")
+        deploy_fixture("cycle_peek")
         first = instances.start_instance(
             "cycle_peek", actor=cast.operator_a, business_key="TW-7", org_unit_code=OPERATOR_A
         )
