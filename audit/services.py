@@ -25,7 +25,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from config.prepared import prepared_cursor
+from config.prepared import Statement, execute_together
 
 from . import context
 from .actions import Action
@@ -52,11 +52,6 @@ class _Pending:
     ip: str | None
 
 
-Statement = tuple[str, list[Any]]
-"""A data-modifying SQL statement (INSERT, UPDATE or DELETE, without a WITH of its own) and its
-parameters, to run in the same statement as an audit append (see `Batch.flush`)."""
-
-
 class Batch:
     """The events recorded inside one `batch()` block, appended when it ends or at `flush()`."""
 
@@ -72,7 +67,7 @@ class Batch:
         if pending:
             _write(pending, companions)
         elif companions:
-            _run_together(companions, "SELECT 1")
+            execute_together(companions, ("SELECT 1", []))
 
 
 _batch: ContextVar[Batch | None] = ContextVar("audit_batch", default=None)
@@ -177,27 +172,17 @@ def _write(pending: list[_Pending], companions: tuple[Statement, ...] = ()) -> l
         row = {name: getattr(event, name) for name in _ROW_FIELDS}
         row["head"], row["middle"], row["tail"] = canonical_parts(event)
         rows.append(row)
-    appended = _run_together(companions, _APPEND_SQL, [json.dumps(rows, ensure_ascii=False)])
+    # The companions touch only rows the caller has locked already, so nothing in this statement
+    # waits for a row lock while it holds the chain head (the rule in the module docstring).
+    appended = execute_together(
+        companions, (_APPEND_SQL, [json.dumps(rows, ensure_ascii=False)]), binary_results=True
+    )
     for event, (event_id, occurred_at, prev_hash, event_hash) in zip(events, appended, strict=True):
         event.id = event_id
         event.occurred_at = occurred_at
         event.prev_hash = prev_hash
         event.hash = event_hash
     return events
-
-
-def _run_together(
-    companions: tuple[Statement, ...], main_sql: str, main_params: list[Any] | None = None
-) -> list[tuple[Any, ...]]:
-    """`main_sql` with the companions as data-modifying CTEs: PostgreSQL runs each of them exactly
-    once, to completion, whether or not the main query reads them. The rows they touch must
-    already be locked by the caller, so that nothing in this statement waits for a row lock while
-    it holds the chain head (the rule in the module docstring)."""
-    ctes = ", ".join(f"w{i} AS ({sql})" for i, (sql, _) in enumerate(companions))
-    params = [value for _, values in companions for value in values] + (main_params or [])
-    with prepared_cursor(binary_results=True) as cursor:
-        cursor.execute(f"WITH {ctes} {main_sql}" if ctes else main_sql, params)
-        return list(cursor.fetchall())
 
 
 def normalize_json(value: Any) -> Any:

@@ -13,12 +13,16 @@ Only statements with fixed text belong here: each distinct text is one prepared 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import psycopg
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.utils import CursorWrapper
 from psycopg import pq
+
+Statement = tuple[str, list[Any]]
+"""An SQL statement and its parameters."""
 
 
 class _PreparingCursor(psycopg.Cursor[Any]):
@@ -51,3 +55,18 @@ def prepared_cursor(*, binary_results: bool = False) -> CursorWrapper:
     if binary_results:
         cursor.format = pq.Format.BINARY
     return CursorWrapper(cursor, db)
+
+
+def execute_together(
+    ctes: Sequence[Statement], main: Statement, *, binary_results: bool = False
+) -> list[tuple[Any, ...]]:
+    """`main` with `ctes` (INSERT, UPDATE or DELETE statements without a WITH of their own) as
+    data-modifying CTEs of one statement: one round trip. PostgreSQL runs each CTE exactly once,
+    to completion, whether or not the main statement reads it. Returns the main statement's rows
+    (none when it returns none)."""
+    prefix = ", ".join(f"w{i} AS ({sql})" for i, (sql, _) in enumerate(ctes))
+    main_sql, main_params = main
+    params = [value for _, values in ctes for value in values] + main_params
+    with prepared_cursor(binary_results=binary_results) as cursor:
+        cursor.execute(f"WITH {prefix} {main_sql}" if prefix else main_sql, params)
+        return list(cursor.fetchall()) if cursor.description else []

@@ -15,8 +15,7 @@ from uuid import UUID
 from django.db import connection
 from django.utils import timezone
 
-from audit.services import Statement
-from config.prepared import prepared_cursor
+from config.prepared import Statement, execute_together, prepared_cursor
 
 from .models import HumanTask, ProcessInstance, ProcessModelVersion
 
@@ -214,11 +213,8 @@ def mark_written(new_tasks: list[HumanTask]) -> None:
 def write(statements: tuple[Statement, ...]) -> None:
     """Run the statements in one round trip: all but the last as data-modifying CTEs, which
     PostgreSQL runs exactly once, to completion, whichever statement comes last."""
-    *ctes, (last_sql, last_params) = statements
-    prefix = ", ".join(f"s{i} AS ({sql})" for i, (sql, _) in enumerate(ctes))
-    params = [value for _, values in ctes for value in values] + last_params
-    with prepared_cursor() as cursor:
-        cursor.execute(f"WITH {prefix} {last_sql}" if prefix else last_sql, params)
+    *ctes, last = statements
+    execute_together(ctes, last)
 
 
 # (attribute, column) of every task column, and the columns that are stamped when a row is added.

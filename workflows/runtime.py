@@ -24,7 +24,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
-from audit.services import Statement
+from config.prepared import Statement
 
 from . import registry, rows, state
 from .expressions import SandboxScriptEngine
