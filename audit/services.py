@@ -25,7 +25,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from config.prepared import Statement, execute_together
+from config.statements import Statement, combined, execute, execute_and_commit
 
 from . import context
 from .actions import Action
@@ -53,21 +53,28 @@ class _Pending:
 
 
 class Batch:
-    """The events recorded inside one `batch()` block, appended when it ends or at `flush()`."""
+    """The events recorded inside one `batch()` block, appended together when it ends."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, commit: bool = False) -> None:
         self.pending: list[_Pending] = []
+        self.companions: tuple[Statement, ...] = ()
+        self.commit = commit
 
-    def flush(self, *companions: Statement) -> None:
-        """Append the events recorded so far now, in one statement with `companions` (each runs
-        as a CTE beside the append): a task completion's rows and its audit events then cost one
-        round trip. Call it as the caller's last statement, since the chain lock is held from here
-        to commit; later events are appended when the block ends."""
-        pending, self.pending = self.pending, []
+    def write_with_events(self, *statements: Statement) -> None:
+        """Run `statements` when the block ends, in the statement that appends its events (each
+        runs as a CTE beside the append): a task completion's rows and its audit events then cost
+        one round trip. Only for statements whose rows nothing reads before the block ends."""
+        self.companions += statements
+
+    def finish(self) -> None:
+        """Append the events and run the companion statements, with COMMIT when the block was
+        opened to end its transaction (then nothing may come after it)."""
+        pending, companions = self.pending, self.companions
+        self.pending, self.companions = [], ()
         if pending:
-            _write(pending, companions)
+            _write(pending, companions, commit=self.commit)
         elif companions:
-            execute_together(companions, ("SELECT 1", []))
+            _run_last(combined(companions, ("SELECT 1", [])), commit=self.commit)
 
 
 _batch: ContextVar[Batch | None] = ContextVar("audit_batch", default=None)
@@ -133,29 +140,33 @@ def record(
 
 
 @contextmanager
-def batch() -> Iterator[Batch | None]:
+def batch(*, commit: bool = False) -> Iterator[Batch | None]:
     """Collect the events recorded inside and append them together when the block ends.
 
     One round trip for any number of events instead of one per event, and the chain lock is
     taken only at the very end of the caller's work. Use it inside `transaction.atomic()`; if
     the block raises, nothing is written (the transaction is rolling back anyway). Yields the
     `Batch` to the block that opened it, and None to a nested block: only the outermost block
-    knows that nothing of its transaction comes after it, so only it may flush early.
+    knows that nothing of its transaction comes after it.
+
+    With `commit`, the block must be the last thing in an outermost `transaction.atomic()`: the
+    final append then carries COMMIT too (config.statements), one round trip fewer.
     """
     if _batch.get() is not None:
         yield None  # already batching: the outer block writes
         return
-    opened = Batch()
+    opened = Batch(commit=commit)
     token = _batch.set(opened)
     try:
         yield opened
     finally:
         _batch.reset(token)
-    if opened.pending:
-        _write(opened.pending)
+    opened.finish()
 
 
-def _write(pending: list[_Pending], companions: tuple[Statement, ...] = ()) -> list[AuditEvent]:
+def _write(
+    pending: list[_Pending], companions: tuple[Statement, ...] = (), *, commit: bool = False
+) -> list[AuditEvent]:
     """One round trip for any number of events (and the companion statements); the database
     assigns ids, time and hashes."""
     connection = transaction.get_connection()
@@ -174,15 +185,21 @@ def _write(pending: list[_Pending], companions: tuple[Statement, ...] = ()) -> l
         rows.append(row)
     # The companions touch only rows the caller has locked already, so nothing in this statement
     # waits for a row lock while it holds the chain head (the rule in the module docstring).
-    appended = execute_together(
-        companions, (_APPEND_SQL, [json.dumps(rows, ensure_ascii=False)]), binary_results=True
-    )
+    append = (_APPEND_SQL, [json.dumps(rows, ensure_ascii=False)])
+    appended = _run_last(combined(companions, append), commit=commit, binary_results=True)
     for event, (event_id, occurred_at, prev_hash, event_hash) in zip(events, appended, strict=True):
         event.id = event_id
         event.occurred_at = occurred_at
         event.prev_hash = prev_hash
         event.hash = event_hash
     return events
+
+
+def _run_last(statement: Statement, *, commit: bool, binary_results: bool = False) -> list[tuple[Any, ...]]:
+    """The transaction's last statement: with COMMIT in the same round trip when `commit`."""
+    if commit:
+        return execute_and_commit(statement, binary_results=binary_results)
+    return execute(statement, binary_results=binary_results)
 
 
 def normalize_json(value: Any) -> Any:

@@ -46,7 +46,7 @@ PARTS: tuple[tuple[str, int, str, str], ...] = (
     ("rows.cancel_tasks", 1, "workflows.rows", "cancel_tasks"),
     ("audit() calls", 0, "workflows.human_tasks", "audit"),
     ("after_turn", 0, "workflows.human_tasks", "after_turn"),
-    ("audit append + the turn's rows (one statement)", 0, "audit.services", "_write"),
+    ("audit append + the turn's rows + COMMIT (one round trip)", 0, "audit.services", "_write"),
 )
 TOTAL = "complete() total"
 # audit() is also called from instances.after_turn; both names count into one row. The total is

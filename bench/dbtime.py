@@ -1,7 +1,8 @@
 """Time spent waiting on SQL, measured with Django's execute wrapper (no DEBUG log, no rounding).
 
-BEGIN/COMMIT do not pass through execute wrappers (psycopg sends them itself), so this is a lower
-bound of the database share; the rest of a call is Python: ORM, Spiff, serializers.
+A BEGIN or COMMIT that psycopg sends itself does not pass through execute wrappers, so this is a
+lower bound of the database share; on the engine's own path they travel with a statement
+(config.statements) and are counted with it. The rest of a call is Python: ORM, Spiff, serializers.
 """
 
 from __future__ import annotations

@@ -13,7 +13,8 @@ def throughput(r: dict[str, Any]) -> list[str]:
     return [
         f"Approval, 4 user tasks, {s['instances']} instances (start + 4 completions, 5 transactions each):",
         f"  service layer            {s['instances_per_s']:7.1f} inst/s  {s['ms_per_step']:6.2f} ms/step  "
-        f"state {human_bytes(s['state_bytes_after_start'])}, {r['queries']['per_instance']:.0f} queries/inst",
+        f"state {human_bytes(s['state_bytes_after_start'])}, "
+        f"{r['queries']['per_instance']:.0f} round trips/inst",
         f"  raw Spiff, spec embedded {e['instances_per_s']:7.1f} inst/s  {e['ms_per_step']:6.2f} ms/step  "
         f"state {human_bytes(e['state_bytes_after_start'])}",
         f"  raw Spiff, spec by ref   {b['instances_per_s']:7.1f} inst/s  {b['ms_per_step']:6.2f} ms/step  "

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from config.prepared import prepared_cursor
+from config.statements import execute
 from workflows.registry import group_key
 
 from .models import Membership, OrgUnit
@@ -156,7 +156,6 @@ class MembershipDirectory:
         return f"EXISTS ({_ORG_UNIT_EXISTS})"
 
     def org_unit_exists(self, code: str) -> bool:
-        # Asked on every process start: a prepared statement, not an ORM query (config/prepared.py).
-        with prepared_cursor() as cursor:
-            cursor.execute(_ORG_UNIT_EXISTS, [code])
-            return cursor.fetchone() is not None
+        # Asked on every refused process start: a prepared statement, not an ORM query
+        # (config/statements.py).
+        return bool(execute((_ORG_UNIT_EXISTS, [code])))

@@ -97,12 +97,11 @@ if not _database_url:
 _db = dj_database_url.parse(_database_url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0))
 if "postgresql" not in _db["ENGINE"]:
     raise ImproperlyConfigured(f"DATABASE_URL must point at PostgreSQL, got engine {_db['ENGINE']}.")
-# Django leaves psycopg's prepared statements off so that transaction-pooling proxies work; the
-# engine's hot statements (config/prepared.py) ask for them explicitly. Set this to 0 behind
-# such a proxy.
-if env_bool("DATABASE_PREPARED_STATEMENTS", True):
-    _db.setdefault("OPTIONS", {})["prepare_threshold"] = 5
 DATABASES = {"default": _db}
+# The engine's fixed statements are prepared on the server by config/statements.py (psycopg's own
+# preparing stays off, as Django leaves it: see config/wire.py). Turn this off behind a
+# transaction-pooling proxy, which cannot keep a prepared statement between transactions.
+NQI_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

@@ -25,8 +25,12 @@ def write_transaction() -> Iterator[AuditBatch | None]:
     """One engine write: a transaction whose audit events are appended together at its end.
 
     Yields the audit batch when this is the outermost engine write (None inside another one),
-    so that the caller may append its events together with its last rows (`AuditBatch.flush`)."""
-    with transaction.atomic(), audit_batch() as opened:
+    so that the caller may hand it the statements to run with its events
+    (`AuditBatch.write_with_events`). When this opens the transaction itself, the final append
+    carries COMMIT as well (config.statements): nothing of the transaction comes after it."""
+    db = transaction.get_connection()
+    ends_transaction = not db.in_atomic_block and db.get_autocommit()
+    with transaction.atomic(), audit_batch(commit=ends_transaction) as opened:
         yield opened
 
 

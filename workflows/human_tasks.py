@@ -183,7 +183,7 @@ def complete(task_id: int, *, actor: Actor, data: Any) -> HumanTask:
             row.claimed_at = now
         with runtime.acting_as(user):
             # As the outermost engine write, the turn's rows go with its audit events: one round
-            # trip (flush below). Nested in another one, they are written now, as any turn's are.
+            # trip when the block ends. Nested in another one, they are written now, as any turn's are.
             result = runtime.turn(
                 instance,
                 workflow,
@@ -202,5 +202,5 @@ def complete(task_id: int, *, actor: Actor, data: Any) -> HumanTask:
         )
         after_turn(instance, result, actor)
         if audit_batch is not None:
-            audit_batch.flush(*result.writes)
+            audit_batch.write_with_events(*result.writes)
         return row

@@ -156,8 +156,8 @@ def _first_turn(
     audit_batch: AuditBatch | None,
 ) -> None:
     """Run a just inserted instance up to its first wait. Given the outermost engine write's audit
-    batch, the turn's rows are appended with the audit events (one round trip): then nothing of
-    that transaction may come after this call."""
+    batch, the turn's rows are written with the audit events when the batch's block ends (one
+    round trip): nothing may read them before."""
     version = instance.version
     workflow = runtime.new_workflow(version, instance)
     workflow.data.update(data)
@@ -176,7 +176,7 @@ def _first_turn(
     )
     after_turn(instance, result, actor)
     if audit_batch is not None:
-        audit_batch.flush(*result.writes)
+        audit_batch.write_with_events(*result.writes)
 
 
 def start_instance(

@@ -15,7 +15,7 @@ from uuid import UUID
 from django.db import connection
 from django.utils import timezone
 
-from config.prepared import Statement, execute_together, prepared_cursor
+from config.statements import Statement, combined, execute
 
 from .models import HumanTask, ProcessInstance, ProcessModelVersion
 
@@ -83,21 +83,20 @@ class TaskIds:
 
     def take(self, count: int) -> list[int]:
         if count > len(self.reserved):
-            with prepared_cursor() as cursor:
-                cursor.execute(_RESERVE_TASK_IDS, [count - len(self.reserved)])
-                self.reserved.extend(row[0] for row in cursor.fetchall())
+            fetched = execute((_RESERVE_TASK_IDS, [count - len(self.reserved)]), binary_results=True)
+            self.reserved.extend(row[0] for row in fetched)
         taken, self.reserved = self.reserved[:count], self.reserved[count:]
         return taken
 
 
 def lock_task_and_instance(task_id: int) -> tuple[HumanTask, ProcessInstance, TaskIds] | None:
     """Both rows, locked, in their newest committed versions (READ COMMITTED re-reads after a
-    wait), and an id reserved for the task the completion will probably open."""
-    with prepared_cursor(binary_results=True) as cursor:
-        cursor.execute(_LOCK_FOR_COMPLETION, [task_id])
-        row = cursor.fetchone()
-    if row is None:
+    wait), and an id reserved for the task the completion will probably open. As a transaction's
+    first statement it carries the BEGIN (config.statements)."""
+    found = execute((_LOCK_FOR_COMPLETION, [task_id]), binary_results=True)
+    if not found:
         return None
+    row = found[0]
     split = len(_TASK_FIELDS)
     end = split + len(_INSTANCE_FIELDS)
     task = HumanTask.from_db("default", [f.attname for f in _TASK_FIELDS], row[:split])
@@ -130,23 +129,18 @@ _NUMBERED_VERSION = _VERSION_OF_MODEL + " AND v.number = %s"
 
 def find_version(model_key: str, number: int | None = None) -> ProcessModelVersion | None:
     """The model's version `number`, or its newest when number is None; None if there is none."""
-    with prepared_cursor() as cursor:
-        if number is None:
-            cursor.execute(_LATEST_VERSION, [model_key])
-        else:
-            cursor.execute(_NUMBERED_VERSION, [model_key, number])
-        row = cursor.fetchone()
-    return None if row is None else cached_version(row[0])
+    if number is None:
+        found = execute((_LATEST_VERSION, [model_key]), binary_results=True)
+    else:
+        found = execute((_NUMBERED_VERSION, [model_key, number]), binary_results=True)
+    return cached_version(found[0][0]) if found else None
 
 
 def insert_instance(instance: ProcessInstance) -> TaskIds:
     """INSERT the new instance row (what instance.save() would do, as one prepared statement);
     returns an id reserved for the first task the instance opens."""
     sql, params = _insert_statement(_INSTANCE_TABLE, _INSTANCE_INSERTED, instance)
-    with prepared_cursor() as cursor:
-        cursor.execute(f"{sql}, {_NEXT_TASK_ID}", params)
-        row = cursor.fetchone()
-    assert row is not None
+    (row,) = execute((f"{sql}, {_NEXT_TASK_ID}", params), binary_results=True)
     _mark_saved(instance, row[0])
     return TaskIds([row[1]])
 
@@ -175,11 +169,10 @@ def insert_started_instance(
     )
     params = _insert_values(_STARTED, instance)
     params += [model_key, *([] if number is None else [number]), instance.org_unit_code]
-    with prepared_cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is None:
+    found = execute((sql, params), binary_results=True)
+    if not found:
         return None
+    row = found[0]
     _mark_saved(instance, row[0])
     instance.version_id = row[1]
     attach_version(instance)
@@ -214,7 +207,7 @@ def write(statements: tuple[Statement, ...]) -> None:
     """Run the statements in one round trip: all but the last as data-modifying CTEs, which
     PostgreSQL runs exactly once, to completion, whichever statement comes last."""
     *ctes, last = statements
-    execute_together(ctes, last)
+    execute(combined(ctes, last))
 
 
 # (attribute, column) of every task column, and the columns that are stamped when a row is added.
@@ -251,10 +244,9 @@ def _mark_saved(obj: Any, new_id: int) -> None:
 
 
 def cancel_tasks(instance_id: int, spiff_task_ids: set[Any]) -> list[HumanTask]:
-    with prepared_cursor() as cursor:
-        cursor.execute(_CANCEL_TASKS, [timezone.now(), instance_id, list(spiff_task_ids)])
-        ids = [row[0] for row in cursor.fetchall()]
-    return list(HumanTask.objects.filter(pk__in=ids))
+    now = timezone.now()
+    cancelled = execute((_CANCEL_TASKS, [now, instance_id, list(spiff_task_ids)]), binary_results=True)
+    return list(HumanTask.objects.filter(pk__in=[row[0] for row in cancelled]))
 
 
 def _insert_statement(table: str, fields: list[Any], obj: Any) -> tuple[str, list[Any]]:

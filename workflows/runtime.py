@@ -24,7 +24,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
-from config.prepared import Statement
+from config.statements import Statement
 
 from . import registry, rows, state
 from .expressions import SandboxScriptEngine
@@ -53,7 +53,7 @@ class TurnResult:
     error: HandlerFailed | None = None
     continue_data: dict[str, Any] | None = None
     # What a deferred turn leaves to its caller to write (the instance row, the completed and the
-    # new task rows), with its audit events (Batch.flush); empty when the turn wrote them itself.
+    # new task rows), with its audit events (Batch.write_with_events); empty when the turn wrote them itself.
     writes: tuple[Statement, ...] = ()
 
 
@@ -271,7 +271,7 @@ def turn(
     With `defer_writes` that statement is left in `result.writes` for the caller to run, with
     its audit events (guard.write_transaction's batch): nothing may read these rows before. A
     turn that ends a cycle (continueAsNew) writes at once all the same: the next cycle, started
-    before the caller's flush, may read them."""
+    before the caller's block ends, may read them."""
     error = run_engine(workflow)
     # One walk of the task tree for every use below: walking it is much of a turn's Python.
     pending = list(workflow.get_tasks(state=TaskState.READY | TaskState.WAITING))

@@ -1,0 +1,134 @@
+"""The few fixed statements every engine step runs: prepared on the server, and as few round
+trips as the transaction allows.
+
+Django binds parameters on the client and never prepares, so each statement is parsed and
+planned anew; for the lock, the turn's write and the audit append that planning was a fifth of
+a task completion (bench/, section 1). And every transaction costs two round trips besides its
+statements, BEGIN and COMMIT: half of a completion's trips to the server. Statements run here
+are prepared once per connection (config/wire.py), the first statement of a transaction carries
+its BEGIN, and `execute_and_commit` carries the COMMIT: a completion is two round trips.
+
+Only statements with fixed text belong here: each distinct text is one prepared statement.
+While the query log is on (DEBUG, CaptureQueriesContext) statements go through an ordinary
+Django cursor instead, so that the log shows each of them with its values.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from psycopg import pq
+
+from . import wire
+
+Statement = tuple[str, list[Any]]
+"""An SQL statement and its parameters."""
+
+Rows = wire.Rows
+
+_BEGIN = b"BEGIN"
+_COMMIT = b"COMMIT"
+
+
+def combined(ctes: Sequence[Statement], main: Statement) -> Statement:
+    """`main` with `ctes` (INSERT, UPDATE or DELETE statements without a WITH of their own) as
+    data-modifying CTEs of one statement. PostgreSQL runs each CTE exactly once, to completion,
+    whether or not the main statement reads it."""
+    if not ctes:
+        return main
+    prefix = ", ".join(f"w{i} AS ({sql})" for i, (sql, _) in enumerate(ctes))
+    main_sql, main_params = main
+    params = [value for _, values in ctes for value in values] + main_params
+    return f"WITH {prefix} {main_sql}", params
+
+
+def execute(statement: Statement, *, binary_results: bool = False) -> Rows:
+    """Run one statement in one round trip; its rows (none when it returns none). When it is the
+    first of the caller's transaction, the BEGIN goes with it.
+
+    With `binary_results` rows come back in PostgreSQL's binary format and psycopg's C loaders
+    read them (Django reads timestamps in Python): only for statements without json or jsonb
+    columns in their results, which Django reads as text and parses itself."""
+    db = connections[DEFAULT_DB_ALIAS]
+    db.ensure_connection()
+    conn = db.connection
+    opens_transaction = not conn.autocommit and _server_idle(db)
+    # psycopg's BEGIN would spell out a non-default isolation level or access mode; ours is plain.
+    plain_begin = conn.isolation_level is None and conn.read_only is None and conn.deferrable is None
+    if not _may_pipeline(db) or (opens_transaction and not plain_begin):
+        return _through_cursor(db, statement)
+    return _send(db, statement, binary_results, before=_BEGIN if opens_transaction else None)
+
+
+def execute_and_commit(statement: Statement, *, binary_results: bool = False) -> Rows:
+    """Run the last statement of the outermost transaction and COMMIT it, in one round trip.
+
+    Only for the very end of an outermost `transaction.atomic()` block: Django's own commit then
+    finds the transaction ended and does nothing but run the on-commit hooks. If the statement
+    fails, COMMIT is not run and the error is raised for the block to roll back; if COMMIT fails
+    (a deferred constraint), the server has rolled back and its error is raised."""
+    db = connections[DEFAULT_DB_ALIAS]
+    if not db.commit_on_exit or db.savepoint_ids or len(db.atomic_blocks) != 1:
+        raise RuntimeError("execute_and_commit() belongs at the end of an outermost atomic block.")
+    db.ensure_connection()
+    in_transaction = db.connection.pgconn.transaction_status == pq.TransactionStatus.INTRANS
+    if not in_transaction or not _may_pipeline(db):
+        # Nothing began on the server yet (or the query log is on): an ordinary statement, and
+        # Django commits when the block ends.
+        return execute(statement, binary_results=binary_results)
+    return _send(db, statement, binary_results, after=_COMMIT)
+
+
+def _may_pipeline(db: BaseDatabaseWrapper) -> bool:
+    # The query log wants each statement as a cursor ran it; a pipeline of psycopg's own owns the
+    # connection's pipeline mode.
+    return not db.queries_logged and db.connection.pgconn.pipeline_status == pq.PipelineStatus.OFF
+
+
+def _server_idle(db: BaseDatabaseWrapper) -> bool:
+    return bool(db.connection.pgconn.transaction_status == pq.TransactionStatus.IDLE)
+
+
+def _through_cursor(db: BaseDatabaseWrapper, statement: Statement) -> Rows:
+    sql, params = statement
+    with db.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall()) if cursor.description else []
+
+
+def _send(
+    db: BaseDatabaseWrapper,
+    statement: Statement,
+    binary_results: bool,
+    *,
+    before: bytes | None = None,
+    after: bytes | None = None,
+) -> Rows:
+    db.validate_thread_sharing()
+    db.validate_no_broken_transaction()
+    sql, params = statement
+
+    def send(sql: str, params: Any, many: bool, context: dict[str, Any]) -> Rows:
+        with db.wrap_database_errors:
+            return wire.exchange(
+                db.connection,
+                sql,
+                params,
+                prepare=settings.NQI_PREPARED_STATEMENTS,
+                binary_results=binary_results,
+                before=before,
+                after=after,
+            )
+
+    # Execute wrappers see the statement as they would through a cursor (bench/dbtime, tests);
+    # `travels_with` tells them which transaction command went in the same round trip.
+    executor: Callable[..., Rows] = send
+    for wrapper in reversed(db.execute_wrappers):
+        executor = functools.partial(wrapper, executor)
+    travels_with = (before or after or b"").decode()
+    return executor(sql, params, False, {"connection": db, "cursor": None, "travels_with": travels_with})

@@ -1,0 +1,349 @@
+"""The engine's fixed statements (config/statements.py, config/wire.py): prepared on the server,
+BEGIN and COMMIT travelling with a transaction's first and last statements, and the same results
+without either.
+
+Transactional tests: the point is what the server sees of the transaction, which the usual
+test transaction would hide.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.db.utils import DataError
+from django.test.utils import CaptureQueriesContext
+from psycopg import pq
+
+from config import wire
+from config.errors import InvalidInput
+from config.statements import execute, execute_and_commit
+from tests.personas import OPERATOR_A, Cast
+from workflows import human_tasks, instances
+from workflows.models import HumanTask, InstanceStatus, ProcessInstance, ProcessModel, ProcessModelVersion
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+_INSERT_MODEL = (
+    "INSERT INTO workflows_processmodel (key, name, created_at) VALUES (%s, %s, now()) RETURNING id, key"
+)
+# A version of a model that does not exist: its deferred foreign key fails at COMMIT, not before.
+_INSERT_ORPHAN_VERSION = (
+    "INSERT INTO workflows_processmodelversion (number, content_hash, files, main_process_id, deployed_at, "
+    "process_model_id) VALUES (1, 'x', '{}', 'p', now(), %s)"
+)
+
+
+def server_status() -> pq.TransactionStatus:
+    return pq.TransactionStatus(connection.connection.pgconn.transaction_status)
+
+
+def seen_by_another_connection(key: str) -> bool:
+    params = connection.settings_dict
+    with psycopg.connect(
+        dbname=params["NAME"], host=params["HOST"] or None, port=params["PORT"] or None, user=params["USER"]
+    ) as other:
+        row = other.execute("SELECT count(*) FROM workflows_processmodel WHERE key = %s", [key]).fetchone()
+    assert row is not None
+    return bool(row[0])
+
+
+@pytest.fixture
+def notices() -> Iterator[list[str]]:
+    """Server notices on our connection: a second BEGIN would warn "already a transaction"."""
+    connection.ensure_connection()
+    heard: list[str] = []
+
+    def listen(diagnostic: psycopg.errors.Diagnostic) -> None:
+        heard.append(diagnostic.message_primary or "")
+
+    connection.connection.add_notice_handler(listen)
+    yield heard
+    connection.connection.remove_notice_handler(listen)
+
+
+def test_execute_opens_the_transaction_itself(notices: list[str]) -> None:
+    with transaction.atomic():
+        rows = execute((_INSERT_MODEL, ["p-begin", "开始"]))
+        assert rows[0][1] == "p-begin"
+        assert server_status() == pq.TransactionStatus.INTRANS
+        with connection.cursor() as cursor:  # psycopg sends no BEGIN of its own now
+            cursor.execute("SELECT count(*) FROM workflows_processmodel")
+    assert notices == []
+    assert ProcessModel.objects.filter(key="p-begin").exists()
+
+
+def test_what_the_first_statement_wrote_rolls_back_with_the_block() -> None:
+    with pytest.raises(RuntimeError), transaction.atomic():
+        execute((_INSERT_MODEL, ["p-undone", "撤销"]))
+        raise RuntimeError("the caller fails after the first statement")
+    assert not ProcessModel.objects.filter(key="p-undone").exists()
+
+
+def test_execute_outside_a_transaction_just_runs_the_statement() -> None:
+    rows = execute((_INSERT_MODEL, ["p-autocommit", "自动提交"]))
+    assert rows[0][1] == "p-autocommit"
+    assert seen_by_another_connection("p-autocommit")
+
+
+def test_a_failing_first_statement_leaves_the_connection_usable() -> None:
+    with pytest.raises(DataError), transaction.atomic():
+        execute(("SELECT 1 / %s", [0]))
+    assert server_status() == pq.TransactionStatus.IDLE
+    assert ProcessModel.objects.count() >= 0
+
+
+def test_execute_and_commit_commits_before_the_block_ends(notices: list[str]) -> None:
+    hooks: list[str] = []
+    with transaction.atomic():
+        execute((_INSERT_MODEL, ["p-first", "第一"]))
+        transaction.on_commit(lambda: hooks.append("ran"))
+        rows = execute_and_commit((_INSERT_MODEL, ["p-last", "最后"]), binary_results=True)
+        assert rows[0][1] == "p-last"
+        # Committed already: another connection sees both rows, and Django's commit has nothing to do.
+        assert server_status() == pq.TransactionStatus.IDLE
+        assert seen_by_another_connection("p-first") and seen_by_another_connection("p-last")
+        assert hooks == []
+    assert hooks == ["ran"]  # on-commit hooks still run when the block ends
+    assert notices == []
+
+
+def test_a_failing_last_statement_commits_nothing() -> None:
+    ProcessModel.objects.create(key="p-taken", name="已有")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        execute((_INSERT_MODEL, ["p-before", "之前"]))
+        execute_and_commit((_INSERT_MODEL, ["p-taken", "重复"]))
+    assert not ProcessModel.objects.filter(key="p-before").exists()
+    assert ProcessModel.objects.filter(key="p-taken").count() == 1
+    assert server_status() == pq.TransactionStatus.IDLE
+
+
+def test_a_failing_commit_commits_nothing() -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        execute((_INSERT_MODEL, ["p-orphaned", "孤儿"]))
+        execute_and_commit((_INSERT_ORPHAN_VERSION, [987654321]))
+    assert not ProcessModel.objects.filter(key="p-orphaned").exists()
+    assert not ProcessModelVersion.objects.filter(process_model_id=987654321).exists()
+
+
+def test_execute_and_commit_refuses_to_end_a_nested_block() -> None:
+    with transaction.atomic(), transaction.atomic():
+        with pytest.raises(RuntimeError, match="outermost"):
+            execute_and_commit(("SELECT 1", []))
+        assert server_status() == pq.TransactionStatus.INTRANS
+
+
+def test_while_queries_are_logged_statements_run_through_a_cursor() -> None:
+    with CaptureQueriesContext(connection) as captured, transaction.atomic():
+        execute((_INSERT_MODEL, ["p-logged", "记录"]))
+        execute_and_commit(("SELECT %s::int", [7]))
+    logged = [query["sql"] for query in captured.captured_queries]
+    assert logged[0] == "BEGIN"
+    assert "p-logged" in logged[1]
+    assert logged[-1] == "COMMIT"
+
+
+def test_execute_wrappers_see_the_statements_and_what_travels_with_them() -> None:
+    seen: list[tuple[str, str]] = []
+
+    def spy(execute: Any, sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+        seen.append((sql, context.get("travels_with", "")))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy), transaction.atomic():
+        execute((_INSERT_MODEL, ["p-wrapped", "包装"]))
+        execute_and_commit(("SELECT %s::int", [1]))
+    assert seen == [(_INSERT_MODEL, "BEGIN"), ("SELECT %s::int", "COMMIT")]
+
+
+@pytest.mark.parametrize("binary_results", [False, True])
+def test_values_go_in_and_come_back_as_a_cursor_would_give_them(binary_results: bool) -> None:
+    moment = datetime(2026, 11, 27, 3, 4, 5, 678901, tzinfo=UTC)
+    key = uuid.uuid4()
+    values = [7, 2**40, "计量 'quoted'", None, moment, key, True]
+    sql = "SELECT %s::int, %s::bigint, %s::text, %s::text, %s::timestamptz, %s::uuid, %s::bool"
+    with transaction.atomic():
+        row = execute((sql, values), binary_results=binary_results)[0]
+    assert row == (7, 2**40, "计量 'quoted'", None, moment, key, True)
+
+
+def prepared_names() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements WHERE name LIKE 'nqi_%%'")
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_statements_are_prepared_once_per_connection() -> None:
+    before = prepared_names()
+    for n in range(3):
+        with transaction.atomic():
+            execute(("SELECT %s::int + 40", [n]))
+    assert len(prepared_names() - before) == 1
+
+
+def test_a_statement_deallocated_behind_our_back_is_prepared_again() -> None:
+    with transaction.atomic():
+        execute(("SELECT %s::int * 2", [1]))
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    with pytest.raises(Exception, match="does not exist"), transaction.atomic():
+        execute(("SELECT %s::int * 2", [2]))
+    with transaction.atomic():
+        assert execute(("SELECT %s::int * 2", [3])) == [(6,)]
+
+
+def test_without_prepared_statements_nothing_is_prepared(without_prepared_statements: None) -> None:
+    before = prepared_names()
+    with transaction.atomic():
+        assert execute(("SELECT %s::int - 1", [1])) == [(0,)]
+        execute_and_commit(("SELECT %s::int", [2]))
+    assert prepared_names() == before
+
+
+@pytest.fixture
+def without_prepared_statements(settings: Any) -> None:
+    """DATABASE_PREPARED_STATEMENTS=0, as behind a transaction-pooling proxy."""
+    settings.NQI_PREPARED_STATEMENTS = False
+
+
+def test_an_interrupted_exchange_drops_the_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(pgconn: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(wire, "_send_and_read", interrupted)
+    connection.ensure_connection()
+    half_spoken = connection.connection
+    with pytest.raises(KeyboardInterrupt), transaction.atomic():
+        execute(("SELECT 1", []))
+    monkeypatch.undo()
+    # That connection is closed, never reused; the next statement gets a new one.
+    assert half_spoken.closed
+    assert connection.connection is not half_spoken
+    assert ProcessModel.objects.count() >= 0
+
+
+def test_an_outermost_completion_takes_two_round_trips(
+    cast: Cast, deploy_fixture: Callable[[str], ProcessModelVersion]
+) -> None:
+    deploy_fixture("approval")
+
+    def submit(business_key: str) -> ProcessInstance:
+        instance = instances.start_instance(
+            "approval", actor=cast.operator_a, business_key=business_key, org_unit_code=OPERATOR_A
+        )
+        task = instance.human_tasks.get(status=HumanTask.Status.OPEN)
+        human_tasks.complete(task.pk, actor=cast.operator_a, data={"title": "校准", "amount": 3})
+        return instance
+
+    submit("SQ-PIPE-0")  # fills the per-process caches (org units, memberships) a request would find full
+    sent: list[str] = []
+
+    def spy(execute: Any, sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+        sent.append(context.get("travels_with", "") or sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        instance = submit("SQ-PIPE-1")
+    # Start and completion: each first statement carried BEGIN, each last one COMMIT (with the
+    # rows and audit events); the only other statement is the test's own task lookup.
+    assert sent[:2] == ["BEGIN", "COMMIT"] and sent[-2:] == ["BEGIN", "COMMIT"]
+    assert len(sent) == 5
+    instance.refresh_from_db()
+    assert instance.status == InstanceStatus.RUNNING
+    assert instance.human_tasks.filter(status=HumanTask.Status.OPEN).get().task_spec == "office_review"
+
+
+def walk_one_step(cast: Cast) -> None:
+    instance = instances.start_instance(
+        "approval", actor=cast.operator_a, business_key="SQ-P-1", org_unit_code=OPERATOR_A
+    )
+    task = instance.human_tasks.get(status=HumanTask.Status.OPEN)
+    human_tasks.complete(task.pk, actor=cast.operator_a, data={"title": "校准", "amount": 3})
+    instance.refresh_from_db()
+    assert instance.status == InstanceStatus.RUNNING
+    assert instance.human_tasks.filter(status=HumanTask.Status.OPEN).get().task_spec == "office_review"
+
+
+def prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_lock_turn_and_audit_statements_are_prepared(
+    cast: Cast, deploy_fixture: Callable[[str], ProcessModelVersion]
+) -> None:
+    deploy_fixture("approval")
+    walk_one_step(cast)
+    statements = "\n".join(prepared_statements())
+    assert "FOR UPDATE OF i, t" in statements  # the completion's lock
+    assert "jsonb_populate_recordset" in statements  # the turn's write
+    assert "audit_append" in statements
+
+
+def test_without_prepared_statements_the_engine_works_the_same(
+    cast: Cast, deploy_fixture: Callable[[str], ProcessModelVersion], without_prepared_statements: None
+) -> None:
+    deploy_fixture("approval")
+    before = set(prepared_statements())
+    walk_one_step(cast)
+    assert set(prepared_statements()) == before
+
+
+def test_psycopg_prepares_nothing_of_its_own(
+    cast: Cast, deploy_fixture: Callable[[str], ProcessModelVersion]
+) -> None:
+    # Its statements would make it DEALLOCATE ALL after every rollback, ours with them.
+    deploy_fixture("approval")
+    walk_one_step(cast)
+    assert not [name for name in prepared_names_all() if not name.startswith("nqi_")]
+
+
+def prepared_names_all() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_a_rollback_leaves_the_prepared_statements_in_place(
+    cast: Cast, deploy_fixture: Callable[[str], ProcessModelVersion]
+) -> None:
+    deploy_fixture("approval")
+    walk_one_step(cast)
+    before = set(prepared_names_all())
+    with pytest.raises(RuntimeError), transaction.atomic():
+        execute(("SELECT %s::int", [1]))
+        raise RuntimeError("roll back")
+    assert before <= set(prepared_names_all())
+
+
+def test_the_query_log_shows_the_statements_with_their_values(
+    cast: Cast, deploy_fixture: Callable[[str], ProcessModelVersion]
+) -> None:
+    deploy_fixture("approval")
+    with CaptureQueriesContext(connection) as captured:
+        walk_one_step(cast)
+    logged = [query["sql"] for query in captured.captured_queries]
+    assert None not in logged
+    assert any("audit_append" in sql and "task.completed" in sql for sql in logged)
+
+
+def test_a_refused_completion_then_a_good_one_on_the_same_connection(
+    cast: Cast, deploy_fixture: Callable[[str], ProcessModelVersion]
+) -> None:
+    # The refusal rolls back after the lock was prepared and ran; the retry reuses that statement.
+    deploy_fixture("approval")
+    instance = instances.start_instance(
+        "approval", actor=cast.operator_a, business_key="SQ-P-2", org_unit_code=OPERATOR_A
+    )
+    task = instance.human_tasks.get(status=HumanTask.Status.OPEN)
+    with pytest.raises(InvalidInput):
+        human_tasks.complete(task.pk, actor=cast.operator_a, data={"title": "", "amount": "three"})
+    human_tasks.complete(task.pk, actor=cast.operator_a, data={"title": "校准", "amount": 3})
+    task.refresh_from_db()
+    assert task.status == HumanTask.Status.COMPLETED
