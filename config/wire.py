@@ -33,9 +33,19 @@ _Status = pq.ExecStatus
 _SQLSTATE = pq.DiagnosticField.SQLSTATE
 _NO_SUCH_STATEMENT = b"26000"
 
-# The names prepared on each connection (forgotten with it).
-_prepared: weakref.WeakKeyDictionary[psycopg.Connection[Any], set[bytes]] = weakref.WeakKeyDictionary()
+
+class _Session:
+    """What this module keeps per connection: the statements prepared on it, and one Transformer
+    (it caches the dumpers and loaders it looked up, as a psycopg cursor's does)."""
+
+    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+        self.prepared: set[bytes] = set()
+        self.transformer = Transformer.from_context(conn)
+
+
+_sessions: weakref.WeakKeyDictionary[psycopg.Connection[Any], _Session] = weakref.WeakKeyDictionary()
 _numbered: dict[str, bytes] = {}
+_names: dict[tuple[bytes, tuple[int, ...]], bytes] = {}
 
 
 def exchange(
@@ -54,13 +64,15 @@ def exchange(
     usable: after a failed statement the server skips the rest (a COMMIT after it is not run)
     and the transaction waits for a ROLLBACK, as with any failed statement."""
     pgconn = conn.pgconn
-    transformer = Transformer.from_context(conn)
+    session = _sessions.get(conn)
+    if session is None:
+        session = _sessions[conn] = _Session(conn)
+    transformer, known = session.transformer, session.prepared
     values = transformer.dump_sequence(params, [PyFormat.AUTO] * len(params))
     types, formats = transformer.types, transformer.formats
     result_format = pq.Format.BINARY if binary_results else pq.Format.TEXT
     query = numbered(sql)
     name = _statement_name(query, types) if prepare else b""
-    known = _prepared.setdefault(conn, set())
     preparing = prepare and name not in known
     with conn.lock:
         pgconn.enter_pipeline_mode()
@@ -87,9 +99,12 @@ def exchange(
         pgconn.exit_pipeline_mode()
     if preparing and results[1 if before is not None else 0].status == _Status.COMMAND_OK:
         known.add(name)  # a prepared statement outlives its transaction, whatever becomes of it
-    if any(result.error_field(_SQLSTATE) == _NO_SUCH_STATEMENT for result in results):
-        known.discard(name)  # deallocated behind our back: prepare it again next time
-    return _rows_of(conn, transformer, results, result_format)
+    failed = [result for result in results if result.status == _Status.FATAL_ERROR]
+    if failed:
+        if failed[0].error_field(_SQLSTATE) == _NO_SUCH_STATEMENT:
+            known.discard(name)  # deallocated behind our back: prepare it again next time
+        raise errors.error_from_result(failed[0], encoding=conn.info.encoding)
+    return _rows_of(transformer, results, result_format)
 
 
 def _send_and_read(pgconn: Any) -> list[Any]:
@@ -114,19 +129,14 @@ def _send_and_read(pgconn: Any) -> list[Any]:
         results.append(result)
 
 
-def _rows_of(
-    conn: psycopg.Connection[Any], transformer: Any, results: list[Any], result_format: pq.Format
-) -> Rows:
-    """The statement's rows, or the first error among the results (COMMIT's included)."""
+def _rows_of(transformer: Any, results: list[Any], result_format: pq.Format) -> Rows:
+    """The statement's rows: the one result that has any (none for a statement without)."""
     for result in results:
-        if result.status == _Status.FATAL_ERROR:
-            raise errors.error_from_result(result, encoding=conn.info.encoding)
-    tuples = [result for result in results if result.status == _Status.TUPLES_OK]
-    if not tuples:
-        return []
-    transformer.set_pgresult(tuples[0], format=result_format)
-    rows: Rows = transformer.load_rows(0, tuples[0].ntuples, tuple)
-    return rows
+        if result.status == _Status.TUPLES_OK:
+            transformer.set_pgresult(result, format=result_format)
+            rows: Rows = transformer.load_rows(0, result.ntuples, tuple)
+            return rows
+    return []
 
 
 def numbered(sql: str) -> bytes:
@@ -143,5 +153,9 @@ def numbered(sql: str) -> bytes:
 def _statement_name(query: bytes, types: Any) -> bytes:
     # The parameter types are part of the name: psycopg types an int parameter by its size, and a
     # statement prepared for int2 must not be sent an int8.
-    digest = hashlib.blake2b(query + repr(tuple(types)).encode(), digest_size=10).hexdigest()
-    return f"nqi_{digest}".encode()
+    key = (query, tuple(types))
+    name = _names.get(key)
+    if name is None:
+        digest = hashlib.blake2b(query + repr(key[1]).encode(), digest_size=10).hexdigest()
+        name = _names[key] = f"nqi_{digest}".encode()
+    return name
