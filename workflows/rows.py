@@ -21,6 +21,8 @@ from .models import HumanTask, ProcessInstance, ProcessModelVersion
 
 _TASK_FIELDS = [f for f in HumanTask._meta.concrete_fields]
 _INSTANCE_FIELDS = [f for f in ProcessInstance._meta.concrete_fields]
+_TASK_ATTNAMES = [f.attname for f in _TASK_FIELDS]
+_INSTANCE_ATTNAMES = [f.attname for f in _INSTANCE_FIELDS]
 _TASK_TABLE = HumanTask._meta.db_table
 _INSTANCE_TABLE = ProcessInstance._meta.db_table
 
@@ -99,8 +101,8 @@ def lock_task_and_instance(task_id: int) -> tuple[HumanTask, ProcessInstance, Ta
     row = found[0]
     split = len(_TASK_FIELDS)
     end = split + len(_INSTANCE_FIELDS)
-    task = HumanTask.from_db("default", [f.attname for f in _TASK_FIELDS], row[:split])
-    instance = ProcessInstance.from_db("default", [f.attname for f in _INSTANCE_FIELDS], row[split:end])
+    task = HumanTask.from_db("default", _TASK_ATTNAMES, row[:split])
+    instance = ProcessInstance.from_db("default", _INSTANCE_ATTNAMES, row[split:end])
     return task, instance, TaskIds([row[end]])
 
 
