@@ -91,12 +91,13 @@ def exchange(
                 pgconn.send_query_params(after, None)
             pgconn.pipeline_sync()
             results = _send_and_read(pgconn)
+            pgconn.exit_pipeline_mode()
         except BaseException:
-            # Interrupted mid-exchange (Ctrl-C, a broken socket): answers are still in flight, so
-            # the connection cannot be used again. Closing it lets Django open a new one.
+            # Interrupted mid-exchange (Ctrl-C, a broken socket): answers may still be in flight
+            # and libpq may be left in pipeline mode, so the connection cannot be used again.
+            # Closing it lets Django open a new one.
             conn.close()
             raise
-        pgconn.exit_pipeline_mode()
     if preparing and results[1 if before is not None else 0].status == _Status.COMMAND_OK:
         known.add(name)  # a prepared statement outlives its transaction, whatever becomes of it
     failed = [result for result in results if result.status == _Status.FATAL_ERROR]
