@@ -172,10 +172,15 @@ def test_values_go_in_and_come_back_as_a_cursor_would_give_them(binary_results: 
     assert row == (7, 2**40, "计量 'quoted'", None, moment, key, True)
 
 
-def prepared_names() -> set[str]:
+def prepared() -> dict[str, str]:
+    """The session's prepared statements: name -> text."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT name FROM pg_prepared_statements WHERE name LIKE 'nqi_%%'")
-        return {row[0] for row in cursor.fetchall()}
+        cursor.execute("SELECT name, statement FROM pg_prepared_statements")
+        return dict(cursor.fetchall())
+
+
+def prepared_names() -> set[str]:
+    return {name for name in prepared() if name.startswith("nqi_")}
 
 
 def test_statements_are_prepared_once_per_connection() -> None:
@@ -269,18 +274,12 @@ def walk_one_step(cast: Cast) -> None:
     assert instance.human_tasks.filter(status=HumanTask.Status.OPEN).get().task_spec == "office_review"
 
 
-def prepared_statements() -> list[str]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        return [row[0] for row in cursor.fetchall()]
-
-
 def test_lock_turn_and_audit_statements_are_prepared(
     cast: Cast, deploy_fixture: Callable[[str], ProcessModelVersion]
 ) -> None:
     deploy_fixture("approval")
     walk_one_step(cast)
-    statements = "\n".join(prepared_statements())
+    statements = "\n".join(prepared().values())
     assert "FOR UPDATE OF i, t" in statements  # the completion's lock
     assert "jsonb_populate_recordset" in statements  # the turn's write
     assert "audit_append" in statements
@@ -290,9 +289,9 @@ def test_without_prepared_statements_the_engine_works_the_same(
     cast: Cast, deploy_fixture: Callable[[str], ProcessModelVersion], without_prepared_statements: None
 ) -> None:
     deploy_fixture("approval")
-    before = set(prepared_statements())
+    before = set(prepared().values())
     walk_one_step(cast)
-    assert set(prepared_statements()) == before
+    assert set(prepared().values()) == before
 
 
 def test_psycopg_prepares_nothing_of_its_own(
@@ -301,13 +300,7 @@ def test_psycopg_prepares_nothing_of_its_own(
     # Its statements would make it DEALLOCATE ALL after every rollback, ours with them.
     deploy_fixture("approval")
     walk_one_step(cast)
-    assert not [name for name in prepared_names_all() if not name.startswith("nqi_")]
-
-
-def prepared_names_all() -> list[str]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT name FROM pg_prepared_statements")
-        return [row[0] for row in cursor.fetchall()]
+    assert not [name for name in prepared() if not name.startswith("nqi_")]
 
 
 def test_a_rollback_leaves_the_prepared_statements_in_place(
@@ -315,11 +308,11 @@ def test_a_rollback_leaves_the_prepared_statements_in_place(
 ) -> None:
     deploy_fixture("approval")
     walk_one_step(cast)
-    before = set(prepared_names_all())
+    before = set(prepared())
     with pytest.raises(RuntimeError), transaction.atomic():
         execute(("SELECT %s::int", [1]))
         raise RuntimeError("roll back")
-    assert before <= set(prepared_names_all())
+    assert before <= set(prepared())
 
 
 def test_the_query_log_shows_the_statements_with_their_values(
