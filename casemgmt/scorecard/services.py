@@ -1,8 +1,7 @@
-"""Filling and submitting a scorecard: one transaction per call, permission-checked, audited.
+"""Creating and filling a scorecard: one transaction per call, permission-checked, audited.
 
 The promotion process starts the office and district evaluations with `instance`/`task_spec`
-set; submitting such an evaluation completes that open human task with the scores, in the same
-transaction, so the process never sees a score that was not saved (or the reverse).
+set; submitting one (submission.py) completes that open human task with the scores.
 """
 
 from __future__ import annotations
@@ -12,13 +11,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.utils import timezone
 
 from audit.actions import Action
 from config.errors import Conflict, FieldError, InvalidInput, NotFound
-from workflows import human_tasks
 from workflows.guard import Actor, acting_user, audit, require, write_transaction
-from workflows.models import HumanTask, ProcessInstance
+from workflows.models import ProcessInstance
 
 from . import evidence_files, rules_engine
 from .evidence import check_upload, check_url
@@ -56,7 +53,7 @@ def template_for(day: datetime.date) -> TemplateVersion:
     return version
 
 
-def _lock(evaluation: Evaluation | int) -> Evaluation:
+def lock_evaluation(evaluation: Evaluation | int) -> Evaluation:
     pk = evaluation.pk if isinstance(evaluation, Evaluation) else evaluation
     found = (
         Evaluation.objects.select_for_update(of=("self",))
@@ -69,7 +66,7 @@ def _lock(evaluation: Evaluation | int) -> Evaluation:
     return found
 
 
-def _require_draft(evaluation: Evaluation) -> None:
+def require_draft(evaluation: Evaluation) -> None:
     if evaluation.status != EvaluationStatus.DRAFT:
         raise Conflict(
             "The evaluation has been submitted and can no longer change.",
@@ -293,9 +290,9 @@ def set_score(
       item is then *adjusted* and needs a `reason`; giving the computed value back undoes it.
     """
     with write_transaction():
-        locked = _lock(evaluation)
+        locked = lock_evaluation(evaluation)
         require(actor, "scorecard.change_evaluation", locked)
-        _require_draft(locked)
+        require_draft(locked)
         score = _score_for(locked, indicator_number)
         indicator = score.indicator
         item = _item_for(score, sub_item)
@@ -406,9 +403,9 @@ def add_evidence(
     actor: Actor,
 ) -> Evidence:
     with write_transaction():
-        locked = _lock(evaluation)
+        locked = lock_evaluation(evaluation)
         require(actor, "scorecard.change_evaluation", locked)
-        _require_draft(locked)
+        require_draft(locked)
         score = _score_for(locked, indicator_number)
         item = _item_for(score, sub_item)
         if item is None:
@@ -422,9 +419,9 @@ def remove_evidence(evidence_id: int, *, actor: Actor) -> None:
         row = Evidence.objects.select_related("score").filter(pk=evidence_id).first()
         if row is None:
             raise NotFound("No such evidence.", "佐证材料不存在。")
-        locked = _lock(row.score.evaluation_id)
+        locked = lock_evaluation(row.score.evaluation_id)
         require(actor, "scorecard.change_evaluation", locked)
-        _require_draft(locked)
+        require_draft(locked)
         name = row.file.name if row.file else ""
         row.delete()
         evidence_files.release(name)
@@ -433,9 +430,9 @@ def remove_evidence(evidence_id: int, *, actor: Actor) -> None:
 def recompute(evaluation: Evaluation | int, *, actor: Actor) -> Evaluation:
     """Re-read the service records for a draft (adjusted items keep their points)."""
     with write_transaction():
-        locked = _lock(evaluation)
+        locked = lock_evaluation(evaluation)
         require(actor, "scorecard.change_evaluation", locked)
-        _require_draft(locked)
+        require_draft(locked)
         for item in SubItemScore.objects.filter(score__evaluation=locked).select_related("sub_item"):
             if item.sub_item.is_computed:
                 compute_item(item, locked)
@@ -461,139 +458,3 @@ def _describe(score: IndicatorScore, item: SubItemScore | None) -> dict[str, Any
             item_reason=item.reason,
         )
     return data
-
-
-# ---------------------------------------------------------------------------------------------
-# Submitting
-
-
-def missing_for_submit(evaluation: Evaluation) -> list[FieldError]:
-    """What still keeps a draft from being submitted (evidence, reasons).
-
-    An item is adjusted when its points differ from what the records prove, or, in an office or
-    district evaluation, when a manual item differs from the evaluation it is based on; either
-    needs a written reason.
-    """
-    problems: list[FieldError] = []
-    scores = evaluation.scores.select_related("indicator").prefetch_related(
-        "items__sub_item", "items__evidence"
-    )
-    earlier = _earlier_points(evaluation)
-    for score in scores.order_by("indicator__number"):
-        indicator = score.indicator
-        if indicator.is_judgment and not score.reason.strip():
-            problems.append(
-                FieldError(
-                    f"indicator_{indicator.number}",
-                    "reason_required",
-                    f"指标{indicator.number}（{indicator.name_zh}）须写明评分理由。",
-                    f"Indicator {indicator.number} ({indicator.name_en}) needs a written reason.",
-                )
-            )
-        for item in score.items.all():
-            sub = item.sub_item
-            label = f"{indicator.number}{sub.code}"
-            needs_evidence = sub.rule_kind == RuleKind.CHECKLIST and not sub.is_computed and item.satisfied
-            if needs_evidence and not item.evidence.all():
-                problems.append(
-                    FieldError(
-                        f"item_{indicator.number}_{sub.position}",
-                        "evidence_required",
-                        f"评价要点 {label} 已勾选符合，须上传佐证材料或填写链接。",
-                        f"Item {label} is marked satisfied and needs evidence (a file or a link).",
-                    )
-                )
-            changed = (
-                not sub.is_computed
-                and earlier.get((indicator.number, sub.position), item.points) != item.points
-            )
-            if (item.adjusted or changed) and not item.reason.strip():
-                problems.append(
-                    FieldError(
-                        f"item_{indicator.number}_{sub.position}",
-                        "reason_required",
-                        f"评价要点 {label} 的分值已调整，须写明理由。",
-                        f"Item {label} was adjusted and needs a written reason.",
-                    )
-                )
-    return problems
-
-
-def _earlier_points(evaluation: Evaluation) -> dict[tuple[int, int], Decimal]:
-    """(indicator number, item position) → points in the evaluation this one is based on."""
-    if evaluation.based_on_id is None:
-        return {}
-    rows = SubItemScore.objects.filter(score__evaluation_id=evaluation.based_on_id).values_list(
-        "score__indicator__number", "sub_item__position", "points"
-    )
-    return {(number, position): points for number, position, points in rows}
-
-
-def submit_evaluation(evaluation: Evaluation | int, *, actor: Actor) -> Evaluation:
-    with write_transaction():
-        locked = _lock(evaluation)
-        require(actor, "scorecard.change_evaluation", locked)
-        _require_draft(locked)
-        problems = missing_for_submit(locked)
-        if problems:
-            raise InvalidInput(
-                "The scorecard is incomplete: evidence or reasons are missing.",
-                "评分表尚不完整：缺少佐证材料或评分理由。",
-                code="incomplete",
-                fields=problems,
-            )
-        refresh_totals(locked)
-        locked.status = EvaluationStatus.SUBMITTED
-        locked.submitted_at = timezone.now()
-        locked.submitted_by = acting_user(actor)
-        locked.save(update_fields=["status", "submitted_at", "submitted_by"])
-        summary = {
-            "project": locked.project_id,
-            "stage": locked.stage,
-            "period": [locked.period_start.isoformat(), locked.period_end.isoformat()],
-            "template_version": locked.template_version.number,
-            "base": str(locked.base),
-            "bonus": str(locked.bonus),
-            "total": str(locked.total),
-            "scores": {
-                str(s.indicator.number): str(s.points) for s in locked.scores.select_related("indicator")
-            },
-        }
-        action = Action.SCORECARD_SUBMITTED if locked.stage == Stage.SELF else Action.SCORECARD_EVALUATED
-        audit(
-            action,
-            actor,
-            target_type="scorecard_evaluation",
-            target_id=locked.pk,
-            instance=locked.instance,
-            after=summary,
-        )
-        if locked.instance_id is not None and locked.task_spec:
-            _complete_task(locked, actor)
-        return locked
-
-
-def task_data(evaluation: Evaluation) -> dict[str, Any]:
-    return {
-        "evaluation_id": evaluation.pk,
-        "total": str(evaluation.total),
-        "base": str(evaluation.base),
-        "bonus": str(evaluation.bonus),
-    }
-
-
-def _complete_task(evaluation: Evaluation, actor: Actor) -> None:
-    task = (
-        HumanTask.objects.filter(
-            instance_id=evaluation.instance_id, task_spec=evaluation.task_spec, status=HumanTask.Status.OPEN
-        )
-        .order_by("pk")
-        .first()
-    )
-    if task is None:
-        raise Conflict(
-            "The process step this evaluation answers is no longer open.",
-            "该评分表对应的流程任务已不再待办。",
-            code="task_closed",
-        )
-    human_tasks.complete(task.pk, actor=actor, data=task_data(evaluation))

@@ -20,6 +20,7 @@ from casemgmt.promotion.models import ProjectAssessment
 from casemgmt.promotion.services import start_assessment
 from casemgmt.scorecard import services as scorecard
 from casemgmt.scorecard.models import Evaluation, Evidence
+from casemgmt.scorecard.submission import submit_evaluation
 from tests.browser_support import sign_in
 from tests.factories import TEST_PASSWORD
 from tests.personas import Cast
@@ -86,7 +87,7 @@ def test_operator_fills_the_self_assessment_with_evidence_and_the_office_recomme
 
     # The office's evaluation (not what this test is about) is filled through the services.
     office_eval = Evaluation.objects.get(instance=instance, stage="office")
-    scorecard.submit_evaluation(fill_to(office_eval, "71.5", cast.office_a), actor=cast.office_a)
+    submit_evaluation(fill_to(office_eval, "71.5", cast.office_a), actor=cast.office_a)
     apply_task = open_task(instance, "apply")
 
     page.goto(f"{base}/promotion/tasks/{apply_task.pk}/apply/")

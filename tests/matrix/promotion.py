@@ -17,8 +17,8 @@ from django.utils import timezone
 from casemgmt.models import ServiceProject
 from casemgmt.promotion.models import CityNomination, ProjectAssessment
 from casemgmt.promotion.services import start_assessment
-from casemgmt.scorecard import services as scorecard
 from casemgmt.scorecard.models import Evaluation
+from casemgmt.scorecard.submission import submit_evaluation
 from tests.personas import OPERATOR_A
 from tests.web.page_matrix_rows import Check, get_refused, only, who
 from tests.workflows.api_matrix_support import Row, everyone_authenticated
@@ -77,9 +77,9 @@ def apply_task_a(_: Any = None) -> dict[str, Any]:
     operator = User.objects.get(username="operator_a")
     office = User.objects.get(username="office_a")
     own = Evaluation.objects.get(instance=instance, stage="self")
-    scorecard.submit_evaluation(fill_to(own, "75.0", operator), actor=operator)
+    submit_evaluation(fill_to(own, "75.0", operator), actor=operator)
     office_eval = Evaluation.objects.get(instance=instance, stage="office")
-    scorecard.submit_evaluation(fill_to(office_eval, "75.0", office), actor=office)
+    submit_evaluation(fill_to(office_eval, "75.0", office), actor=office)
     return {"pk": open_task(instance, "apply").pk}
 
 

@@ -11,6 +11,7 @@ from casemgmt.models import OrgUnit, ServiceProject
 from casemgmt.scorecard import services as scorecard
 from casemgmt.scorecard.models import Evaluation, Indicator, RuleKind
 from casemgmt.scorecard.seed import load_template
+from casemgmt.scorecard.submission import submit_evaluation
 from tests.factories import make_project
 from tests.personas import OPERATOR_A, OPERATOR_B
 from workflows import human_tasks
@@ -133,7 +134,7 @@ def score_stage(instance: ProcessInstance, stage: str, target: str, actor: Any) 
     waiting task)."""
     evaluation = Evaluation.objects.get(instance=instance, stage=stage, status=Evaluation.Status.DRAFT)
     fill_to(evaluation, target, actor)
-    return scorecard.submit_evaluation(evaluation, actor=actor)
+    return submit_evaluation(evaluation, actor=actor)
 
 
 def complete(instance: ProcessInstance, spec: str, actor: Any, data: dict[str, Any]) -> None:

@@ -19,8 +19,8 @@ from casemgmt.scorecard.services import (
     add_evidence,
     create_evaluation,
     remove_evidence,
-    submit_evaluation,
 )
+from casemgmt.scorecard.submission import submit_evaluation
 from tests.personas import Cast
 
 from .helpers import END, START, judge, pdf, tick_all_checklists

@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 
 from casemgmt.models import OutcomeKind, ServiceProject
 from casemgmt.scorecard.models import Evaluation, Evidence, SubItemScore
-from casemgmt.scorecard.services import create_evaluation, submit_evaluation
+from casemgmt.scorecard.services import create_evaluation
+from casemgmt.scorecard.submission import submit_evaluation
 from tests.personas import Cast
 
 from .helpers import END, START, judge, outcomes, pdf, visits

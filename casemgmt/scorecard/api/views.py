@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from casemgmt.models import ServiceProject
 from config.errors import FieldError, InvalidInput, NotFound, PermissionDenied
 
-from .. import services, whatif
+from .. import services, submission, whatif
 from ..models import Evaluation, Stage
 from ..queries import get_evaluation, period_from, visible_evaluations
 from .lookups import named_project
@@ -134,7 +134,7 @@ class EvaluationSubmit(APIView):
     @extend_schema(request=None, responses=OpenApiTypes.OBJECT, summary="Submit a scorecard")
     def post(self, request: Request, pk: int) -> Response:
         evaluation = get_evaluation(request.user, pk)
-        services.submit_evaluation(evaluation, actor=request.user)
+        submission.submit_evaluation(evaluation, actor=request.user)
         return Response(evaluation_detail(get_evaluation(request.user, pk)))
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from config.errors import ServiceError
 
-from .. import drilldown, services, whatif
+from .. import drilldown, services, submission, whatif
 from ..models import SubItemScore
 from ..queries import period_from, sheet
 from .common import evaluation_or_404, project_or_404, require_perm, show_error
@@ -31,7 +31,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "evaluation": evaluation,
             "groups": sheet(evaluation),
             "can_change": can_change,
-            "missing": services.missing_for_submit(evaluation) if can_change else [],
+            "missing": submission.missing_for_submit(evaluation) if can_change else [],
             "follow_ups": evaluation.follow_ups.order_by("pk"),
         },
     )
@@ -101,7 +101,7 @@ def evaluation_submit(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = evaluation_or_404(request, pk)
     require_perm(request, CHANGE, evaluation)
     try:
-        services.submit_evaluation(evaluation, actor=request.user)
+        submission.submit_evaluation(evaluation, actor=request.user)
     except ServiceError as error:
         show_error(request, error)
     else:
