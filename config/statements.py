@@ -16,7 +16,8 @@ Django cursor instead, so that the log shows each of them with its values.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -45,6 +46,21 @@ def combined(ctes: Sequence[Statement], main: Statement) -> Statement:
     main_sql, main_params = main
     params = [value for _, values in ctes for value in values] + main_params
     return f"WITH {prefix} {main_sql}", params
+
+
+_NAMED = re.compile(r"%\((\w+)\)s")
+
+
+@functools.cache
+def _positional(sql: str) -> tuple[str, tuple[str, ...]]:
+    return _NAMED.sub("%s", sql), tuple(_NAMED.findall(sql))
+
+
+def named(sql: str, values: Mapping[str, Any]) -> Statement:
+    """A statement written with `%(name)s` placeholders, as the positional one `execute` takes
+    (a name used twice is sent twice)."""
+    text, names = _positional(sql)
+    return text, [values[name] for name in names]
 
 
 def execute(statement: Statement, *, binary_results: bool = False) -> Rows:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -216,13 +218,35 @@ def test_inbox_query_count_does_not_grow_with_page_size(
             assert client.get(reverse("task-list"), {"limit": limit}).status_code == 200
 
 
-def test_hand_built_rows_match_the_documented_serializer(started: list[int], cast: Cast, api: Any) -> None:
+def _as_documented(row: dict[str, Any]) -> dict[str, Any]:
+    """A list row with its times as instants: the list spells them in UTC, the serializer in
+    the site's time zone."""
+    return {k: datetime.fromisoformat(v) if k.endswith("_at") and v else v for k, v in row.items()}
+
+
+@pytest.mark.parametrize("view", ["inbox", "claimable", "mine", "overdue", "completed"])
+def test_list_rows_match_the_documented_serializer(
+    view: str, started: list[int], cast: Cast, api: Any
+) -> None:
     from workflows.api.serializers import TaskSerializer
 
-    row = api(cast.operator_a).get(reverse("task-list")).json()["results"][0]
-    task = HumanTask.objects.get(pk=row["id"])
-    documented = TaskSerializer(task).data
-    assert set(row) == set(documented)
-    assert {k: v for k, v in row.items() if not k.endswith("_at")} == {
-        k: v for k, v in documented.items() if not k.endswith("_at")
-    }
+    client = api(cast.operator_a)
+    first, second, _ = HumanTask.objects.filter(instance_id__in=started).order_by("pk")
+    assert client.post(reverse("task-claim", kwargs={"pk": first.pk})).status_code == 200
+    HumanTask.objects.filter(pk=first.pk).update(due_at=timezone.now() - timedelta(days=2))
+    done = client.post(
+        reverse("task-complete", kwargs={"pk": second.pk}),
+        {"data": {"title": "计量校准", "amount": 3}},
+        format="json",
+    )
+    assert done.status_code == 200, done.content
+    rows = client.get(reverse("task-list"), {"view": view}).json()["results"]
+    assert rows, f"the {view} view lists nothing to compare"
+    for row in rows:
+        documented = TaskSerializer(HumanTask.objects.get(pk=row["id"])).data
+        assert list(row) == list(documented)
+        assert _as_documented(row) == _as_documented(documented)
+    if view in ("mine", "overdue"):
+        assert rows[0]["assignee"] == cast.operator_a.username and rows[0]["overdue"] is True
+    if view == "completed":
+        assert rows[0]["completed_by"] == cast.operator_a.username and rows[0]["completed_at"]

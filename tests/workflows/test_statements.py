@@ -22,7 +22,7 @@ from psycopg import pq
 
 from config import wire
 from config.errors import InvalidInput
-from config.statements import execute, execute_and_commit
+from config.statements import execute, execute_and_commit, named
 from tests.personas import OPERATOR_A, Cast
 from workflows import human_tasks, instances
 from workflows.models import HumanTask, InstanceStatus, ProcessInstance, ProcessModel, ProcessModelVersion
@@ -340,3 +340,15 @@ def test_a_refused_completion_then_a_good_one_on_the_same_connection(
     human_tasks.complete(task.pk, actor=cast.operator_a, data={"title": "校准", "amount": 3})
     task.refresh_from_db()
     assert task.status == HumanTask.Status.COMPLETED
+
+
+@pytest.mark.parametrize("binary_results", [False, True])
+def test_named_placeholders_become_positional_ones_in_order(binary_results: bool) -> None:
+    statement = named("SELECT %(a)s::int + %(b)s::int, %(a)s::text, ARRAY[%(b)s::int]", {"b": 2, "a": 40})
+    assert statement == ("SELECT %s::int + %s::int, %s::text, ARRAY[%s::int]", [40, 2, 40, 2])
+    assert execute(statement, binary_results=binary_results) == [(42, "40", [2])]
+
+
+def test_a_named_statement_without_a_value_for_a_name_is_refused() -> None:
+    with pytest.raises(KeyError, match="missing"):
+        named("SELECT %(missing)s", {"other": 1})

@@ -260,15 +260,14 @@ class TaskList(APIView):
         offset = max(queries.parse_int(params, "offset") or 0, 0)
         if limit < 1:
             raise queries.bad_filter("limit", "必须大于 0", "must be at least 1")
-        page = task_pages.task_page(request.user, params, limit, offset)
-        now = timezone.now()
+        page = task_pages.api_task_page(request.user, params, limit, offset, timezone.now())
         return Response(
             {
                 "count": page.count,
                 "count_capped": page.count_capped,
                 "next": _page_link(request, limit, offset + limit) if offset + limit < page.count else None,
                 "previous": _page_link(request, limit, max(offset - limit, 0)) if offset else None,
-                "results": [task_pages.task_row(task, now) for task in page.rows],
+                "results": page.rows,
             }
         )
 
