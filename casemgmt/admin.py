@@ -138,3 +138,30 @@ class TechnicalInstitutionAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "cma_number", "cnas_number", "approval_number", "is_sample", "active")
     list_filter = ("kind", "is_sample", "active")
     search_fields = ("name", "capabilities", "scope", "cma_number", "cnas_number", "approval_number")
+
+
+# --- changes intakes proposed to enterprises' master data --------------------------------------
+# Read-only here: accepting or rejecting is a decision of the enterprise's own staff, made on the
+# registry page or through the API, where it is permission-checked and audited.
+from .models import EnterpriseChangeProposal  # noqa: E402
+
+
+@admin.register(EnterpriseChangeProposal)
+class EnterpriseChangeProposalAdmin(admin.ModelAdmin):
+    list_display = ("enterprise", "case", "status", "created_at", "decided_by", "decided_at")
+    list_filter = ("status",)
+    search_fields = ("enterprise__name", "enterprise__credit_code", "case__case_no")
+    list_select_related = ("enterprise", "case", "decided_by")
+    readonly_fields = (
+        "enterprise", "case", "proposed", "current", "status", "decided_by", "decided_at", "reason",
+        "created_at",
+    )  # fmt: skip
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,19 +1,24 @@
 """Enterprises served (服务对象): one row per unified social credit code, registered or refreshed.
 
-`upsert_enterprise` is what intake, the API and the registry pages call: it validates every field
-(all bad fields reported at once), then creates the enterprise or fills in the given fields of the
+`upsert_enterprise` is what the registry API and the demo data call: it validates every field (all
+bad fields reported at once), then creates the enterprise or fills in the given fields of the
 existing one. Two first submissions of the same code at the same moment end with one row: the
 insert runs in a savepoint, the loser's insert waits on the winner's uncommitted row, fails on the
 unique constraint and then updates the winner's row instead.
+
+Intake does not use it: `register_for_intake` creates a new enterprise but never touches an
+existing one (credit codes are public, so an intake proves nothing about who sent it); what an
+intake typed differently becomes a proposal (casemgmt.enterprise_changes).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from audit.actions import Action
 from config.errors import FieldError, InvalidInput
@@ -41,18 +46,47 @@ def visible_enterprises(user: Any) -> QuerySet[Enterprise]:
     project (divisions hang under offices, so the division test never matches for an operator).
     Enterprise memberships grant nothing here: operating_area counts operator/office ones only.
     """
-    everything = Enterprise.objects.all()
-    if getattr(user, "is_superuser", False) or has_role(user, *DISTRICT_WIDE_ROLES):
-        return everything
+
+    def in_area(area: frozenset[str]) -> QuerySet[Enterprise]:
+        return Enterprise.objects.filter(
+            Q(division__code__in=area)
+            | Q(
+                pk__in=ServiceCase.objects.filter(
+                    Q(project__operator__code__in=area) | Q(project__coordinating_office__code__in=area)
+                ).values("enterprise_id")
+            )
+        )
+
+    return _scoped(user, in_area)
+
+
+def _scoped(user: Any, in_area: Callable[[frozenset[str]], QuerySet[Enterprise]]) -> QuerySet[Enterprise]:
+    """Every enterprise for district-wide roles, none without an operator or office membership,
+    else `in_area` of the org-unit codes the user works in."""
+    if has_role(user, *DISTRICT_WIDE_ROLES):
+        return Enterprise.objects.all()
     area = operating_area(user)
-    if not area:
-        return everything.none()
-    in_area = Q(division__code__in=area) | Q(
-        pk__in=ServiceCase.objects.filter(
-            Q(project__operator__code__in=area) | Q(project__coordinating_office__code__in=area)
-        ).values("enterprise_id")
-    )
-    return everything.filter(in_area)
+    return in_area(area) if area else Enterprise.objects.none()
+
+
+def changeable_enterprises(user: Any) -> QuerySet[Enterprise]:
+    """The enterprises whose master data a staff member may change (and whose proposed changes
+    they decide): a narrower set than visible_enterprises.
+
+    District-wide roles: all. Others: the enterprises located in their area's divisions, or whose
+    home project (the project of the enterprise's first case, the one it registered with) is run
+    or coordinated in their area. A later case in another project makes the enterprise visible to
+    that project's staff, not theirs to change: anyone can file a case with any credit code.
+    """
+
+    def in_area(area: frozenset[str]) -> QuerySet[Enterprise]:
+        first_case = ServiceCase.objects.filter(enterprise=OuterRef("pk")).order_by("submitted_at", "pk")
+        home_operator = Subquery(first_case.values("project__operator__code")[:1])
+        return Enterprise.objects.annotate(home_operator=home_operator).filter(
+            Q(division__code__in=area) | Q(home_operator__in=area)
+        )
+
+    return _scoped(user, in_area)
 
 
 def find_enterprise(credit_code: str) -> Enterprise | None:
@@ -212,6 +246,27 @@ def upsert_enterprise(
             after=_snapshot(enterprise, changed),
         )
         return enterprise
+
+
+def register_for_intake(code: str, values: dict[str, Any], *, actor: Actor) -> tuple[Enterprise, bool]:
+    """(the enterprise, whether this call registered it): a new credit code is registered with
+    the intake's values (ENTERPRISE_REGISTERED); an existing enterprise is returned untouched,
+    also when another intake registered it a moment ago. `values` are cleaned model fields (the
+    intake's own checks) and hold the name. Runs inside the intake's transaction."""
+    existing = Enterprise.objects.select_related("division").filter(credit_code=code).first()
+    if existing is not None:
+        return existing, False
+    created = _try_create(code, values)
+    if created is None:
+        return Enterprise.objects.select_related("division").get(credit_code=code), False
+    audit(
+        Action.ENTERPRISE_REGISTERED,
+        actor,
+        target_type="enterprise",
+        target_id=created.credit_code,
+        after=_snapshot(created, _FIELDS),
+    )
+    return created, True
 
 
 def _differs(enterprise: Enterprise, field: str, value: Any) -> bool:

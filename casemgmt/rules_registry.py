@@ -8,6 +8,8 @@ Names start with "casemgmt.registry_" so they never shadow Django's model permis
   of the office that coordinates it (the office in whose area the operator sits) and by process
   admins. District reviewers and auditors read only.
 - Enterprises are personal-ish business data: staff only, scoped (casemgmt.enterprises.visible_enterprises).
+  Changing one (and deciding the changes an intake proposed for it) is narrower: the staff of the
+  area it belongs to (casemgmt.enterprises.changeable_enterprises), not whoever filed a case for it.
 - The technical-institution search is for staff; the three public lookups need no sign-in.
 """
 
@@ -44,12 +46,12 @@ def project_of(obj: Any) -> ServiceProject | None:
 
 @rules.predicate
 def has_any_role(user: Any) -> bool:
-    return bool(getattr(user, "is_superuser", False)) or bool(memberships(user))
+    return bool(memberships(user))
 
 
 @rules.predicate
 def is_registry_staff(user: Any) -> bool:
-    return bool(getattr(user, "is_superuser", False)) or has_role(user, *STAFF_ROLES)
+    return has_role(user, *STAFF_ROLES)
 
 
 @rules.predicate
@@ -68,10 +70,24 @@ def enterprise_in_scope(user: Any, enterprise: Any) -> bool:
     return visible_enterprises(user).filter(pk=enterprise.pk).exists()
 
 
+@rules.predicate
+def enterprise_owned(user: Any, enterprise: Any) -> bool:
+    """The enterprise belongs to the user's area (casemgmt.enterprises.changeable_enterprises):
+    its division, or its home project. Seeing it through a case is not enough to change it."""
+    from .enterprises import changeable_enterprises
+
+    if not isinstance(enterprise, Enterprise):
+        return False
+    return changeable_enterprises(user).filter(pk=enterprise.pk).exists()
+
+
 rules.add_perm("casemgmt.registry_view", has_any_role)
 rules.add_perm("casemgmt.registry_change", is_process_admin | (~is_auditor & runs_or_coordinates))
 rules.add_perm("casemgmt.registry_view_enterprise_list", is_registry_staff)
 rules.add_perm("casemgmt.registry_add_enterprise", is_registry_staff & ~is_auditor)
 rules.add_perm("casemgmt.registry_view_enterprise", is_registry_staff & enterprise_in_scope)
-rules.add_perm("casemgmt.registry_change_enterprise", is_registry_staff & ~is_auditor & enterprise_in_scope)
+rules.add_perm("casemgmt.registry_change_enterprise", is_registry_staff & ~is_auditor & enterprise_owned)
 rules.add_perm("casemgmt.registry_search_institutions", is_registry_staff)
+# Station staff who are not public contacts (names, phones, e-mail): staff roles only. Everyone
+# else signed in (enterprise users) sees what the public directory shows: the public contacts.
+rules.add_perm("casemgmt.registry_view_staff_contacts", is_registry_staff)

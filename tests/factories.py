@@ -190,3 +190,16 @@ def make_record(**fields: Any) -> ServiceRecord:
 
 def make_outcome(**fields: Any) -> Outcome:
     return cast(Outcome, OutcomeFactory(**fields))
+
+
+def master_data(enterprise: Enterprise) -> tuple[str, ...]:
+    """The enterprise's master data as stored now (re-read), to compare before and after."""
+    enterprise.refresh_from_db()
+    return (
+        enterprise.name,
+        enterprise.contact_name,
+        enterprise.phone,
+        enterprise.address,
+        enterprise.size_class,
+        enterprise.industry,
+    )

@@ -10,7 +10,29 @@ from ..cases import presentation
 from ..models import ServiceCase, ServiceRecord
 
 
-class CaseSerializer(serializers.ModelSerializer[ServiceCase]):
+class VisibleFieldsMixin:
+    """Drops the fields the reader may not see (presentation.CASE_FIELDS, the case page's table
+    too). The reader is the context's request user; without one, the enterprise view: a view
+    that forgets the context shows less, never more."""
+
+    context: dict[str, Any]
+
+    def to_representation(self, case: ServiceCase) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(case)  # type: ignore[misc]
+        request = self.context.get("request")
+        who = presentation.audience(getattr(request, "user", None), case)
+        allowed = presentation.shown(presentation.CASE_FIELDS, who)
+        data = {key: value for key, value in data.items() if key in allowed}
+        if "records" in data:
+            record_fields = presentation.shown(presentation.RECORD_FIELDS, who)
+            data["records"] = [
+                {key: value for key, value in record.items() if key in record_fields}
+                for record in data["records"]
+            ]
+        return data
+
+
+class CaseSerializer(VisibleFieldsMixin, serializers.ModelSerializer[ServiceCase]):
     project = serializers.CharField(source="project.code")
     project_name = serializers.CharField(source="project.name")
     enterprise = serializers.CharField(source="enterprise.credit_code")

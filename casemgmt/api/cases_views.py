@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from config.errors import NotFound
 
 from ..cases import lifecycle
-from ..cases.intake import IntakeRequest, register_case
+from ..cases.intake import IDEMPOTENCY_HEADER, IntakeRequest, key_from, register_case
 from ..cases.queries import parse_filters, visible_cases
 from ..models import Channel, ServiceCase
 from .cases_serializers import (
@@ -23,6 +23,7 @@ from .cases_serializers import (
     CaseReasonSerializer,
     CaseSerializer,
 )
+from .filters import check_case_filters
 
 
 def visible_case(request: Request, pk: int) -> ServiceCase:
@@ -56,19 +57,33 @@ class CaseList(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[ServiceCase]:
+        check_case_filters(self.request.query_params)  # the shared parser ignores bad values
         return parse_filters(self.request.query_params).apply(visible_cases(self.request.user))
 
 
 class CaseDetail(APIView):
     @extend_schema(responses=CaseDetailSerializer, summary="A service case with its records and open tasks")
     def get(self, request: Request, pk: int) -> Response:
-        return Response(CaseDetailSerializer(visible_case(request, pk)).data)
+        return Response(CaseDetailSerializer(visible_case(request, pk), context={"request": request}).data)
 
 
 class CaseCreate(APIView):
     @extend_schema(
         request=CaseIntakeSerializer,
         responses={201: CaseDetailSerializer, 200: CaseDetailSerializer},
+        parameters=[
+            OpenApiParameter(
+                IDEMPOTENCY_HEADER,
+                str,
+                location=OpenApiParameter.HEADER,
+                required=False,
+                description=(
+                    "1 to 64 printable characters (or idempotency_key in the body, not both differing). "
+                    "The same key again with the same request returns the first case (200); with any "
+                    "field different, 409 idempotency_conflict."
+                ),
+            )
+        ],
         summary="Register a service request (channel api); an idempotency key makes retries safe",
     )
     def post(self, request: Request) -> Response:
@@ -76,9 +91,13 @@ class CaseCreate(APIView):
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
         values["catalogue_items"] = tuple(values.get("catalogue_items") or ())
+        values["idempotency_key"] = key_from(
+            values.get("idempotency_key"), request.headers.get(IDEMPOTENCY_HEADER)
+        )
         case, created = register_case(IntakeRequest(**values, channel=Channel.API), actor=request.user)
         return Response(
-            CaseDetailSerializer(case).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+            CaseDetailSerializer(case, context={"request": request}).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
 
@@ -95,7 +114,7 @@ class _End(APIView):
             case = lifecycle.withdraw_case(case.pk, actor=request.user, reason=reason)
         else:
             case = lifecycle.cancel_case(case.pk, actor=request.user, reason=reason)
-        return Response(CaseDetailSerializer(case).data)
+        return Response(CaseDetailSerializer(case, context={"request": request}).data)
 
 
 class CaseWithdraw(_End):

@@ -6,14 +6,16 @@ and their bilingual field errors live in the services (casemgmt.stations, casemg
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .. import catalogue
+from .. import catalogue, enterprise_changes, stations
 from ..models import (
     Enterprise,
+    EnterpriseChangeProposal,
     NamingRecord,
     ServiceProject,
     ServiceStation,
@@ -49,7 +51,10 @@ class RegistryPublishedItemSerializer(serializers.Serializer):
 class RegistryStationSerializer(serializers.ModelSerializer):
     project = serializers.CharField(source="project.code", read_only=True)
     published_item_details = serializers.SerializerMethodField()
-    staff = RegistryStaffSerializer(many=True, read_only=True)
+    # Staff roles see every member; anyone else only the public contacts, as in the public
+    # directory (casemgmt.stations.sees_private_contacts). Without a request in the context the
+    # answer is the public one: a view that forgets to pass it leaks nothing.
+    staff = serializers.SerializerMethodField()
 
     class Meta:
         model = ServiceStation
@@ -57,6 +62,12 @@ class RegistryStationSerializer(serializers.ModelSerializer):
             "id", "project", "name", "address", "service_window", "opening_hours", "complaint_phone",
             "online_channel", "published_items", "published_item_details", "active", "staff", "updated_at",
         ]  # fmt: skip
+
+    @extend_schema_field(RegistryStaffSerializer(many=True))
+    def get_staff(self, station: ServiceStation) -> list[dict[str, Any]]:
+        request = self.context.get("request")
+        members = stations.listed_staff(getattr(request, "user", None), station.staff.all())
+        return list(RegistryStaffSerializer(members, many=True).data)
 
     @extend_schema_field(RegistryPublishedItemSerializer(many=True))
     def get_published_item_details(self, station: ServiceStation) -> list[dict[str, Any]]:
@@ -144,3 +155,58 @@ class RegistryInstitutionSerializer(serializers.ModelSerializer):
             "id", "kind", "name", "credit_code", "address", "phone", "website", "cma_number", "cnas_number",
             "approval_number", "capabilities", "scope", "is_sample",
         ]  # fmt: skip
+
+
+class RegistryProposalChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    then = serializers.CharField(help_text="the master value when the change was proposed")
+    proposed = serializers.CharField()
+    now = serializers.CharField(help_text="the master value now")
+    stale = serializers.BooleanField(help_text="the master value changed since the proposal")
+
+
+class RegistryProposalSerializer(serializers.ModelSerializer):
+    case_no = serializers.SerializerMethodField()
+    status = serializers.CharField(read_only=True, help_text="pending, accepted or rejected")
+    decided_by = serializers.SerializerMethodField()
+    stale = serializers.SerializerMethodField()
+    changes = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EnterpriseChangeProposal
+        fields = [
+            "id",
+            "case_no",
+            "status",
+            "created_at",
+            "decided_at",
+            "decided_by",
+            "reason",
+            "stale",
+            "changes",
+        ]
+
+    def get_case_no(self, proposal: EnterpriseChangeProposal) -> str | None:
+        return proposal.case.case_no if proposal.case is not None else None
+
+    def get_decided_by(self, proposal: EnterpriseChangeProposal) -> str | None:
+        return proposal.decided_by.get_username() if proposal.decided_by is not None else None
+
+    def get_stale(self, proposal: EnterpriseChangeProposal) -> bool:
+        pending = proposal.status == EnterpriseChangeProposal.Status.PENDING
+        return pending and bool(enterprise_changes.stale_fields(proposal))
+
+    @extend_schema_field(RegistryProposalChangeSerializer(many=True))
+    def get_changes(self, proposal: EnterpriseChangeProposal) -> list[dict[str, Any]]:
+        return [asdict(change) for change in enterprise_changes.field_changes(proposal)]
+
+
+class RegistryProposalAcceptSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    confirm_stale = serializers.BooleanField(
+        required=False, default=False, help_text="accept although the master data changed since"
+    )
+
+
+class RegistryProposalRejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, max_length=2000, trim_whitespace=False)

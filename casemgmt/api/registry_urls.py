@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import registry_proposals as proposals
 from . import registry_views as views
 
 urlpatterns = [
@@ -14,6 +15,21 @@ urlpatterns = [
         "registry/enterprises/<str:credit_code>/",
         views.EnterpriseDetail.as_view(),
         name="registry-api-enterprise",
+    ),
+    path(
+        "registry/enterprises/<str:credit_code>/proposals/",
+        proposals.EnterpriseProposalList.as_view(),
+        name="registry-api-enterprise-proposals",
+    ),
+    path(
+        "registry/enterprises/<str:credit_code>/proposals/<int:pk>/accept/",
+        proposals.EnterpriseProposalAccept.as_view(),
+        name="registry-api-enterprise-proposal-accept",
+    ),
+    path(
+        "registry/enterprises/<str:credit_code>/proposals/<int:pk>/reject/",
+        proposals.EnterpriseProposalReject.as_view(),
+        name="registry-api-enterprise-proposal-reject",
     ),
     path("registry/institutions/", views.InstitutionSearch.as_view(), name="registry-api-institutions"),
 ]

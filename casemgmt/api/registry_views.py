@@ -22,6 +22,7 @@ from .. import stations
 from ..enterprises import find_enterprise, update_enterprise, upsert_enterprise, visible_enterprises
 from ..institutions import search_institutions
 from ..models import Enterprise, ServiceProject, ServiceStation
+from .filters import check_institution_filters
 from .registry_serializers import (
     RegistryEnterpriseCreateSerializer,
     RegistryEnterpriseInputSerializer,
@@ -78,7 +79,7 @@ class ProjectDetail(APIView):
         project = _projects().prefetch_related("naming_records", "stations__staff").filter(code=code).first()
         if project is None:
             raise NotFound(f"Service project {code} does not exist.", f"服务项目 {code} 不存在。")
-        return Response(RegistryProjectDetailSerializer(project).data)
+        return Response(RegistryProjectDetailSerializer(project, context={"request": request}).data)
 
 
 _PROJECT_FILTER = [
@@ -115,7 +116,8 @@ class StationListCreate(generics.ListAPIView):
             raise NotFound(f"Service project {code} does not exist.", f"服务项目 {code} 不存在。")
         station = stations.create_station(project, data, actor=request.user)
         return Response(
-            RegistryStationSerializer(_stations().get(pk=station.pk)).data, status=status.HTTP_201_CREATED
+            RegistryStationSerializer(_stations().get(pk=station.pk), context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
         )
 
 
@@ -129,7 +131,9 @@ class StationDetail(APIView):
 
     @extend_schema(responses=RegistryStationSerializer, summary="A station with its staff")
     def get(self, request: Request, pk: int) -> Response:
-        return Response(RegistryStationSerializer(self._station(request, pk)).data)
+        return Response(
+            RegistryStationSerializer(self._station(request, pk), context={"request": request}).data
+        )
 
     @extend_schema(
         request=RegistryStationInputSerializer,
@@ -141,7 +145,7 @@ class StationDetail(APIView):
         body = RegistryStationInputSerializer(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         stations.update_station(station, dict(body.validated_data), actor=request.user)
-        return Response(RegistryStationSerializer(_stations().get(pk=pk)).data)
+        return Response(RegistryStationSerializer(_stations().get(pk=pk), context={"request": request}).data)
 
 
 _ENTERPRISE_FILTER = [OpenApiParameter("q", str, description="Part of the name or the credit code.")]
@@ -233,6 +237,7 @@ class InstitutionSearch(generics.ListAPIView):
 
     def get_queryset(self) -> Any:
         params = self.request.query_params
+        check_institution_filters(params)  # search_institutions answers nothing for a bad kind
         return search_institutions(
             text=params.get("q", ""), kind=params.get("kind", ""), capability=params.get("capability", "")
         )

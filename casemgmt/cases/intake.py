@@ -2,8 +2,10 @@
 
 `submit_case` is the one entry for every channel: the window form (an operator or office user at
 the station), the public online page (actor None: the request itself is the authorisation) and
-the API. One transaction registers or refreshes the enterprise, allocates the case number,
-creates the case, starts the `service_case` process and records CASE_SUBMITTED; any refusal
+the API. One transaction registers a new enterprise (an existing one is never changed: what the
+request says differently becomes a proposal for the enterprise's own staff to decide, see
+casemgmt.enterprise_changes), allocates the case number, creates the case with the enterprise
+details as typed, starts the `service_case` process and records CASE_SUBMITTED; any refusal
 leaves nothing behind, not even a used number.
 """
 
@@ -24,13 +26,16 @@ from workflows.guard import Actor, acting_user, audit, write_transaction
 
 from .. import catalogue
 from ..calendar import add_working_days
-from ..enterprises import upsert_enterprise
-from ..models import Enterprise, ServiceCase, ServiceProject
+from ..enterprise_changes import propose_from_intake
+from ..enterprises import register_for_intake
+from ..models import Enterprise, IntakeEnterpriseDetails, ServiceCase, ServiceProject
 from ..models.service_case import Channel
 from .numbering import allocate_case_no
 from .validation import choice, phone, required_text, uscc
 
 PROCESS_KEY = "service_case"
+# The header scripted clients (the API, the public form) may send instead of the body's key.
+IDEMPOTENCY_HEADER = "Idempotency-Key"
 MAX_CATALOGUE_ITEMS = 30
 MAX_NEED = 2000
 MAX_KEY = 64
@@ -149,6 +154,27 @@ def _idempotency_key(raw: Any, errors: list[FieldError]) -> str | None:
     return key
 
 
+def key_from(body_key: Any, header_key: str | None) -> Any:
+    """The request's idempotency key, from the body or the header; both given and different is
+    an error (which of the two would the client mean?)."""
+    if header_key is None:
+        return body_key
+    if body_key is not None and body_key != header_key:
+        raise InvalidInput(
+            "The Idempotency-Key header and the body's idempotency_key differ.",
+            "请求头 Idempotency-Key 与请求体中的 idempotency_key 不一致。",
+            fields=[
+                FieldError(
+                    "idempotency_key",
+                    "mismatch",
+                    "与请求头 Idempotency-Key 不一致",
+                    "differs from the Idempotency-Key header",
+                )
+            ],
+        )
+    return header_key
+
+
 def clean_request(request: IntakeRequest) -> _Clean:
     """Every field checked; all problems raised together (InvalidInput), nothing written."""
     errors: list[FieldError] = []
@@ -201,8 +227,30 @@ def _check_actor(actor: Actor, request: IntakeRequest) -> None:
         raise PermissionDenied("You may not register service requests.", "您无权登记服务需求。")
 
 
-def _payload_matches(case: ServiceCase, clean: _Clean) -> bool:
-    """What defines a request: the same key with any of these different is another request."""
+def _typed_enterprise(clean: _Clean) -> dict[str, str]:
+    """The enterprise as the request describes it (model field names; empty fields left out)."""
+    typed = {
+        "name": clean.enterprise_name,
+        "contact_name": clean.contact_name,
+        "phone": clean.contact_phone,
+        "address": clean.address,
+        "size_class": clean.size_class,
+        "industry": clean.industry,
+    }
+    return {field: value for field, value in typed.items() if value}
+
+
+def _typed_details(case: ServiceCase) -> tuple[str, str, str, str] | None:
+    details = IntakeEnterpriseDetails.objects.filter(case=case).first()
+    if details is None:
+        return None
+    return (details.name, details.address, details.size_class, details.industry)
+
+
+def _payload_matches(case: ServiceCase, clean: _Clean, user: User | None) -> bool:
+    """What defines a request: the same key with any field different (or from someone else) is
+    another request. Every field counts, the enterprise details as typed included (cases from
+    before those were kept have none to compare)."""
     return (
         case.project_id == clean.project.pk
         and case.enterprise.credit_code == clean.credit_code
@@ -211,10 +259,13 @@ def _payload_matches(case: ServiceCase, clean: _Clean) -> bool:
         and case.need == clean.need
         and list(case.catalogue_items) == clean.catalogue_items
         and case.channel == clean.channel
+        and case.submitted_by_id == (user.pk if user is not None else None)
+        and _typed_details(case)
+        in (None, (clean.enterprise_name, clean.address, clean.size_class, clean.industry))
     )
 
 
-def _replay(clean: _Clean) -> ServiceCase | None:
+def _replay(clean: _Clean, user: User | None) -> ServiceCase | None:
     """The case already made with this idempotency key, if any (same payload), else None."""
     if clean.idempotency_key is None:
         return None
@@ -229,7 +280,7 @@ def _replay(clean: _Clean) -> ServiceCase | None:
     )
     if existing is None:
         return None
-    if not _payload_matches(existing, clean):
+    if not _payload_matches(existing, clean, user):
         raise Conflict(
             "This idempotency key was already used for a different request.",
             "该幂等键已用于另一份不同的申请。",
@@ -285,19 +336,11 @@ def register_case(request: IntakeRequest, *, actor: Actor) -> tuple[ServiceCase,
             )
     clean = clean_request(request)
     with write_transaction():
-        existing = _replay(clean)
+        existing = _replay(clean, user)
         if existing is not None:
             return existing, False
-        enterprise = upsert_enterprise(
-            clean.credit_code,
-            name=clean.enterprise_name,
-            actor=actor,
-            contact_name=clean.contact_name,
-            phone=clean.contact_phone,
-            address=clean.address,
-            size_class=clean.size_class,
-            industry=clean.industry,
-        )
+        typed = _typed_enterprise(clean)
+        enterprise, registered = register_for_intake(clean.credit_code, typed, actor=actor)
         case = ServiceCase.objects.create(
             case_no=allocate_case_no(clean.project),
             project=clean.project,
@@ -320,6 +363,18 @@ def register_case(request: IntakeRequest, *, actor: Actor) -> tuple[ServiceCase,
         )
         case.instance = instance
         case.save(update_fields=["instance", "updated_at"])
+        IntakeEnterpriseDetails.objects.create(
+            case=case,
+            name=clean.enterprise_name,
+            address=clean.address,
+            size_class=clean.size_class,
+            industry=clean.industry,
+        )
+        proposal = None
+        if not registered:
+            proposal = propose_from_intake(
+                enterprise, case, typed, actor=actor if user is not None else None, instance=instance
+            )
         audit(
             Action.CASE_SUBMITTED,
             actor if user is not None else None,
@@ -332,6 +387,8 @@ def register_case(request: IntakeRequest, *, actor: Actor) -> tuple[ServiceCase,
                 "channel": clean.channel,
                 "catalogue_items": clean.catalogue_items,
                 "need": clean.need,
+                "enterprise_registered": registered,
+                "enterprise_change_proposal": proposal.pk if proposal is not None else None,
             },
         )
         return case, True

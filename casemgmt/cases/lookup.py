@@ -1,4 +1,4 @@
-"""Finding a case for an enterprise that is not signed in: case number plus contact phone."""
+"""Finding a case for an enterprise that is not signed in: case number plus the case's contact phone."""
 
 from __future__ import annotations
 
@@ -13,8 +13,13 @@ _NO_PHONE = "+860000000000"
 
 
 def find_case_for_enterprise(case_no: str, phone: str) -> ServiceCase | None:
-    """The case if its number and the phone given with the request (or the enterprise's phone)
-    both match; None otherwise, with no hint which of the two was wrong."""
+    """The case if its number and the phone given with that request both match; None otherwise,
+    with no hint which of the two was wrong.
+
+    Only the case's own contact phone counts, never the enterprise's current phone: the
+    enterprise's master data may be changed by others (and credit codes and case numbers are
+    easy to come by), so it must not open a case somebody else filed.
+    """
     number = (case_no or "").strip().upper()
     given = normalised_phone(phone or "") or ""
     case = (
@@ -24,9 +29,7 @@ def find_case_for_enterprise(case_no: str, phone: str) -> ServiceCase | None:
         if number
         else None
     )
-    known = [case.contact_phone, case.enterprise.phone] if case is not None else [_NO_PHONE, _NO_PHONE]
-    matched = False
-    for stored in known:
-        # Both compared every time, constant-time each: the answer's timing tells nothing.
-        matched |= hmac.compare_digest((stored or _NO_PHONE).encode(), (given or "-").encode())
+    stored = (case.contact_phone if case is not None else "") or _NO_PHONE
+    # Constant time: the answer's timing tells nothing about how much of the phone was right.
+    matched = hmac.compare_digest(stored.encode(), (given or "-").encode())
     return case if case is not None and matched and given else None

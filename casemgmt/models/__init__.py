@@ -2,6 +2,7 @@
 
 from .calendar import CalendarDay
 from .enterprise import SME_SIZE_CLASSES, Enterprise, SizeClass
+from .enterprise_change import EnterpriseChangeProposal, IntakeEnterpriseDetails, ProposalStatus
 from .institution import InstitutionKind, TechnicalInstitution
 from .org import Membership, OrgUnit
 from .outcome import OUTCOME_SUBTYPES, Outcome, OutcomeKind
@@ -32,13 +33,16 @@ __all__ = [
     "Channel",
     "EffectKind",
     "Enterprise",
+    "EnterpriseChangeProposal",
     "InstitutionKind",
+    "IntakeEnterpriseDetails",
     "Membership",
     "NamingRecord",
     "OrgUnit",
     "Outcome",
     "OutcomeKind",
     "ProjectLevel",
+    "ProposalStatus",
     "RateLimitHit",
     "Satisfaction",
     "SavedFilter",

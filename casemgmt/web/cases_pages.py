@@ -7,6 +7,8 @@ on a case happens on the task page, linked from here.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -21,7 +23,7 @@ from workflows.models import OPEN_STATUSES
 
 from ..cases import lifecycle, presentation
 from ..cases.queries import parse_filters, visible_cases
-from ..models import CaseStage, ServiceCase, ServiceProject
+from ..models import CaseStage, EnterpriseChangeProposal, ServiceCase, ServiceProject
 
 PAGE_SIZE = 50
 
@@ -63,24 +65,47 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def _detail_context(request: HttpRequest, case: ServiceCase, **extra: object) -> dict[str, object]:
     user = request.user
     language = get_language() or "zh-hans"
+    # The same field table as the API (presentation.CASE_FIELDS): an enterprise user sees no
+    # staff notes, tasks or staff names.
+    who = presentation.audience(user, case)
+    show = dict.fromkeys(presentation.shown(presentation.CASE_FIELDS, who), True)
+    show.update({f"record_{name}": True for name in presentation.shown(presentation.RECORD_FIELDS, who)})
     return {
         "case": case,
+        "show": show,
         "steps": presentation.progress(case),
         "items": presentation.items(case, language),
         "records": presentation.records(case),
         "effects": presentation.effect_labels(case),
         "amounts": presentation.amounts(case),
-        "tasks": presentation.open_tasks(case),
-        "candidates": presentation.candidate_institutions(case) if case.stage == CaseStage.MATCHING else [],
-        "timeline": presentation.timeline(case),
+        "tasks": presentation.open_tasks(case) if show.get("open_tasks") else [],
+        "candidates": (
+            presentation.candidate_institutions(case)
+            if show.get("candidate_institutions") and case.stage == CaseStage.MATCHING
+            else []
+        ),
+        "timeline": presentation.timeline(case, who),
         "ended": case.stage in (CaseStage.WITHDRAWN, CaseStage.CANCELLED),
         # The process was ended elsewhere (board, instance administration) while the case is open.
         "orphaned": case.is_open and case.instance is not None and case.instance.status not in OPEN_STATUSES,
         "can_withdraw": case.is_open and user.has_perm("cases.withdraw_case", case),
         "can_cancel": case.is_open and user.has_perm("cases.cancel_case", case),
         "reason_errors": {},
+        "proposal": _pending_proposal(user, case),
         **extra,
     }
+
+
+def _pending_proposal(user: Any, case: ServiceCase) -> EnterpriseChangeProposal | None:
+    """The enterprise details this case's applicant typed that differ from the registry, still
+    awaiting a decision: staff see them here and decide on the enterprise's page."""
+    if not user.has_perm("cases.view_case_internals", case):
+        return None
+    return (
+        EnterpriseChangeProposal.objects.filter(case=case, status=EnterpriseChangeProposal.Status.PENDING)
+        .select_related("enterprise")
+        .first()
+    )
 
 
 @login_required

@@ -18,14 +18,12 @@ from django.views.decorators.http import require_http_methods
 
 from config.errors import Conflict, ServiceError
 
-from ..cases.intake import IntakeRequest, submit_case
+from ..cases.intake import IDEMPOTENCY_HEADER, IntakeRequest, submit_case
 from ..cases.lookup import find_case_for_enterprise
 from ..models import Channel
 from ..throttle import RateLimited, hit_request, intake_limit
 from . import public_access
 from .public_forms import IntakeForm, catalogue_groups
-
-IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
 def _intake_request(form: IntakeForm, header_key: str | None) -> IntakeRequest:

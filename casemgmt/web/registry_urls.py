@@ -25,6 +25,21 @@ urlpatterns = [
     path("registry/staff/<int:pk>/remove/", registry_stations.staff_remove, name="registry-staff-remove"),
     path("registry/enterprises/", registry_enterprises.enterprise_list, name="registry-enterprises"),
     path(
+        "registry/enterprises/<str:credit_code>/",
+        registry_enterprises.enterprise_detail,
+        name="registry-enterprise",
+    ),
+    path(
+        "registry/enterprises/<str:credit_code>/proposals/<int:pk>/accept/",
+        registry_enterprises.proposal_accept,
+        name="registry-enterprise-proposal-accept",
+    ),
+    path(
+        "registry/enterprises/<str:credit_code>/proposals/<int:pk>/reject/",
+        registry_enterprises.proposal_reject,
+        name="registry-enterprise-proposal-reject",
+    ),
+    path(
         "registry/enterprises/<str:credit_code>/edit/",
         registry_enterprises.enterprise_edit,
         name="registry-enterprise-edit",

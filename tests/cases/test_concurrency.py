@@ -117,3 +117,28 @@ def test_withdrawals_racing_task_completions_end_consistently(cast: Cast) -> Non
     assert instance.status == InstanceStatus.TERMINATED
     assert not HumanTask.objects.filter(instance=instance, status="open").exists()
     assert verify_chain().ok
+
+
+def test_first_intakes_of_a_new_code_at_once_register_it_once_and_never_overwrite(cast: Cast) -> None:
+    """Eight intakes of one unknown credit code with eight names: one registers the enterprise
+    with its name, the other seven leave it alone and each propose their own name."""
+    from casemgmt.models import Enterprise, EnterpriseChangeProposal
+
+    deploy_service_case()
+    project, _ = projects_for(cast)
+    operator = User.objects.get(username="operator_a")
+
+    results = run_concurrently(
+        lambda i: submit(project, User.objects.get(pk=operator.pk), 55, enterprise_name=f"并发企业{i}").pk,
+        workers=8,
+    )
+
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert not errors, errors
+    enterprise = Enterprise.objects.get()
+    proposals = EnterpriseChangeProposal.objects.filter(enterprise=enterprise)
+    assert proposals.count() == 7
+    names = {p.proposed["name"] for p in proposals} | {enterprise.name}
+    assert names == {f"并发企业{i}" for i in range(8)}
+    assert all(p.current["name"] == enterprise.name for p in proposals)
+    assert verify_chain().ok

@@ -3,7 +3,9 @@
 Who: projects and stations are visible to everyone with a role (the stranger has none: 403);
 project A's stations and staff are edited by operator A, office A and process admins (403 for
 the rest, who can see them); enterprises are staff-only and scoped (office B and operator B get 404
-for enterprise A; the auditor reads but may not edit); the public directory and lookups are open.
+for enterprise A; the auditor reads but may not edit); the changes intakes proposed for enterprise A
+are read like the enterprise and decided by those who may edit it; the public directory and
+lookups are open.
 """
 
 from __future__ import annotations
@@ -25,12 +27,18 @@ REFUSED_INPUT = only(400, "admin", "office_a", "operator_a")
 STAFF = who(200, enterprise_a=403, stranger=403)
 ENTERPRISE_A_EDIT = who(404, admin=200, reviewer=200, office_a=200, operator_a=200, auditor=403)
 ENTERPRISE_A_EDIT |= {"enterprise_a": 403, "stranger": 403}
+# The enterprise's page: whoever sees the enterprise (the auditor too). Deciding a proposed change:
+# whoever may edit it; the auditor sees the page but is refused (403).
+ENTERPRISE_A_VIEW = {**ENTERPRISE_A_EDIT, "auditor": 200}
+ENTERPRISE_A_DECIDED = {p: (302 if s == 200 else s) for p, s in ENTERPRISE_A_EDIT.items()}
 EVERYONE: Expected = dict.fromkeys(PAGE_PERSONAS, 200)
 
 PROJECT = lambda w: {"code": reg.project_a().code}  # noqa: E731
 STATION = lambda w: {"pk": reg.station_a().pk}  # noqa: E731
 STAFF_MEMBER = lambda w: {"pk": reg.private_staff().pk}  # noqa: E731
 ENTERPRISE = lambda w: {"credit_code": reg.enterprise_a().credit_code}  # noqa: E731
+WITH_PROPOSAL = lambda w: {"credit_code": reg.proposal_a().enterprise.credit_code}  # noqa: E731
+PROPOSAL = lambda w: {"credit_code": reg.enterprise_a().credit_code, "pk": reg.proposal_a().pk}  # noqa: E731
 
 STATION_BODY = {
     "name": "新服务站",
@@ -81,6 +89,22 @@ PAGE_ROWS: dict[str, tuple[Check, ...]] = {
             body={"name": "方松测试企业（更名）", "phone": "021-57810000", "size_class": "micro"},
         ),
     ),
+    "registry-enterprise": (Check("get", "get", ENTERPRISE_A_VIEW, WITH_PROPOSAL),),
+    "registry-enterprise-proposal-accept": (
+        get_refused(PROPOSAL),
+        Check("post", "post", ENTERPRISE_A_DECIDED, PROPOSAL, body={"reason": "核实无误"}),
+    ),
+    "registry-enterprise-proposal-reject": (
+        get_refused(PROPOSAL),
+        Check("post", "post", ENTERPRISE_A_DECIDED, PROPOSAL, body={"reason": "未经企业确认"}),
+        Check(
+            "post-without-reason",
+            "post",
+            {**ENTERPRISE_A_DECIDED, **dict.fromkeys(("admin", "reviewer", "office_a", "operator_a"), 400)},
+            PROPOSAL,
+            body={"reason": " "},
+        ),
+    ),
     "registry-institutions": (Check("get", "get", STAFF),),
     "registry-public-directory": (Check("get", "get", EVERYONE),),
     "registry-public-institutions": (Check("get", "get", EVERYONE, body={"kind": "testing"}),),
@@ -104,9 +128,14 @@ def _enterprise(w: Any) -> str:
     return reg.enterprise_a().credit_code
 
 
+def _proposal(w: Any) -> int:
+    return reg.proposal_a().pk
+
+
 API_WITH_ROLE = {**everyone_authenticated(200), "stranger": 403}
 API_STAFF = {**everyone_authenticated(200), "enterprise_a": 403, "stranger": 403}
 API_ENTERPRISE_A = {**_api(ENTERPRISE_A_EDIT), "auditor": 200}
+API_DECIDE = _api(ENTERPRISE_A_EDIT)  # the auditor reads the proposals but may not decide: 403
 
 API_ROWS: dict[str, Row] = {
     "registry-api-projects": Row("get", url("registry-api-projects"), None, API_WITH_ROLE, 403),
@@ -116,6 +145,23 @@ API_ROWS: dict[str, Row] = {
     "registry-api-enterprises": Row("get", url("registry-api-enterprises"), None, API_STAFF, 403),
     "registry-api-enterprise": Row(
         "get", url("registry-api-enterprise", credit_code=_enterprise), None, API_ENTERPRISE_A, 403
+    ),
+    "registry-api-enterprise-proposals": Row(
+        "get", url("registry-api-enterprise-proposals", credit_code=_enterprise), None, API_ENTERPRISE_A, 403
+    ),
+    "registry-api-enterprise-proposal-accept": Row(
+        "post",
+        url("registry-api-enterprise-proposal-accept", credit_code=_enterprise, pk=_proposal),
+        lambda w: {"reason": "核实无误"},
+        API_DECIDE,
+        403,
+    ),
+    "registry-api-enterprise-proposal-reject": Row(
+        "post",
+        url("registry-api-enterprise-proposal-reject", credit_code=_enterprise, pk=_proposal),
+        lambda w: {"reason": "未经企业确认"},
+        API_DECIDE,
+        403,
     ),
     "registry-api-institutions": Row(
         "get", url("registry-api-institutions"), None, everyone_authenticated(200), 403

@@ -7,9 +7,17 @@ office A's area and has a case of project A; enterprise B sits in office B's are
 
 from __future__ import annotations
 
-from casemgmt.models import Enterprise, OrgUnit, ServiceCase, ServiceProject, ServiceStation, StationStaff
+from casemgmt.models import (
+    Enterprise,
+    EnterpriseChangeProposal,
+    OrgUnit,
+    ServiceCase,
+    ServiceProject,
+    ServiceStation,
+    StationStaff,
+)
 from tests.factories import make_case, make_enterprise, make_org_unit, make_project, valid_uscc
-from tests.personas import AREA_A, AREA_B, OPERATOR_A
+from tests.personas import AREA_A, AREA_B, OPERATOR_A, OPERATOR_B
 
 PRIVATE_PHONE = "+8613912345678"
 PUBLIC_PHONE = "+8602157811111"
@@ -34,6 +42,17 @@ def project_a() -> ServiceProject:
     )
     project.divisions.add(division("div-fs", "方松街道", AREA_A))
     return project
+
+
+def project_b() -> ServiceProject:
+    """A project of office B's area, run by operator B."""
+    return make_project(
+        code="reg-project-b",
+        case_prefix="REGB",
+        name="岳阳测试服务项目",
+        coordinating_office=unit(AREA_B),
+        operator=unit(OPERATOR_B),
+    )
 
 
 def station_a() -> ServiceStation:
@@ -76,3 +95,21 @@ def enterprise_b() -> Enterprise:
     return make_enterprise(
         credit_code=valid_uscc(9002), name="岳阳测试企业", division=division("div-yy", "岳阳街道", AREA_B)
     )
+
+
+PROPOSED_NAME = "方松测试企业（拟更名）"
+
+
+def proposal_a() -> EnterpriseChangeProposal:
+    """A pending change to enterprise A's name and phone, proposed by its case in project A."""
+    enterprise = enterprise_a()
+    case = ServiceCase.objects.get(case_no="REGA-2026-00001")
+    found, _ = EnterpriseChangeProposal.objects.get_or_create(
+        case=case,
+        defaults={
+            "enterprise": enterprise,
+            "proposed": {"name": PROPOSED_NAME, "phone": "+862157810000"},
+            "current": {"name": enterprise.name, "phone": enterprise.phone},
+        },
+    )
+    return found
