@@ -41,5 +41,5 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
 @admin.register(ChainVerification)
 class ChainVerificationAdmin(ReadOnlyAdmin):
-    list_display = ("checked_at", "ok", "events_checked", "first_bad_event_id", "message")
+    list_display = ("checked_at", "ok", "events_checked", "broken_count", "first_bad_event_id", "message")
     list_filter = ("ok",)

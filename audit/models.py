@@ -7,6 +7,7 @@ Both tables are append-only: the database refuses UPDATE, DELETE and TRUNCATE on
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import BrinIndex
 from django.db import models
 from django.utils import timezone
@@ -103,6 +104,13 @@ class ChainVerification(models.Model):
     ok = models.BooleanField(_("passed"))
     events_checked = models.PositiveBigIntegerField(_("events checked"))
     first_bad_event_id = models.BigIntegerField(_("first broken event"), null=True, blank=True)
+    # Every broken event is counted; the ids are the first audit.verify.MAX_LISTED_IDS found. NULL
+    # on runs from before the walk went on past the first break (the table is append-only, so
+    # they cannot be filled in; those runs counted nothing beyond `first_bad_event_id`).
+    broken_count = models.PositiveBigIntegerField(_("broken events"), null=True, blank=True)
+    broken_event_ids = ArrayField(
+        models.BigIntegerField(), verbose_name=_("broken event ids"), null=True, blank=True
+    )
     last_event_id = models.BigIntegerField(_("last event"), null=True, blank=True)
     last_hash = models.CharField(_("last hash"), max_length=HASH_LENGTH, blank=True)
     message = models.TextField(_("result"))

@@ -21,15 +21,15 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet, TextField
 
 from config.statements import Statement, combined, execute, execute_and_commit
 
 from . import context
 from .actions import Action
 from .chain import canonical_parts
+from .jsonb import as_stored, check_text
 from .models import AuditEvent
 
 # One statement links and inserts a whole batch: audit_append() (migration 0006) takes the chain
@@ -101,7 +101,9 @@ def record(
     Inside `batch()` the event is validated now and written when the batch closes (the returned
     object gets its id and hash then); otherwise it is written at once.
     `request_id` and `client_ip` default to the current request's (see `audit.context`).
-    `before`/`after` may hold anything `DjangoJSONEncoder` accepts; they are stored as plain JSON.
+    `before`/`after` may hold anything `DjangoJSONEncoder` accepts; they are stored as plain JSON,
+    as jsonb gives it back (audit.jsonb: -0.0 becomes 0.0, 1e+16 the integer it spells). NaN,
+    Infinity, NUL and lone surrogates, which PostgreSQL cannot store, raise ValueError.
     """
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
@@ -130,11 +132,12 @@ def record(
     event = _new_event(*[columns.get(name) for name in _ATTNAMES])
     if not event.target_type or not event.target_id:
         raise ValueError("audit events need a target_type and a target_id.")
-    _check_lengths(event)
+    _check_columns(event)
     pending = _Pending(
         event=event,
-        before=_to_plain("before", before),
-        after=_to_plain("after", after),
+        # Normalised once, here: what is hashed below is what the jsonb columns will give back.
+        before=as_stored("before", before),
+        after=as_stored("after", after),
         ip=_valid_ip(ambient.client_ip if client_ip is None else client_ip),
     )
     queued = _batch.get()
@@ -207,21 +210,6 @@ def _run_last(statement: Statement, *, commit: bool, binary_results: bool = Fals
     return execute(statement, binary_results=binary_results)
 
 
-def normalize_json(value: Any) -> Any:
-    """The value as it will read back from a jsonb column, so the hash covers what is stored.
-
-    jsonb keeps numbers as written except that it spells out exponents: 1e16 comes back as the
-    integer 10000000000000000. Floats are otherwise round-tripped exactly.
-    """
-    if isinstance(value, float):
-        return int(value) if value.is_integer() and abs(value) >= 1e16 else value
-    if isinstance(value, dict):
-        return {str(k): normalize_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [normalize_json(v) for v in value]
-    return value
-
-
 def events_for_instance(instance_id: int) -> QuerySet[AuditEvent]:
     """The history of one process instance, oldest first."""
     return AuditEvent.objects.filter(instance_id=instance_id).order_by("id")
@@ -261,16 +249,6 @@ def filter_events(
     return qs.filter(**conditions) if conditions else qs
 
 
-def _to_plain(name: str, value: Any) -> Any:
-    """Dates, decimals, UUIDs… become what DjangoJSONEncoder makes of them; then as jsonb stores it."""
-    if value is None:
-        return None
-    try:
-        return normalize_json(json.loads(json.dumps(value, cls=DjangoJSONEncoder, allow_nan=False)))
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"audit field {name!r} is not JSON-serializable: {exc}") from exc
-
-
 def _optional_int(name: str, value: int | None) -> int | None:
     if value is None:
         return None
@@ -292,16 +270,22 @@ _ATTNAMES = [field.attname for field in AuditEvent._meta.concrete_fields]
 # The model class called with every column in order (the stubs' plugin types keyword calls only).
 _new_event: Callable[..., AuditEvent] = AuditEvent
 
-_LIMITED: list[tuple[str, str, int]] = [
+# The text columns: each checked for its length (where it has one) and for characters PostgreSQL
+# refuses; the two hashes are the database's to write and the address is checked on its own.
+_TEXT_COLUMNS: list[tuple[str, str, int | None]] = [
     (field.name, field.attname, field.max_length)
     for field in AuditEvent._meta.concrete_fields
-    if field.max_length is not None
+    if isinstance(field, CharField | TextField) and field.name not in ("prev_hash", "hash", "client_ip")
 ]
 
 
-def _check_lengths(event: AuditEvent) -> None:
-    # A clear error here beats PostgreSQL's "value too long" aborting the caller's transaction.
-    for name, attname, limit in _LIMITED:
+def _check_columns(event: AuditEvent) -> None:
+    # A clear error here beats PostgreSQL's "value too long" (or its refusal of NUL) aborting the
+    # caller's transaction.
+    for name, attname, limit in _TEXT_COLUMNS:
         value = getattr(event, attname)
-        if isinstance(value, str) and len(value) > limit:
+        if not value or not isinstance(value, str):
+            continue
+        if limit is not None and len(value) > limit:
             raise ValueError(f"audit field {name!r} is longer than {limit} characters.")
+        check_text(name, value)

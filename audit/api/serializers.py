@@ -42,6 +42,8 @@ class ChainVerificationSerializer(serializers.ModelSerializer):
             "ok",
             "events_checked",
             "first_bad_event_id",
+            "broken_count",
+            "broken_event_ids",
             "last_event_id",
             "last_hash",
             "message",

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ..api.filters import case_condition
 from ..chain import GENESIS_HASH, event_hash
-from ..models import AuditEvent
+from ..models import AuditEvent, ChainVerification
 from ..permissions import VIEW_EVENTS
 from ..verify import latest_verification, verify_chain
 from .diff import diff
@@ -28,6 +28,8 @@ from .forms import EventFilterForm, filtered_events
 
 PAGE_SIZE = 50
 TIMELINE_PAGE_SIZE = 100
+# Broken events linked from the verification panel; the command lists up to 1000.
+BROKEN_SHOWN = 100
 # The list never shows the payloads; on a busy log they are most of each row's bytes.
 _LIST_DEFERRED = ("before", "after")
 
@@ -55,9 +57,17 @@ def render_review(
         "page": page,
         "query": query,
         "filtered": bool(query),
-        "verification": latest_verification(),
+        **verification_context(latest_verification()),
     }
     return render(request, "audit/review.html", context, status=status)
+
+
+def verification_context(verification: ChainVerification | None) -> dict[str, Any]:
+    """The verification panel's values: the run and the broken events it links to."""
+    ids = (verification.broken_event_ids or []) if verification is not None else []
+    count = (verification.broken_count or 0) if verification is not None else 0
+    shown = ids[:BROKEN_SHOWN]
+    return {"verification": verification, "broken_shown": shown, "broken_unshown": max(count - len(shown), 0)}
 
 
 @login_required
@@ -125,7 +135,8 @@ def verify_now(request: HttpRequest) -> HttpResponse:
     require_viewer(request)
     result = verify_chain()
     if getattr(request, "htmx", False):
-        return render(request, "audit/_verification.html", {"verification": result, "just_checked": True})
+        context = {**verification_context(result), "just_checked": True}
+        return render(request, "audit/_verification.html", context)
     # Back to the list as it was filtered; re-encoded by the form, so never an arbitrary URL.
     query = EventFilterForm(QueryDict(request.POST.get("query", ""))).query_string()
     return redirect(reverse("audit-review") + (f"?{query}" if query else ""))

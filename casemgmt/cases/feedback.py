@@ -88,7 +88,8 @@ def _amount(name: str, raw: Any, errors: list[FieldError]) -> Decimal | None:
             FieldError(name, "range", "金额须大于或等于 0（单位：万元）。", "Must be 0 or more (10k yuan).")
         )
         return None
-    return value.quantize(Decimal("0.01"))
+    # copy_abs: "-0" passes the range check but would travel on as -0.00 (and -0.0 in task data).
+    return value.quantize(Decimal("0.01")).copy_abs()
 
 
 def _jobs(raw: Any, errors: list[FieldError]) -> int | None:

@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from audit.actions import Action
 from audit.models import AuditEvent
 from audit.verify import verify_chain
+from tests.personas import Cast
 
 MakeEvent = Callable[..., AuditEvent]
 LIST_URL = "/api/audit-events/"
@@ -20,9 +21,17 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def auditor_client(api_client: APIClient, superuser: AbstractUser) -> APIClient:
-    api_client.force_authenticate(superuser)
+def auditor_client(api_client: APIClient, cast: Cast) -> APIClient:
+    # The auditor role, not a superuser: superuser status grants no permission of the rules.
+    api_client.force_authenticate(cast.auditor)
     return api_client
+
+
+def test_superuser_without_the_auditor_role_is_forbidden(
+    api_client: APIClient, superuser: AbstractUser
+) -> None:
+    api_client.force_authenticate(superuser)
+    assert api_client.get(LIST_URL).status_code == 403
 
 
 @pytest.fixture
@@ -140,6 +149,8 @@ def test_verification_returns_the_latest_run(auditor_client: APIClient, events: 
     body = auditor_client.get(VERIFICATION_URL).json()
     assert body["ok"] is True
     assert body["events_checked"] == 3
+    assert body["broken_count"] == 0
+    assert body["broken_event_ids"] == []
     assert body["last_event_id"] == events[-1].id
     assert parse_datetime(body["checked_at"]) == latest.checked_at
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -115,6 +116,73 @@ def test_check_events_notices_a_removed_event() -> None:
     report = check_events(events)
     assert report.first_bad_event_id == 3
     assert "prev_hash mismatch" in report.message
+
+
+def test_canonical_form_of_an_existing_event_is_pinned() -> None:
+    # Every stored hash depends on this spelling; a change here would break every chain.
+    event = FakeEvent(after={"b": 1, "a": [1, 2.5, None, True, "张三 😀"], "big": 10**20, "tiny": 1.5e-07})
+    pinned = "cd9dd0441e040010100ab473f4438875cf73e2284feba1f09a58bf877da7414d"
+    assert event_hash(GENESIS_HASH, event) == pinned
+
+
+def test_check_events_reports_every_changed_event_once() -> None:
+    events = _chain(10)
+    events[1] = replace(events[1], reason="edited")
+    events[6] = replace(events[6], target_id="forged")
+    report = check_events(events)
+    assert not report.ok and report.events_checked == 10
+    assert (report.broken_count, report.broken_event_ids, report.first_bad_event_id) == (2, (2, 7), 2)
+    assert report.message.count("hash mismatch") == 2 and "prev_hash" not in report.message
+
+
+def test_check_events_reports_a_removal_once_and_goes_on_from_there() -> None:
+    events = _chain(8)
+    del events[2]  # event 3
+    events[5] = replace(events[5], reason="edited")  # event 7
+    report = check_events(events)
+    assert report.broken_event_ids == (4, 7) and report.broken_count == 2
+    assert "event 4 is broken: prev_hash mismatch" in report.message
+    assert "event 7 is broken: hash mismatch" in report.message
+
+
+def test_check_events_reports_an_inserted_event() -> None:
+    events = _chain(5)
+    intruder = FakeEvent(id=99, prev_hash=events[1].hash, reason="slipped in")
+    intruder.hash = event_hash(intruder.prev_hash, intruder)
+    events.insert(2, intruder)
+    report = check_events(events)
+    # The intruder itself links well; the event after it no longer does.
+    assert report.broken_event_ids == (3,) and report.events_checked == 6
+
+
+def test_check_events_keeps_the_exact_count_but_a_bounded_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    from audit import verify
+
+    monkeypatch.setattr(verify, "MAX_LISTED_IDS", 5)
+    monkeypatch.setattr(verify, "MAX_DETAILED", 2)
+    events = [replace(event, reason="edited") if event.id % 2 else event for event in _chain(40)]
+    report = check_events(events)
+    assert report.broken_count == 20 and report.broken_event_ids == (1, 3, 5, 7, 9)
+    assert report.message.startswith("20 events are broken (40 events checked): event 1 is broken")
+    assert report.message.endswith("; and 18 more")
+
+
+def test_check_events_streams_in_flat_memory() -> None:
+    import tracemalloc
+
+    def broken_events(count: int) -> Iterator[FakeEvent]:
+        # Every event broken (none hashed), produced one at a time: nothing may pile up.
+        for number in range(1, count + 1):
+            yield FakeEvent(id=number, prev_hash="f" * 64, hash="e" * 64)
+
+    tracemalloc.start()
+    try:
+        report = check_events(broken_events(5_000))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert report.broken_count == 5_000 and len(report.broken_event_ids) == 1000
+    assert peak < 1_000_000, peak
 
 
 # Values that could confuse a split of the canonical text: the stand-ins themselves, quotes,
