@@ -6,12 +6,15 @@ is parsed here and admitted only if every node is on a short allow-list: literal
 logic, comparisons, arithmetic, subscripts, conditional expressions and calls of the named
 functions below. There is no attribute access at all, which closes the `().__class__` family of
 escapes, and names may not start with an underscore.
+
+An admitted expression is not handed to `eval`: workflows/sandbox/ walks its tree with a budget
+(value sizes, work units, a deadline), so an allowed but costly expression fails fast as an
+error of its instance instead of holding a worker.
 """
 
 from __future__ import annotations
 
 import ast
-import datetime as dt
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
@@ -19,8 +22,23 @@ from typing import Any
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
+from .sandbox import limits
+from .sandbox.evaluator import Evaluator
+from .sandbox.functions import FUNCTIONS
+from .sandbox.limits import ExpressionTooCostly
+
 MAX_EXPRESSION_LENGTH = 2000
-MAX_SEQUENCE_RESULT = 10_000  # "x" * 10**9 would otherwise exhaust memory
+# Deeper trees are not written by people; refusing them keeps the evaluator's recursion short.
+MAX_EXPRESSION_DEPTH = 100
+
+__all__ = [
+    "ALLOWED_FUNCTIONS",
+    "ExpressionTooCostly",
+    "SandboxScriptEngine",
+    "UnsafeExpression",
+    "compile_expression",
+    "evaluate",
+]
 
 
 class UnsafeExpression(ValueError):
@@ -32,54 +50,8 @@ class UnsafeExpression(ValueError):
         self.offset = offset
 
 
-def _iso_duration_days(days: int | float) -> str:
-    return f"P{int(days)}D"
-
-
-def _iso_duration_hours(hours: int | float) -> str:
-    return f"PT{int(hours)}H"
-
-
-def _iso_duration_minutes(minutes: int | float) -> str:
-    return f"PT{int(minutes)}M"
-
-
-def _days_between(start: str, end: str) -> int:
-    return (dt.date.fromisoformat(str(end)[:10]) - dt.date.fromisoformat(str(start)[:10])).days
-
-
-def _today() -> str:
-    return dt.date.today().isoformat()
-
-
-def _safe_mul(left: Any, right: Any) -> Any:
-    for seq, count in ((left, right), (right, left)):
-        too_long = isinstance(seq, str | list | tuple) and isinstance(count, int)
-        if too_long and len(seq) * count > MAX_SEQUENCE_RESULT:
-            raise ValueError("sequence repetition too large")
-    return left * right
-
-
-ALLOWED_FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "len": len,
-    "min": min,
-    "max": max,
-    "abs": abs,
-    "round": round,
-    "sum": sum,
-    "int": int,
-    "float": float,
-    "str": str,
-    "bool": bool,
-    "any": any,
-    "all": all,
-    "sorted": sorted,
-    "days": _iso_duration_days,
-    "hours": _iso_duration_hours,
-    "minutes": _iso_duration_minutes,
-    "days_between": _days_between,
-    "today": _today,
-}
+# The bounded versions (sandbox/functions.py): same names and results as Python's, with limits.
+ALLOWED_FUNCTIONS: dict[str, Callable[..., Any]] = FUNCTIONS
 
 _ALLOWED_NODES: tuple[type[ast.AST], ...] = (
     ast.Expression,
@@ -122,19 +94,6 @@ _ALLOWED_NODES: tuple[type[ast.AST], ...] = (
     ast.keyword,
 )
 
-_MUL_HELPER = "_nqi_mul"
-
-
-class _MultiplicationGuard(ast.NodeTransformer):
-    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
-        self.generic_visit(node)
-        if isinstance(node.op, ast.Mult):
-            call = ast.Call(
-                func=ast.Name(id=_MUL_HELPER, ctx=ast.Load()), args=[node.left, node.right], keywords=[]
-            )
-            return ast.copy_location(call, node)
-        return node
-
 
 def _check(tree: ast.AST, expression: str) -> None:
     for node in ast.walk(tree):
@@ -155,29 +114,52 @@ def _check(tree: ast.AST, expression: str) -> None:
             raise UnsafeExpression("bytes literals are not allowed", expression, node.col_offset)
 
 
+def _depth(tree: ast.AST) -> int:
+    deepest = 0
+    pending: list[tuple[ast.AST, int]] = [(tree, 1)]
+    while pending:
+        node, depth = pending.pop()
+        deepest = max(deepest, depth)
+        pending.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
+
+
 @lru_cache(maxsize=4096)
-def compile_expression(expression: str) -> Any:
-    """Parse, check and compile; cached because the same conditions run on every instance."""
+def compile_expression(expression: str) -> ast.Expression:
+    """Parse and check; cached because the same conditions run on every instance. The tree is
+    shared between evaluations and never changed."""
     if len(expression) > MAX_EXPRESSION_LENGTH:
         raise UnsafeExpression(f"expression longer than {MAX_EXPRESSION_LENGTH} characters", expression)
     try:
         tree = ast.parse(expression.strip(), mode="eval")
     except SyntaxError as exc:
         raise UnsafeExpression(f"syntax error: {exc.msg}", expression, exc.offset) from None
+    except (RecursionError, MemoryError, ValueError):
+        raise UnsafeExpression("expression too complex to parse", expression) from None
     _check(tree, expression)
-    guarded = ast.fix_missing_locations(_MultiplicationGuard().visit(tree))
-    return compile(guarded, "<expression>", "eval")
+    if _depth(tree) > MAX_EXPRESSION_DEPTH:
+        raise UnsafeExpression(f"expression nested deeper than {MAX_EXPRESSION_DEPTH} levels", expression)
+    return tree
 
 
 def evaluate(expression: str, data: Mapping[str, Any], extra: Mapping[str, Any] | None = None) -> Any:
-    code = compile_expression(expression)
-    scope: dict[str, Any] = {"__builtins__": {}}
-    scope.update(ALLOWED_FUNCTIONS)
-    scope[_MUL_HELPER] = _safe_mul
-    if extra:
-        scope.update(extra)
-    scope.update({k: v for k, v in data.items() if isinstance(k, str) and not k.startswith("_")})
-    return eval(code, scope)  # noqa: S307 - the code object passed the allow-list above
+    """The value of `expression` over `data` (names from `extra` too), within the limits of
+    sandbox/limits.py: over them it raises ExpressionTooCostly naming the expression, which the
+    engine turns into an error of the instance like any other failing expression."""
+    tree = compile_expression(expression)
+    budget = limits.for_evaluation()
+    token = limits.install(budget)
+    try:
+        return Evaluator(data, extra, budget).run(tree)
+    except ExpressionTooCostly as exc:
+        if exc.expression is None:
+            raise exc.for_expression(expression) from None
+        raise
+    except RecursionError:
+        # Deeply nested data compared or printed: refused like any other excess.
+        raise ExpressionTooCostly("values nested too deeply", "数据嵌套过深", expression) from None
+    finally:
+        limits.uninstall(token)
 
 
 class SandboxEnvironment(BasePythonScriptEngineEnvironment):

@@ -1,4 +1,10 @@
-"""Validating submitted task data against the task's JSON Schema, with bilingual field errors."""
+"""Validating submitted task data against the task's JSON Schema, with bilingual field errors.
+
+Form schemas are uploaded with diagrams, so they are untrusted: a `$ref` to a URL would make the
+server fetch it (SSRF) while it holds the instance lock. Deploy refuses every reference that
+leaves the form (form_schemas.py), and every validator is built on a registry that retrieves
+nothing, so that a schema deployed before that check cannot fetch either.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,8 @@ import re
 from typing import Any
 
 from jsonschema.validators import validator_for
+from referencing import Registry, Resource
+from referencing.exceptions import Unresolvable
 
 from config.errors import FieldError, InvalidInput
 
@@ -41,6 +49,19 @@ def _field_of(error: Any) -> str:
     return ".".join(path) or "data"
 
 
+def _refuse_retrieval(uri: str) -> Resource:
+    raise LookupError(f"{uri!r} is not retrieved: a form may only refer to its own definitions")
+
+
+# Without a registry of our own, jsonschema fetches unknown references over the network.
+NO_RETRIEVAL: Registry = Registry(retrieve=_refuse_retrieval)  # type: ignore[call-arg]
+
+
+def schema_validator(schema: Any) -> Any:
+    """A validator for `schema` that resolves references only inside the schema itself."""
+    return validator_for(schema)(schema, registry=NO_RETRIEVAL)
+
+
 _validators: dict[int, tuple[dict[str, Any], Any]] = {}
 
 
@@ -49,7 +70,7 @@ def _validator(schema: dict[str, Any]) -> Any:
     # identity is a stable key; the stored schema guards against a recycled id.
     found = _validators.get(id(schema))
     if found is None or found[0] is not schema:
-        found = (schema, validator_for(schema)(schema))
+        found = (schema, schema_validator(schema))
         _validators[id(schema)] = found
     return found[1]
 
@@ -87,7 +108,16 @@ def validate_task_data(data: Any, schema: dict[str, Any] | None) -> dict[str, An
             )
         return data
     validator = _validator(schema)
-    errors = sorted(validator.iter_errors(data), key=lambda e: (list(e.absolute_path), e.validator))
+    try:
+        errors = sorted(validator.iter_errors(data), key=lambda e: (list(e.absolute_path), e.validator))
+    except Unresolvable:
+        # Only a form deployed before references were checked can get here.
+        raise InvalidInput(
+            "This task's form refers to a definition outside the form; a process admin must fix "
+            "the form and deploy the diagram again.",
+            "此任务的表单引用了表单之外的定义，需由流程管理员修正表单并重新部署流程。",
+            code="form_unusable",
+        ) from None
     if errors:
         raise InvalidInput(
             "The form has errors.",

@@ -171,7 +171,7 @@ def complete(task_id: int, *, actor: Actor, data: Any) -> HumanTask:
         if spiff_task is None or spiff_task.state != TaskState.READY:
             raise NotFound("The task is not ready in the workflow.", "该任务在流程中不是待办状态。")
         spiff_task.data.update(data)
-        spiff_task.run()
+        failed = runtime.run_human_task(spiff_task)
         now = timezone.now()
         user = acting_user(actor)
         row.status = HumanTask.Status.COMPLETED
@@ -191,6 +191,7 @@ def complete(task_id: int, *, actor: Actor, data: Any) -> HumanTask:
                 completed=row,
                 task_ids=task_ids,
                 defer_writes=audit_batch is not None,
+                failed=failed,
             )
         audit(
             Action.TASK_COMPLETED,

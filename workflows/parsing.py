@@ -30,6 +30,8 @@ class DeployProblem:
     line: int | None = None
     element_id: str = ""
     code: str = "invalid"
+    # Chinese for the problems that have it; the others show the English message to both.
+    message_zh: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -38,6 +40,7 @@ class DeployProblem:
             "element_id": self.element_id,
             "code": self.code,
             "message": self.message,
+            "message_zh": self.message_zh or self.message,
         }
 
 
@@ -48,14 +51,15 @@ class DiagramInvalid(InvalidInput):
 
     def __init__(self, problems: list[DeployProblem]) -> None:
         summary = "; ".join(p.message for p in problems[:3])
+        summary_zh = "；".join(p.message_zh or p.message for p in problems[:3])
         super().__init__(
             f"The diagram cannot be deployed: {summary}",
-            f"流程图无法部署，共 {len(problems)} 处问题：{summary}",
+            f"流程图无法部署，共 {len(problems)} 处问题：{summary_zh}",
             fields=[
                 FieldError(
                     p.file or "files",
                     p.code,
-                    p.message,
+                    p.message_zh or p.message,
                     p.message,
                     extra={"line": p.line, "element_id": p.element_id},
                 )
@@ -88,9 +92,18 @@ def safe_xml_parser() -> etree.XMLParser:
 
 
 def _parse_xml(name: str, text: str) -> etree._Element:
-    if "<!DOCTYPE" in text or "<!ENTITY" in text:
+    found = [at for at in (text.find("<!DOCTYPE"), text.find("<!ENTITY")) if at >= 0]
+    if found:
         raise DiagramInvalid(
-            [DeployProblem(name, "DOCTYPE and entity declarations are not allowed", code="xml")]
+            [
+                DeployProblem(
+                    name,
+                    "DOCTYPE and entity declarations are not allowed",
+                    line=text.count("\n", 0, min(found)) + 1,
+                    code="xml",
+                    message_zh="不允许 DOCTYPE 和实体声明",
+                )
+            ]
         )
     try:
         root = etree.fromstring(text.encode("utf-8"), parser=safe_xml_parser())
@@ -129,6 +142,12 @@ def read_files(files: dict[str, str]) -> ParsedFiles:
                 except json.JSONDecodeError as exc:
                     problems.append(
                         DeployProblem(name, f"invalid JSON: {exc.msg}", line=exc.lineno, code="json")
+                    )
+                except RecursionError:
+                    problems.append(
+                        DeployProblem(
+                            name, "JSON nested too deeply", code="json", message_zh="JSON 嵌套层数过多"
+                        )
                     )
             else:
                 problems.append(

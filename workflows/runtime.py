@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
@@ -29,6 +30,7 @@ from config.statements import Statement
 from . import registry, rows, state
 from .expressions import SandboxScriptEngine
 from .models import HumanTask, InstanceStatus, ProcessInstance, ProcessModelVersion
+from .sandbox import limits as expression_limits
 from .spec_cache import compiled
 
 logger = logging.getLogger(__name__)
@@ -114,19 +116,41 @@ def ready_human_tasks(workflow: BpmnWorkflow) -> list[Task]:
 def run_engine(workflow: BpmnWorkflow) -> HandlerFailed | None:
     """Advance until only human tasks and waiting events remain; report, don't raise, failures."""
     try:
-        workflow.refresh_timers()
-        workflow.do_engine_steps()
+        # One budget for all the turn's expressions: many cheap-enough ones still end.
+        with expression_limits.engine_turn():
+            workflow.refresh_timers()
+            workflow.do_engine_steps()
     except Exception as exc:
-        failed = next(iter(workflow.get_tasks(state=TaskState.ERROR)), None)
-        spec_name = failed.task_spec.name if failed is not None else ""
-        message = _error_message(exc)
-        logger.info("engine step failed at %s: %s", spec_name, message)
-        return HandlerFailed(message, spec_name)
+        return _failure(workflow, exc)
     return None
+
+
+def run_human_task(task: Task) -> HandlerFailed | None:
+    """Run a completed human task: finishing it predicts and updates what follows (timer texts,
+    conditions), which evaluates diagram expressions. A failure there is the instance's error,
+    as in run_engine, never an exception escaping to the request."""
+    try:
+        with expression_limits.engine_turn():
+            task.run()
+    except Exception as exc:
+        return _failure(task.workflow, exc)
+    return None
+
+
+def _failure(workflow: BpmnWorkflow, exc: Exception) -> HandlerFailed:
+    failed = next(iter(workflow.get_tasks(state=TaskState.ERROR)), None)
+    spec_name = failed.task_spec.name if failed is not None else ""
+    message = _error_message(exc)
+    logger.info("engine step failed at %s: %s", spec_name, message)
+    return HandlerFailed(message, spec_name)
 
 
 def _error_message(exc: BaseException) -> str:
     inner = getattr(exc, "error", None) or getattr(exc, "exception", None)
+    if not isinstance(inner, BaseException) and isinstance(exc, SpiffWorkflowException):
+        # Spiff wraps a failing expression without keeping the exception, except as the context
+        # it was raised in: without it the instance's error would not say what went wrong.
+        inner = exc.__cause__ or exc.__context__
     text = str(exc)
     if isinstance(inner, BaseException) and str(inner) and str(inner) not in text:
         text = f"{text}: {inner}"
@@ -263,6 +287,7 @@ def turn(
     *,
     task_ids: rows.TaskIds | None = None,
     defer_writes: bool = False,
+    failed: HandlerFailed | None = None,
 ) -> TurnResult:
     """Run the engine and persist the instance, the completed task and the new task rows in one
     statement. `open_before` is open_task_ids() taken when the workflow was loaded; the caller
@@ -271,8 +296,9 @@ def turn(
     With `defer_writes` that statement is left in `result.writes` for the caller to run, with
     its audit events (guard.write_transaction's batch): nothing may read these rows before. A
     turn that ends a cycle (continueAsNew) writes at once all the same: the next cycle, started
-    before the caller's block ends, may read them."""
-    error = run_engine(workflow)
+    before the caller's block ends, may read them. `failed`: the completed task's own run failed
+    (run_human_task), so the engine is not advanced and the instance records that error."""
+    error = failed if failed is not None else run_engine(workflow)
     # One walk of the task tree for every use below: walking it is much of a turn's Python.
     pending = list(workflow.get_tasks(state=TaskState.READY | TaskState.WAITING))
     ready = [task for task in pending if task.state == TaskState.READY and task.task_spec.manual]

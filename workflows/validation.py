@@ -6,12 +6,11 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from jsonschema import exceptions as jsonschema_exceptions
-from jsonschema.validators import validator_for
 from lxml import etree
 
 from . import registry
 from .expressions import UnsafeExpression, compile_expression
+from .form_schemas import schema_problems
 from .parsing import NSMAP, DeployProblem, ParsedFiles
 
 DMN_NAMESPACES = (
@@ -41,14 +40,15 @@ def _id_of(node: etree._Element) -> str:
 
 
 def _check_expression(
-    file: str, node: etree._Element, text: str | None, what: str
+    file: str, node: etree._Element, text: str | None, what: str, element_id: str | None = None
 ) -> Iterator[DeployProblem]:
     if text is None or not text.strip():
         return
     try:
         compile_expression(text.strip())
     except UnsafeExpression as exc:
-        yield DeployProblem(file, f"{what}: {exc}", node.sourceline, _id_of(node), "expression")
+        located = _id_of(node) if element_id is None else element_id
+        yield DeployProblem(file, f"{what}: {exc}", node.sourceline, located, "expression")
 
 
 def task_properties(task: etree._Element) -> dict[str, str]:
@@ -115,11 +115,61 @@ def _check_bpmn(file: str, root: etree._Element, forms: dict[str, Any]) -> Itera
                 node.get("id", ""),
                 "handler",
             )
+        task_id = node.get("id", "")
         for param in operator.iter(_spiff("parameter")):
-            yield from _check_expression(file, param, param.get("value"), f"parameter {param.get('id')}")
+            yield from _check_expression(
+                file,
+                param,
+                param.get("value"),
+                f"service task {task_id!r} parameter {param.get('id')!r}",
+                element_id=task_id,
+            )
+    yield from _check_payloads(file, root)
     for tag in HUMAN_TASK_TAGS:
         for node in root.iter(_bpmn(tag)):
             yield from _check_human_task(file, node, lanes.get(node.get("id", "")), resolver, forms)
+
+
+# Expressions Spiff evaluates when an event is thrown or a message is correlated: the payload a
+# message, signal, error or escalation carries, and the correlation keys taken from it.
+_PAYLOAD_EXPRESSIONS = (
+    (_spiff("messagePayload"), "message payload"),
+    (_spiff("payloadExpression"), "payload expression"),
+    (_spiff("processVariableCorrelation"), "correlation expression"),
+    (_bpmn("correlationPropertyRetrievalExpression"), "correlation retrieval expression"),
+)
+
+
+def _flow_node_id(node: etree._Element) -> str:
+    """The id to name for an expression: an event definition's event rather than the definition,
+    since the event is what the modeller sees and names."""
+    current: etree._Element | None = node
+    while current is not None and not current.get("id"):
+        current = current.getparent()
+    if current is None:
+        return ""
+    parent = current.getparent()
+    if etree.QName(current).localname.endswith("EventDefinition") and parent is not None and parent.get("id"):
+        return str(parent.get("id"))
+    return str(current.get("id"))
+
+
+def _check_payloads(file: str, root: etree._Element) -> Iterator[DeployProblem]:
+    for tag, what in _PAYLOAD_EXPRESSIONS:
+        for node in root.iter(tag):
+            if tag == _spiff("processVariableCorrelation"):
+                texts = node.iterfind("spiffworkflow:expression", NSMAP)
+            elif tag == _bpmn("correlationPropertyRetrievalExpression"):
+                texts = (
+                    child for child in node if child.tag in (_bpmn("messagePath"), _bpmn("formalExpression"))
+                )
+            else:
+                texts = iter((node,))
+            for text_node in texts:
+                element_id = _flow_node_id(text_node)
+                yield from _check_expression(
+                    file, text_node, text_node.text, f"{what} of {element_id!r}", element_id=element_id
+                )
 
 
 def _check_human_task(
@@ -133,9 +183,7 @@ def _check_human_task(
     elif resolver.role_for_lane(lane) is None:
         yield DeployProblem(file, f"lane {lane!r} does not map to a role", node.sourceline, task_id, "lane")
     form = task_properties(node).get(FORM_PROPERTY)
-    if not form:
-        return
-    if form not in forms:
+    if form and form not in forms:
         yield DeployProblem(
             file,
             f"form file {form!r} is missing from the deployment",
@@ -143,12 +191,17 @@ def _check_human_task(
             task_id,
             "form_missing",
         )
-        return
-    schema = forms[form]
-    try:
-        validator_for(schema).check_schema(schema)
-    except jsonschema_exceptions.SchemaError as exc:
-        yield DeployProblem(form, f"not a valid JSON Schema: {exc.message}", None, task_id, "form_schema")
+
+
+def _check_forms(forms: dict[str, Any], used_by: dict[str, str]) -> Iterator[DeployProblem]:
+    """Each form some human task names, once, located at the first task naming it."""
+    for name, task_id in sorted(used_by.items()):
+        if name not in forms:
+            continue
+        for problem in schema_problems(name, forms[name]):
+            yield DeployProblem(
+                name, problem.message_en, None, task_id, problem.code, message_zh=problem.message_zh
+            )
 
 
 _QUESTION_MARK = re.compile(r"(\?)(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)")
@@ -164,6 +217,19 @@ def _dmn_cell_expression(input_expr: str, cell: str) -> str:
         return f"({input_expr}) == ({cell})"
     except UnsafeExpression:
         return f"{input_expr} {cell}"
+
+
+def _check_dmn_cell(
+    file: str, entry: etree._Element, input_expr: str, cell: str, where: str
+) -> Iterator[DeployProblem]:
+    """Check the expression the engine will build from the cell, but describe the cell as the
+    author wrote it: the rebuilt text ("(score) == (...)") is not in any file."""
+    try:
+        compile_expression(_dmn_cell_expression(input_expr, cell))
+    except UnsafeExpression as exc:
+        yield DeployProblem(
+            file, f"decision cell {cell!r} ({where}): {exc}", entry.sourceline, _id_of(entry), "expression"
+        )
 
 
 def _check_dmn(file: str, root: etree._Element) -> Iterator[DeployProblem]:
@@ -186,12 +252,18 @@ def _check_dmn(file: str, root: etree._Element) -> Iterator[DeployProblem]:
                 )
             else:
                 yield from _check_expression(file, expr_node, text, "decision input")
-        for rule in table.iterfind("dmn:rule", q):
-            for input_expr, entry in zip(inputs, rule.iterfind("dmn:inputEntry", q), strict=False):
+        labels = [
+            inp.get("label") or text
+            for inp, text in zip(table.iterfind("dmn:input", q), inputs, strict=False)
+        ]
+        for number, rule in enumerate(table.iterfind("dmn:rule", q), start=1):
+            for input_expr, label, entry in zip(
+                inputs, labels, rule.iterfind("dmn:inputEntry", q), strict=False
+            ):
                 cell = (entry.findtext("dmn:text", default="", namespaces=q) or "").strip()
                 if cell and cell != "-" and input_expr:
-                    yield from _check_expression(
-                        file, entry, _dmn_cell_expression(input_expr, cell), "decision cell"
+                    yield from _check_dmn_cell(
+                        file, entry, input_expr, cell, f"rule {number}, input {label!r}"
                     )
             for entry in rule.iterfind("dmn:outputEntry", q):
                 yield from _check_expression(
@@ -199,10 +271,22 @@ def _check_dmn(file: str, root: etree._Element) -> Iterator[DeployProblem]:
                 )
 
 
+def _forms_used(parsed: ParsedFiles) -> dict[str, str]:
+    used_by: dict[str, str] = {}
+    for _, root in sorted(parsed.bpmn.items()):
+        for tag in HUMAN_TASK_TAGS:
+            for node in root.iter(_bpmn(tag)):
+                form = task_properties(node).get(FORM_PROPERTY)
+                if form:
+                    used_by.setdefault(form, node.get("id", ""))
+    return used_by
+
+
 def check(parsed: ParsedFiles) -> list[DeployProblem]:
     problems: list[DeployProblem] = []
     for name, root in parsed.bpmn.items():
         problems.extend(_check_bpmn(name, root, parsed.forms))
+    problems.extend(_check_forms(parsed.forms, _forms_used(parsed)))
     for name, root in parsed.dmn.items():
         problems.extend(_check_dmn(name, root))
     return problems
