@@ -137,8 +137,8 @@ def _aware_datetime(text: str) -> datetime | None:
     try:
         # A time without offset means local time (Asia/Shanghai), as users type it.
         moment = timezone.make_aware(moment) if timezone.is_naive(moment) else moment
-        # Year 1 in +08:00 is before year 1 in UTC: the query would overflow, so refuse it here.
-        moment.astimezone(UTC)
+        # In UTC: PostgreSQL refuses offsets beyond ±15:59 ("+22:19" parses here), and year 1 in
+        # +08:00 is before year 1 in UTC (the query would overflow, so refuse it here).
+        return moment.astimezone(UTC)
     except (OverflowError, ValueError):
         return None
-    return moment

@@ -250,3 +250,111 @@ def test_list_rows_match_the_documented_serializer(
         assert rows[0]["assignee"] == cast.operator_a.username and rows[0]["overdue"] is True
     if view == "completed":
         assert rows[0]["completed_by"] == cast.operator_a.username and rows[0]["completed_at"]
+
+
+# --- paging, filters and the schema (issue 13: every 500, the schema's mismatches) ----------------
+
+
+@pytest.mark.parametrize(
+    ("url", "params", "field", "code"),
+    [
+        ("task-list", {"offset": "9223372036854775800"}, "offset", "out_of_range"),
+        ("task-list", {"limit": "abc"}, "limit", "not_an_integer"),
+        ("task-list", {"limit": "0"}, "limit", "out_of_range"),
+        ("task-list", {"limit": "201"}, "limit", "out_of_range"),
+        ("task-list", {"offset": "-1"}, "offset", "out_of_range"),
+        ("task-list", {"instance": "99999999999999999999"}, "instance", "out_of_range"),
+        ("task-list", {"view": "everything"}, "view", "invalid_choice"),
+        ("instance-list", {"limit": "abc"}, "limit", "not_an_integer"),
+        ("instance-list", {"offset": "9223372036854775800"}, "offset", "out_of_range"),
+        ("instance-list", {"status": "bogus"}, "status", "invalid_choice"),
+        ("instance-list", {"started_after": "2025-13-45T00:00:00"}, "started_after", "invalid"),
+        ("cases-api-list", {"stage": "closd"}, "stage", "invalid_choice"),
+        ("cases-api-list", {"since": "yesterday"}, "since", "invalid_date"),
+        ("registry-api-institutions", {"kind": "bakery"}, "kind", "invalid_choice"),
+        ("process-model-list", {"limit": "-5"}, "limit", "out_of_range"),
+    ],
+)
+def test_bad_paging_and_filter_values_are_400_not_ignored_or_500(
+    started: list[int], cast: Cast, api: Any, url: str, params: dict[str, str], field: str, code: str
+) -> None:
+    response = api(cast.operator_a).get(reverse(url), params)
+    assert response.status_code == 400, response.content[:300]
+    body = response.json()
+    assert {"code", "message", "message_en", "fields"} <= set(body)
+    assert [(f["field"], f["code"]) for f in body["fields"]] == [(field, code)]
+    assert body["fields"][0]["message"] != body["fields"][0]["message_en"]
+
+
+def test_paging_within_bounds_still_pages(started: list[int], cast: Cast, api: Any) -> None:
+    client = api(cast.operator_a)
+    page = client.get(reverse("instance-list"), {"limit": 2, "offset": 1}).json()
+    assert page["count"] == 3 and len(page["results"]) == 2
+    assert client.get(reverse("task-list"), {"limit": 200, "offset": 1_000_000_000}).json()["results"] == []
+    # An offset PostgreSQL refuses (beyond ±15:59) names a valid instant all the same.
+    odd_offset = client.get(reverse("instance-list"), {"started_before": "0774-01-25T15:49:13-22:19"})
+    assert odd_offset.status_code == 200 and odd_offset.json()["count"] == 0
+
+
+def test_drf_messages_are_english_in_message_en_and_chinese_in_message(cast: Cast, api: Any) -> None:
+    for language in ("zh-hans", "en"):
+        client = api(cast.operator_a)
+        response = client.post(reverse("instance-list"), {}, format="json", HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 400
+        (field,) = response.json()["fields"]
+        assert field == {
+            "field": "model",
+            "code": "required",
+            "message": "该字段是必填项。",
+            "message_en": "This field is required.",
+        }
+        anonymous = APIClient().get(reverse("task-list"), HTTP_ACCEPT_LANGUAGE=language).json()
+        assert anonymous["message_en"] == "Authentication credentials were not provided."
+        assert anonymous["message"] == "未登录或登录已过期。"
+        wrong_method = client.put(
+            reverse("task-list"), {}, format="json", HTTP_ACCEPT_LANGUAGE=language
+        ).json()
+        assert wrong_method["message_en"] == 'Method "PUT" not allowed.'
+
+
+def test_parameterised_drf_messages_keep_their_values_in_both_languages(cast: Cast, api: Any) -> None:
+    response = api(cast.operator_a).post(
+        reverse("instance-list"), {"model": "approval", "subject": "x" * 301}, format="json"
+    )
+    (field,) = response.json()["fields"]
+    assert field["field"] == "subject" and field["code"] == "max_length"
+    assert field["message_en"] == "Ensure this field has no more than 300 characters."
+    assert "300" in field["message"] and field["message"] != field["message_en"]
+
+
+def test_errors_are_json_even_where_the_view_renders_yaml(cast: Cast) -> None:
+    response = APIClient().get(reverse("api-schema"))
+    assert response.status_code == 403 and response["Content-Type"].startswith("application/json")
+    assert response.json()["code"] == "not_authenticated"
+
+
+def test_schema_matches_the_answers(cast: Cast, api: Any) -> None:
+    schema = api(cast.admin).get(reverse("api-schema"), {"format": "json"}).json()
+    components = schema["components"]["schemas"]
+    # Two serializers named StartSerializer (instances, promotion) no longer share "Start".
+    assert "InstanceStart" in components
+    start_body = schema["paths"]["/api/instances/"]["post"]["requestBody"]["content"]["application/json"]
+    assert start_body["schema"]["$ref"] == "#/components/schemas/InstanceStart"
+    assert components["Instance"]["properties"]["started_by"]["nullable"] is True
+    assert components["Task"]["properties"]["assignee"]["nullable"] is True
+
+    def ok(path: str, method: str = "get") -> dict[str, Any]:
+        answer: dict[str, Any] = schema["paths"][path][method]["responses"]["200"]
+        return answer["content"]["application/json"]["schema"]
+
+    assert ok("/api/process-models/{key}/") == {"$ref": "#/components/schemas/ProcessModelVersions"}
+    assert ok("/api/tasks/") == {"$ref": "#/components/schemas/TaskPage"}
+    assert set(components["TaskPage"]["properties"]) == {
+        "count",
+        "count_capped",
+        "next",
+        "previous",
+        "results",
+    }
+    limit = next(p for p in schema["paths"]["/api/tasks/"]["get"]["parameters"] if p["name"] == "limit")
+    assert limit["schema"] == {"type": "integer", "minimum": 1, "maximum": 200}

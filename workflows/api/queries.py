@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from config.errors import FieldError, InvalidInput
+from config.query_params import bounded_int, choice
 
 from .. import registry
 from ..models import HumanTask, InstanceStatus, ProcessInstance
@@ -29,20 +30,23 @@ def parse_when(params: Any, name: str) -> datetime | None:
     raw = params.get(name)
     if not raw:
         return None
-    value = parse_datetime(raw)
+    try:
+        value = parse_datetime(raw)
+        if value is not None:
+            value = value if timezone.is_aware(value) else timezone.make_aware(value)
+            # In UTC: PostgreSQL refuses offsets beyond ±15:59, and year 1 in +08:00 is before
+            # year 1 in UTC (the conversion overflows here rather than in the query).
+            value = value.astimezone(UTC)
+    except (ValueError, OverflowError):  # well-formed but impossible, e.g. month 13
+        value = None
     if value is None:
         raise bad_filter(name, "不是有效的日期时间（ISO 8601）", "not an ISO 8601 date-time")
-    return value if timezone.is_aware(value) else timezone.make_aware(value)
+    return value
 
 
 def parse_int(params: Any, name: str) -> int | None:
-    raw = params.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise bad_filter(name, "必须是整数", "must be an integer") from None
+    """An id filter: a positive integer that fits the database's bigint."""
+    return bounded_int(params, name)
 
 
 def visible_instances(user: Any) -> QuerySet[ProcessInstance]:
@@ -65,10 +69,8 @@ def filter_instances(qs: QuerySet[ProcessInstance], params: Any) -> QuerySet[Pro
     version = parse_int(params, "version")
     if version is not None:
         qs = qs.filter(version__number=version)
-    status = params.get("status")
+    status = choice(params, "status", InstanceStatus.values)
     if status:
-        if status not in InstanceStatus.values:
-            raise bad_filter("status", "不是有效的状态", f"must be one of {', '.join(InstanceStatus.values)}")
         qs = qs.filter(status=status)
     for param, lookup in (("business_key", "business_key"), ("org_unit", "org_unit_code")):
         if params.get(param):
@@ -84,9 +86,7 @@ def filter_instances(qs: QuerySet[ProcessInstance], params: Any) -> QuerySet[Pro
 
 
 def tasks_for(user: Any, params: Any) -> QuerySet[HumanTask]:
-    view = params.get("view") or "inbox"
-    if view not in TASK_VIEWS:
-        raise bad_filter("view", "不是有效的视图", f"must be one of {', '.join(TASK_VIEWS)}")
+    view = choice(params, "view", TASK_VIEWS) or "inbox"
     qs = HumanTask.objects.select_related("assignee", "completed_by", "instance__version__process_model")
     groups = list(registry.directory().groups_of(user))
     open_ = qs.filter(status=HumanTask.Status.OPEN)

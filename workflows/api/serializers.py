@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from audit.api.serializers import AuditEventSerializer
@@ -16,7 +17,9 @@ from ..runtime import load_workflow
 
 
 class VersionSerializer(serializers.ModelSerializer):
-    deployed_by = serializers.CharField(source="deployed_by.username", default=None, read_only=True)
+    deployed_by = serializers.CharField(
+        source="deployed_by.username", default=None, read_only=True, allow_null=True
+    )
     files = serializers.SerializerMethodField()
 
     class Meta:
@@ -77,6 +80,8 @@ class MigrationPlanSerializer(serializers.Serializer):
     can_migrate = serializers.BooleanField()
 
 
+# Named apart from the promotion API's StartSerializer: two components called "Start" collide.
+@extend_schema_serializer(component_name="InstanceStart")
 class StartSerializer(serializers.Serializer):
     model = serializers.SlugField(max_length=100)
     version = serializers.IntegerField(required=False, min_value=1)
@@ -92,8 +97,12 @@ class StartSerializer(serializers.Serializer):
 
 
 class TaskSerializer(serializers.ModelSerializer):
-    assignee = serializers.CharField(source="assignee.username", default=None, read_only=True)
-    completed_by = serializers.CharField(source="completed_by.username", default=None, read_only=True)
+    assignee = serializers.CharField(
+        source="assignee.username", default=None, read_only=True, allow_null=True
+    )
+    completed_by = serializers.CharField(
+        source="completed_by.username", default=None, read_only=True, allow_null=True
+    )
     instance_business_key = serializers.CharField(source="instance.business_key", read_only=True)
     instance_subject = serializers.CharField(source="instance.subject", read_only=True)
     process = serializers.CharField(source="instance.version.process_model.key", read_only=True)
@@ -155,7 +164,10 @@ class AssignSerializer(serializers.Serializer):
 class InstanceSerializer(serializers.ModelSerializer):
     model = serializers.CharField(source="version.process_model.key", read_only=True)
     version_number = serializers.IntegerField(source="version.number", read_only=True)
-    started_by = serializers.CharField(source="started_by.username", default=None, read_only=True)
+    # Instances started by the system (a timer, a continued cycle) have no starter.
+    started_by = serializers.CharField(
+        source="started_by.username", default=None, read_only=True, allow_null=True
+    )
 
     class Meta:
         model = ProcessInstance
@@ -202,3 +214,33 @@ class InstanceDetailSerializer(InstanceSerializer):
         workflow = load_workflow(instance)
         last = workflow.last_task
         return dict(last.data) if last is not None else dict(workflow.data)
+
+
+class ProcessModelVersionsSerializer(serializers.Serializer):
+    """GET /api/process-models/{key}/: the model and its versions, newest first."""
+
+    key = serializers.CharField()
+    name = serializers.CharField()
+    versions = VersionSerializer(many=True)
+
+
+class DeployResultSerializer(serializers.Serializer):
+    """A deployment (`created`, `model_key`, `version`) or a validation only (`valid`,
+    `model_key`, `main_process_id`, `content_hash`)."""
+
+    created = serializers.BooleanField(required=False)
+    valid = serializers.BooleanField(required=False)
+    model_key = serializers.CharField()
+    version = VersionSerializer(required=False)
+    main_process_id = serializers.CharField(required=False)
+    content_hash = serializers.CharField(required=False)
+
+
+class TaskPageSerializer(serializers.Serializer):
+    """One page of the task inbox; `count` stops at 1000 (`count_capped` then says so)."""
+
+    count = serializers.IntegerField()
+    count_capped = serializers.BooleanField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = TaskSerializer(many=True)

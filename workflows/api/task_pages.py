@@ -23,7 +23,6 @@ from ..models import HumanTask, ProcessInstance, ProcessModel, ProcessModelVersi
 from .queries import tasks_for
 
 COUNT_CAP = 1000
-MAX_LIMIT = 200
 FAST_VIEWS = ("inbox", "mine", "claimable")
 # Filters the merged-index query does not apply; any of them takes the general query.
 _GENERAL_FILTERS = ("process", "task_spec", "instance", "q", "due_before", "due_after", "sort")

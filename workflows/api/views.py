@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config import pagination
 from config.errors import NotFound, PermissionDenied
 
 from .. import deploy, human_tasks, instances, migration
@@ -22,15 +23,18 @@ from . import queries, task_pages
 from .serializers import (
     AssignSerializer,
     CompleteSerializer,
+    DeployResultSerializer,
     DeploySerializer,
     InstanceDetailSerializer,
     InstanceSerializer,
     MigrateSerializer,
     MigrationPlanSerializer,
     ProcessModelSerializer,
+    ProcessModelVersionsSerializer,
     ReasonSerializer,
     StartSerializer,
     TaskDetailSerializer,
+    TaskPageSerializer,
     TaskSerializer,
     VersionSerializer,
 )
@@ -70,7 +74,7 @@ class ProcessModelList(generics.ListAPIView):
 
 class ProcessModelDetail(APIView):
     @extend_schema(
-        responses=VersionSerializer(many=True),
+        responses=ProcessModelVersionsSerializer,
         summary="Versions of a process model",
         operation_id="process_model",
     )
@@ -100,7 +104,7 @@ class VersionFiles(APIView):
 class Deploy(APIView):
     @extend_schema(
         request=DeploySerializer,
-        responses=VersionSerializer,
+        responses={200: DeployResultSerializer, 201: DeployResultSerializer},
         summary="Validate, or validate and deploy, a set of BPMN/DMN/form files",
     )
     def post(self, request: Request) -> Response:
@@ -248,18 +252,22 @@ _TASK_FILTERS = [
 ]
 
 
+_PAGING = [
+    OpenApiParameter(p["name"], p["schema"], description=p["description"])
+    for p in pagination.schema_parameters()
+]
+
+
 class TaskList(APIView):
     @extend_schema(
-        parameters=[*_TASK_FILTERS, OpenApiParameter("limit", int), OpenApiParameter("offset", int)],
-        responses=TaskSerializer(many=True),
+        parameters=[*_TASK_FILTERS, *_PAGING],
+        responses=TaskPageSerializer,
         summary="My task inbox (count is capped at 1000; count_capped says so)",
+        operation_id="tasks_list",
     )
     def get(self, request: Request) -> Response:
         params = request.query_params
-        limit = min(queries.parse_int(params, "limit") or 50, task_pages.MAX_LIMIT)
-        offset = max(queries.parse_int(params, "offset") or 0, 0)
-        if limit < 1:
-            raise queries.bad_filter("limit", "必须大于 0", "must be at least 1")
+        limit, offset = pagination.limit_and_offset(params)
         page = task_pages.api_task_page(request.user, params, limit, offset, timezone.now())
         return Response(
             {
