@@ -12,3 +12,6 @@ class CasemgmtConfig(AppConfig):
         from . import engine_bindings
 
         engine_bindings.install()
+        # API tokens die with a password change: the receivers must be connected in every
+        # process (web, worker, manage.py changepassword), not only once the URLs are loaded.
+        from config import api_tokens  # noqa: F401

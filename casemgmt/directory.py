@@ -80,7 +80,7 @@ def groups_of(user: Any) -> frozenset[str]:
 
 def visible_org_units(user: Any) -> frozenset[str] | None:
     """Org unit codes whose work the user may see; None means every unit."""
-    if getattr(user, "is_superuser", False) or has_role(user, *DISTRICT_WIDE_ROLES):
+    if has_role(user, *DISTRICT_WIDE_ROLES):
         return None
     return _cached(user, _SCOPE_ATTR, _scope_by_user, _area_of_memberships)
 
@@ -99,7 +99,7 @@ def role_area(user: Any, *roles: str) -> frozenset[str]:
     cached: frozenset[str] | None = getattr(user, attr, None)
     if cached is None:
         found = memberships(user)
-        if found and all(role in roles for role, _, _ in found) and not getattr(user, "is_superuser", False):
+        if found and all(role in roles for role, _, _ in found):
             # Every membership counts: that is the visible scope, cached across requests.
             cached = visible_org_units(user) or frozenset()
         else:

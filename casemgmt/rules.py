@@ -1,7 +1,9 @@
 """Every object-level permission in one place (django-rules), for the API and the services alike.
 
 Services call `user.has_perm(name, obj)`; the names used by the engine are listed in
-ENGINE_PERMISSIONS so a test can prove none of them is missing a rule.
+ENGINE_PERMISSIONS so a test can prove none of them is missing a rule. Superuser status counts
+for nothing here: no predicate reads it, and `has_perm` on a rule asks only the rule
+(casemgmt/work_permissions.py).
 """
 
 from __future__ import annotations
@@ -12,9 +14,14 @@ import rules
 
 from workflows.models import HumanTask, ProcessInstance
 
+from . import work_permissions
 from .directory import groups_of, has_role, role_area, visible_org_units
 from .models import SavedFilter
 from .roles import Role
+
+# `user.has_perm` on any rule below evaluates the rule only: being a Django superuser grants no
+# work permission (casemgmt/work_permissions.py says why this is the one place to do it).
+work_permissions.install()
 
 ENGINE_PERMISSIONS = (
     "workflows.deploy_model",
@@ -57,7 +64,7 @@ def in_scope(user: Any, org_unit_code: str | None) -> bool:
 
 @rules.predicate
 def is_process_admin(user: Any) -> bool:
-    return bool(getattr(user, "is_superuser", False)) or has_role(user, Role.PROCESS_ADMIN.value)
+    return has_role(user, Role.PROCESS_ADMIN.value)
 
 
 @rules.predicate
@@ -67,7 +74,7 @@ def is_auditor(user: Any) -> bool:
 
 @rules.predicate
 def has_working_role(user: Any) -> bool:
-    return bool(getattr(user, "is_superuser", False)) or has_role(user, *WORKING_ROLES)
+    return has_role(user, *WORKING_ROLES)
 
 
 @rules.predicate

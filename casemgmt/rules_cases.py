@@ -25,7 +25,7 @@ def _enterprise_units(user: Any) -> set[str]:
 
 @rules.predicate
 def is_case_admin(user: Any) -> bool:
-    return bool(getattr(user, "is_superuser", False)) or has_role(user, Role.PROCESS_ADMIN.value)
+    return has_role(user, Role.PROCESS_ADMIN.value)
 
 
 @rules.predicate
@@ -94,3 +94,6 @@ rules.add_perm(
     is_case_admin | (~is_case_auditor & (case_in_operating_area | case_of_my_enterprise)),
 )
 rules.add_perm("cases.cancel_case", is_case_admin | (~is_case_auditor & case_in_operating_area))
+# Staff-only fields of a case (casemgmt.cases.presentation.CASE_FIELDS): everyone who sees the
+# case except through an enterprise membership.
+rules.add_perm("cases.view_case_internals", is_case_admin | is_case_auditor | case_in_work_scope)

@@ -8,7 +8,7 @@ REGISTRY_CHANGED with the fields before and after.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -23,6 +23,7 @@ from .models import ServiceProject, ServiceStation, StaffPost, StationStaff
 from .validators import validate_cn_phone
 
 CHANGE = "casemgmt.registry_change"
+VIEW_STAFF_CONTACTS = "casemgmt.registry_view_staff_contacts"
 
 STATION_FIELDS = (
     "name",
@@ -35,6 +36,20 @@ STATION_FIELDS = (
     "active",
 )
 STAFF_FIELDS = ("name", "post", "phone", "email", "has_management_experience", "is_public_contact")
+
+
+def sees_private_contacts(user: Any) -> bool:
+    """May the user see station staff who are not public contacts? Staff roles may; anyone else
+    (enterprise users, no user at all) sees what the public directory shows: public contacts only.
+    The one test the project page, the registry API and the public directory share."""
+    return user is not None and bool(user.has_perm(VIEW_STAFF_CONTACTS))
+
+
+def listed_staff(user: Any, staff: Iterable[StationStaff]) -> list[StationStaff]:
+    """The members of `staff` the user may see (see sees_private_contacts)."""
+    private = sees_private_contacts(user)
+    return [member for member in staff if private or member.is_public_contact]
+
 
 # (max length, Chinese label) of the text fields; required ones are listed separately.
 _TEXTS: dict[str, tuple[int, str]] = {

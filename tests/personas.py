@@ -50,6 +50,9 @@ class Cast:
     operator_b: User
     enterprise_a: User
     stranger: User
+    # A Django superuser with no role: it must be able to do exactly what `stranger` can (the
+    # matrices check it against stranger's row), the Django admin site apart.
+    superuser: User
 
     def by_name(self) -> dict[str, User]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -81,4 +84,5 @@ def build_cast() -> Cast:
         operator_b=member("operator_b", Role.OPERATOR, operator_b),
         enterprise_a=member("enterprise_a", Role.ENTERPRISE, enterprise_a),
         stranger=make_user(username="stranger"),
+        superuser=make_user(username="superuser", is_staff=True, is_superuser=True),
     )

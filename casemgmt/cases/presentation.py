@@ -14,6 +14,91 @@ from workflows.models import HumanTask
 from .. import catalogue
 from ..models import CaseStage, EffectKind, ServiceCase, ServiceRecord, TechnicalInstitution
 
+# --- who sees which field ---------------------------------------------------------------------
+#
+# Staff (operators, offices, the district, process admins, auditors: cases.view_case_internals)
+# see every field of a case they may see. An enterprise user sees its own case as the public
+# status page shows it, plus what it told us itself (intake and feedback): no staff notes, no
+# expert names, no process internals, no staff user names. One table, read by the case page and
+# by the API (casemgmt/api/cases_serializers.py); tests/cases/test_field_visibility.py walks it.
+STAFF = "staff"
+ENTERPRISE = "enterprise"
+BOTH = frozenset({STAFF, ENTERPRISE})
+STAFF_ONLY = frozenset({STAFF})
+CASE_FIELDS: dict[str, frozenset[str]] = {
+    "id": BOTH,
+    "case_no": BOTH,
+    "project": BOTH,
+    "project_name": BOTH,
+    "enterprise": BOTH,
+    "enterprise_name": BOTH,
+    "channel": BOTH,
+    "stage": BOTH,
+    "stage_label": BOTH,
+    "submitted_at": BOTH,
+    "escalated_at": STAFF_ONLY,  # the reminder escalated matching to the office: internal
+    "closed_at": BOTH,
+    "contact_name": BOTH,
+    "contact_phone": BOTH,
+    "need": BOTH,
+    "catalogue_items": BOTH,
+    "matched_institution": BOTH,  # the public status page shows it too
+    "matched_expert": STAFF_ONLY,  # a person's name, recorded by staff
+    "matching_note": STAFF_ONLY,  # the operator's working note
+    "office_help_requested": STAFF_ONLY,
+    "rating": BOTH,
+    "effects": BOTH,
+    "effect_other": BOTH,
+    "feedback_comment": BOTH,
+    "new_jobs": BOTH,
+    "investment_drawn": BOTH,
+    "output_added": BOTH,
+    "cost_saved": BOTH,
+    "profit_added": BOTH,
+    "end_reason": BOTH,  # why the case ended concerns the enterprise first
+    "instance_id": STAFF_ONLY,
+    "records": BOTH,
+    "open_tasks": STAFF_ONLY,  # tasks, their groups and assignees
+    "candidate_institutions": STAFF_ONLY,
+    "timeline_actors": STAFF_ONLY,  # staff user names in the history
+}
+# A service record: date and mode as on the public status page, and the class of service; the
+# content is the operator's own description.
+RECORD_FIELDS: dict[str, frozenset[str]] = {
+    "id": BOTH,
+    "served_at": BOTH,
+    "mode": BOTH,
+    "mode_description": BOTH,
+    "service_class": BOTH,
+    "content": STAFF_ONLY,
+}
+# The events an enterprise sees in its case's history: the case's own steps, not the tasks.
+ENTERPRISE_TIMELINE_ACTIONS = frozenset(
+    {
+        "case.submitted",
+        "case.matched",
+        "case.service_recorded",
+        "case.feedback_received",
+        "case.closed",
+        "case.withdrawn",
+        "case.cancelled",
+    }
+)
+VIEW_INTERNALS = "cases.view_case_internals"
+
+
+def audience(user: Any, case: ServiceCase) -> str:
+    """STAFF when the user sees the case as staff, else ENTERPRISE (also for no user at all)."""
+    if user is not None and user.has_perm(VIEW_INTERNALS, case):
+        return STAFF
+    return ENTERPRISE
+
+
+def shown(table: dict[str, frozenset[str]], who: str) -> frozenset[str]:
+    """The field names of `table` the audience `who` may see."""
+    return frozenset(name for name, audiences in table.items() if who in audiences)
+
+
 # The four stages and the end, in order, as the progress bar shows them.
 PROGRESS = tuple(
     (stage, stage.label)
@@ -109,11 +194,14 @@ def open_tasks(case: ServiceCase) -> list[HumanTask]:
     )
 
 
-def timeline(case: ServiceCase) -> list[AuditEvent]:
+def timeline(case: ServiceCase, who: str = STAFF) -> list[AuditEvent]:
+    """The case's audit events, oldest first; for an enterprise only the case's own steps."""
     if case.instance_id is None:
         events = AuditEvent.objects.filter(target_type="case", target_id=case.case_no)
     else:
         events = AuditEvent.objects.filter(instance_id=case.instance_id)
+    if who != STAFF:
+        events = events.filter(action__in=ENTERPRISE_TIMELINE_ACTIONS)
     return list(reversed(events.order_by("-id")[:TIMELINE_LIMIT]))
 
 

@@ -36,9 +36,7 @@ def _sees(user: Any, project: ServiceProject | None) -> bool:
 
 @rules.predicate
 def is_district(user: Any) -> bool:
-    return bool(getattr(user, "is_superuser", False)) or has_role(
-        user, Role.DISTRICT_REVIEWER.value, Role.PROCESS_ADMIN.value, Role.AUDITOR.value
-    )
+    return has_role(user, Role.DISTRICT_REVIEWER.value, Role.PROCESS_ADMIN.value, Role.AUDITOR.value)
 
 
 @rules.predicate

@@ -81,7 +81,7 @@ def has_scorecard_role(user: Any) -> bool:
         Role.DISTRICT_REVIEWER.value,
         Role.AUDITOR.value,
         Role.PROCESS_ADMIN.value,
-    ) or bool(getattr(user, "is_superuser", False))
+    )
 
 
 # Lists: anyone with a staff role (the list itself is scoped by queries.visible_evaluations).

@@ -26,7 +26,7 @@ def header(request: HttpRequest) -> dict[str, Any]:
     return {
         # Case lists and archives are open to anyone with a role (each shows its own scope); the
         # other menu entries follow their pages' permissions, so the menu offers no dead ends.
-        "nav_has_role": bool(role_codes) or user.is_superuser,
+        "nav_has_role": bool(role_codes),
         "nav_roles": roles,
         "nav_org_units": [units.get(code, code) for code in codes],
         "nav_open_count": min(open_count, COUNT_CAP),

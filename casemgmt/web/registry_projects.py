@@ -11,6 +11,7 @@ from django.shortcuts import render
 
 from ..models import ServiceProject, StationStaff
 from ..seed_registry import divisions_without_project
+from ..stations import sees_private_contacts
 from .registry_common import display_phone, published_items, require_perm
 
 VIEW = "casemgmt.registry_view"
@@ -42,13 +43,17 @@ def project_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def stations_with_staff(project: ServiceProject, *, public_only: bool = False) -> list[Any]:
+def stations_with_staff(
+    project: ServiceProject, *, public_only: bool = False, public_contacts_only: bool = False
+) -> list[Any]:
     """The project's stations, each with `items` (published items with text) and its staff; with
-    public_only, active stations and only the staff marked as public contacts."""
+    public_only, active stations and only the staff marked as public contacts; with
+    public_contacts_only, every station but only its public contacts."""
     staff = StationStaff.objects.order_by("post", "name")
     stations = project.stations.order_by("name")
-    if public_only:
+    if public_only or public_contacts_only:
         staff = staff.filter(is_public_contact=True)
+    if public_only:
         stations = stations.filter(active=True)
     found: list[Any] = list(
         stations.prefetch_related(Prefetch("staff", queryset=staff, to_attr="listed_staff"))
@@ -77,7 +82,10 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
         "casemgmt/registry/project_detail.html",
         {
             "project": project,
-            "stations": stations_with_staff(project),
+            # Enterprise users see the public directory's contacts, not the staff list.
+            "stations": stations_with_staff(
+                project, public_contacts_only=not sees_private_contacts(request.user)
+            ),
             "can_edit": request.user.has_perm(CHANGE, project),
         },
     )

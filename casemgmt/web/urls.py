@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("casemgmt.web.cases_urls")),
     path("", include("casemgmt.web.public_urls")),
     path("", include("casemgmt.web.archive_urls")),
+    path("", include("casemgmt.web.account_urls")),
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import archive, cases, promotion, public, registry, scorecard
+from . import account, archive, cases, promotion, public, registry, scorecard
 
 _AREAS = (
     registry,
@@ -19,6 +19,7 @@ _AREAS = (
     archive,
     scorecard,
     promotion,
+    account,
 )
 
 

@@ -1,7 +1,11 @@
 """manage.py seed_demo — org units and one demo user per role; prints the logins.
 
 Passwords are generated on first run and kept in the data folder (not in the repository),
-so a second run prints the same logins.
+so a second run prints the same logins. Every one passes AUTH_PASSWORD_VALIDATORS.
+
+No demo user with a role is a Django superuser: a superuser's `has_perm` would otherwise have
+skipped the rules (casemgmt/work_permissions.py). The Django admin site has its own account,
+SITE_ADMIN, with no role at all: it can use the admin site and nothing else.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -33,21 +39,46 @@ DEMO_USERS = [
     ("operator", Role.OPERATOR, DEMO_OPERATOR_UNIT[0], "驿站运营人员"),
     ("enterprise", Role.ENTERPRISE, DEMO_ENTERPRISE_UNIT[0], "企业联系人"),
 ]
+# The Django admin site's account (staff and superuser, no membership, so no work permission).
+SITE_ADMIN = ("siteadmin", "Django 管理后台")
 
 
 def _password_file() -> Path:
     return Path(settings.VAR_DIR) / "demo-logins.json"
 
 
+def _usernames() -> list[str]:
+    return [username for username, *_ in DEMO_USERS] + [SITE_ADMIN[0]]
+
+
+def _acceptable(password: str, username: str) -> bool:
+    try:
+        validate_password(password, user=get_user_model()(username=username))
+    except ValidationError:
+        return False
+    return True
+
+
+def _new_password(username: str) -> str:
+    while True:  # 16 random URL-safe characters pass every validator all but always
+        password = secrets.token_urlsafe(12)
+        if _acceptable(password, username):
+            return password
+
+
 def _passwords() -> dict[str, str]:
+    """The stored passwords; a missing one (a user added since) or one the validators now refuse
+    is generated afresh, and the file rewritten."""
     path = _password_file()
-    if path.exists():
-        stored: dict[str, str] = json.loads(path.read_text())
-        return stored
-    passwords = {username: secrets.token_urlsafe(9) for username, *_ in DEMO_USERS}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(passwords))
-    os.chmod(path, 0o600)
+    stored: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+    passwords = {
+        name: stored[name] if name in stored and _acceptable(stored[name], name) else _new_password(name)
+        for name in _usernames()
+    }
+    if passwords != stored:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(passwords))
+        os.chmod(path, 0o600)
     return passwords
 
 
@@ -74,12 +105,21 @@ class Command(BaseCommand):
                 if created or not user.check_password(passwords[username]):
                     user.set_password(passwords[username])
                     user.save()
-                if role == Role.PROCESS_ADMIN:
-                    user_model.objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)
+                # Earlier versions made the process admin a superuser: take that back.
+                user_model.objects.filter(pk=user.pk).update(is_staff=False, is_superuser=False)
                 Membership.objects.get_or_create(
                     user=user, org_unit=OrgUnit.objects.get(code=unit_code), role=role
                 )
+            site_admin, created = user_model.objects.get_or_create(
+                username=SITE_ADMIN[0], defaults={"first_name": SITE_ADMIN[1]}
+            )
+            if created or not site_admin.check_password(passwords[SITE_ADMIN[0]]):
+                site_admin.set_password(passwords[SITE_ADMIN[0]])
+                site_admin.save()
+            user_model.objects.filter(pk=site_admin.pk).update(is_staff=True, is_superuser=True)
         self.stdout.write(f"Org units ready under {bureau.name}.")
         self.stdout.write("Demo logins (username / password / role):")
         for username, role, unit_code, _ in DEMO_USERS:
-            self.stdout.write(f"  {username:<11} {passwords[username]:<14} {role.label} @ {unit_code}")
+            self.stdout.write(f"  {username:<11} {passwords[username]:<18} {role.label} @ {unit_code}")
+        name = SITE_ADMIN[0]
+        self.stdout.write(f"  {name:<11} {passwords[name]:<18} {SITE_ADMIN[1]} only (/admin/), no role")
