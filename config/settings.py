@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "django_htmx",
+    "csp",
     "audit",
     "workflows",
     "casemgmt",
@@ -53,12 +55,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Every response, static files and error pages included, carries the Content-Security-Policy.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Hostile input (NUL, lone surrogates, deep JSON, oversize bodies) is refused here, before any view.
+    "config.edge.EdgeInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -66,6 +72,12 @@ MIDDLEWARE = [
     # Last, as django-axes requires: it turns locked-out logins into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Request size limits (Django's defaults, stated): config/edge.py answers a body over them with the
+# API's error format (413 for the size), never Django's bare 400 page.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 100
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -117,15 +129,35 @@ PASSWORD_HASHERS = [
 if env_bool("NQI_FAST_PASSWORD_HASHER", False):
     # Tests create hundreds of users; argon2 would dominate their run time.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Django's four validators; the demo passwords (seed_demo) and the test personas pass them all.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# API tokens (config/api_tokens.py) expire this many days after they were issued.
+NQI_API_TOKEN_DAYS = env_int("NQI_API_TOKEN_DAYS", 30, minimum=1)
 SESSION_COOKIE_AGE = env_int("NQI_SESSION_SECONDS", 8 * 3600, minimum=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = True  # the lifetime counts from the last request: an idle timeout
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("NQI_SECURE_COOKIES", not DEBUG)
+# HTTPS deployments (NQI_HTTPS=1): redirect plain HTTP, HSTS for a year, cookies only over HTTPS.
+# Off by default because scripts/run serves plain HTTP on 127.0.0.1, where secure cookies would
+# make signing in impossible. Behind a TLS-terminating proxy, NQI_BEHIND_PROXY=1 trusts its
+# X-Forwarded-Proto header (only safe when the proxy always sets or strips it).
+NQI_HTTPS = env_bool("NQI_HTTPS", False)
+SECURE_SSL_REDIRECT = NQI_HTTPS
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if NQI_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = NQI_HTTPS
+# Preloading is a promise to browsers that is slow to take back; a deployment opts in knowingly.
+SECURE_HSTS_PRELOAD = env_bool("NQI_HSTS_PRELOAD", False)
+if env_bool("NQI_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = env_bool("NQI_SECURE_COOKIES", NQI_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# `check --deploy` warns whenever preload is off (security.W021); off is the deliberate default.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -151,6 +183,25 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static", VAR_DIR / "frontend"]
 WHITENOISE_USE_FINDERS = True  # serve straight from those folders when collectstatic has not run
 
+# Content-Security-Policy (django-csp): only our own scripts, styles, fonts and connections; no
+# inline script or style anywhere (templates keep theirs in static/, data travels in data-*
+# attributes or json_script blocks; tests/test_csp.py greps every template). Images may also be
+# data: URIs, which bpmn-js and Swagger UI use for icons. Nothing may frame our pages.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 # Uploaded scorecard evidence. Never served as static files: only the permission-checked
 # download view (casemgmt/scorecard/web/evidence.py) reads them; MEDIA_URL is not routed.
 MEDIA_ROOT = VAR_DIR / "media"
@@ -159,11 +210,11 @@ MEDIA_URL = "/media/"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "config.api_tokens.ExpiringTokenAuthentication",  # tokens expire: NQI_API_TOKEN_DAYS
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "config.pagination.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -177,6 +228,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "InstanceStatusEnum": "workflows.models.InstanceStatus",
         "HumanTaskStatusEnum": "workflows.models.HumanTask.Status",
+        # Otherwise named by a hash ("Kind5dbEnum"), with a warning in `check --deploy`.
+        "TypicalCaseKindEnum": "casemgmt.scorecard.models.TypicalCaseKind",
     },
     # Served from our own static files: the service runs where public CDNs are unreachable.
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -203,6 +256,13 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("NQI_CELERY_QUEUE", "celery")
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# No job may hold a worker for ever (a diagram's costly expression, a stuck engine turn): the
+# soft limit raises inside the job, the hard limit kills the worker child. The timer sweep stops
+# taking new instances after half the soft limit (workflows/tasks.py).
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("NQI_CELERY_SOFT_TIME_LIMIT", 300, minimum=10)
+CELERY_TASK_TIME_LIMIT = env_int("NQI_CELERY_TIME_LIMIT", 360, minimum=11)
+if CELERY_TASK_TIME_LIMIT <= CELERY_TASK_SOFT_TIME_LIMIT:
+    raise ImproperlyConfigured("NQI_CELERY_TIME_LIMIT must be larger than NQI_CELERY_SOFT_TIME_LIMIT.")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -255,10 +315,21 @@ if NQI_MATCHING_REMINDER_WORKING_DAYS > 22:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A refused request (4xx) is one line, never a traceback: see config/log_filters.py.
+    "filters": {"refusal_without_traceback": {"()": "config.log_filters.RefusalWithoutTraceback"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["refusal_without_traceback"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("NQI_LOG_LEVEL", "INFO")},
-    # Spiff logs every task state change at INFO: far too much for an operator's log.
     "loggers": {
+        # Every record goes to the root's one handler, once. Django's default config gives the
+        # "django" logger handlers of its own (console under DEBUG, mail_admins), which printed
+        # every 403/404 a second time; ADMINS is empty, so mail_admins never sent anything.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # On the logger too (not only the handler), so the record itself carries no traceback
+        # for any other handler a deployment adds.
+        "django.request": {"filters": ["refusal_without_traceback"]},
+        # Spiff logs every task state change at INFO: far too much for an operator's log.
         "spiff": {"level": "WARNING"},
         "spiff.task": {"level": "WARNING"},
         # One line per failed login is enough; axes logs three.

@@ -3,7 +3,8 @@
 # builds everything the service needs from the project alone:
 #   - .venv with python3.11 and `pip install -e '.[dev]'` (again only when pyproject.toml changes);
 #   - without DATABASE_URL: the embedded PostgreSQL in $NQI_VAR_DIR/pgdata (default var/pgdata);
-#   - DJANGO_DEBUG=1 and a generated, persisted DJANGO_SECRET_KEY unless they are set;
+#   - DJANGO_DEBUG=0 (production-shaped: error pages, no settings or URL list shown; scripts/run --dev
+#     sets 1) and a generated, persisted DJANGO_SECRET_KEY unless they are set;
 #   - `manage.py migrate`.
 # CELERY_BROKER_URL is left as the caller set it: unset, settings put the queue in the same PostgreSQL.
 #
@@ -105,7 +106,7 @@ nqi_ensure_database() {
 }
 
 nqi_ensure_django_env() {
-    export DJANGO_DEBUG="${DJANGO_DEBUG:-1}"
+    export DJANGO_DEBUG="${DJANGO_DEBUG:-0}"
     if [[ -z "${DJANGO_SECRET_KEY:-}" ]]; then
         local key_file="$NQI_VAR/secret_key"
         if [[ ! -s "$key_file" ]]; then

@@ -264,7 +264,7 @@ def test_the_printable_enterprise_page(served: Area) -> None:
     assert 'data-case="FS-2026-00001"' in text and 'data-case="FS-2026-00002"' in text
     # Outside the period, or another project's: not on operator_a's sheet.
     assert "FS-2025-00009" not in text and "FS-2026-00003" not in text and "YY-2026-00001" not in text
-    assert "@media print" in text
+    assert "/static/css/archive.css" in text  # its @media print rules (moved out of an inline <style>: CSP)
     assert (
         reverse("archive-sheet-enterprise-xlsx", kwargs={"pk": served.enterprise.pk}) + "?from=2026-01-01"
         in text

@@ -330,7 +330,7 @@ def test_a_drawable_diagram_loads_the_viewer(cast: Cast, db: None) -> None:
         "js/diagram.js",
         "vendor/bpmn-js/assets/diagram-js.css",
         "vendor/bpmn-js/assets/bpmn-js.css",
-        "vendor/bpmn-js/assets/bpmn-font/css/bpmn-embedded.css",
+        "vendor/bpmn-js/assets/bpmn-font/css/bpmn.css",  # font files, not data: URIs (CSP font-src)
     ):
         assert asset in html
     assert 'id="task-diagram"' in html and "data-unavailable=" in html
