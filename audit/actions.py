@@ -31,6 +31,8 @@ class Action(models.TextChoices):
     TASK_CANCELLED = "task.cancelled", _("Task cancelled")
     USER_LOGIN = "user.login", _("User signed in")
     USER_LOGIN_FAILED = "user.login_failed", _("User sign-in failed")
+    USER_TOKEN_ISSUED = "user.token_issued", _("API token issued")
+    USER_TOKEN_REVOKED = "user.token_revoked", _("API token revoked")
     CASE_SUBMITTED = "case.submitted", _("Service case submitted")
     CASE_UPDATED = "case.updated", _("Service case updated")
     CASE_MATCHED = "case.matched", _("Service case matched to an institution")

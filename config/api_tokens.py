@@ -30,6 +30,9 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.request import Request
 
+from audit.actions import Action
+from audit.services import record
+
 
 def lifetime() -> timedelta:
     return timedelta(days=settings.NQI_API_TOKEN_DAYS)
@@ -85,17 +88,24 @@ def live_token(user: Any) -> Token | None:
 
 
 def obtain(user: Any) -> Token:
-    """The user's live token, or a new one."""
+    """The user's live token, or a new one (audited as issued)."""
     with transaction.atomic():
         token = live_token(user)
         if token is None:
-            token, _ = Token.objects.get_or_create(user=user)
+            token, created = Token.objects.get_or_create(user=user)
+            if created:
+                record(Action.USER_TOKEN_ISSUED, actor=user, target_type="user", target_id=user.pk)
         return token
 
 
-def revoke(user: Any) -> bool:
-    """Delete the user's token; True if there was one."""
-    deleted, _ = Token.objects.filter(user=user).delete()
+def revoke(user: Any, reason: str = "revoked by the user") -> bool:
+    """Delete the user's token; True if there was one (audited as revoked, with why)."""
+    with transaction.atomic():
+        deleted, _ = Token.objects.filter(user=user).delete()
+        if deleted:
+            record(
+                Action.USER_TOKEN_REVOKED, actor=user, target_type="user", target_id=user.pk, reason=reason
+            )
     return deleted > 0
 
 
@@ -115,4 +125,4 @@ def _notice_password_change(sender: Any, instance: Any, update_fields: Any = Non
 def revoke_on_password_change(sender: Any, instance: Any, created: bool, **_: Any) -> None:
     if not created and getattr(instance, _CHANGED_MARK, False):
         delattr(instance, _CHANGED_MARK)
-        revoke(instance)
+        revoke(instance, reason="password changed")

@@ -95,3 +95,47 @@ def test_api_refusals(project_a: ServiceProject, cast: Cast, api: Callable[[Any]
         == 404
     )
     assert Evaluation.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("scorecard-api-evaluations", {"status": "bogus"}),
+        ("scorecard-api-evaluations", {"stage": "nope"}),
+        ("scorecard-api-evaluations", {"project": "abc"}),
+        ("scorecard-api-evaluations", {"project": str(2**64)}),
+        ("scorecard-api-typical-cases", {"status": "bogus"}),
+        ("scorecard-api-typical-cases", {"quarter": "2026Q9"}),
+    ],
+)
+def test_unknown_list_filter_values_are_refused_not_ignored(
+    cast: Cast, api: Callable[[Any], Any], name: str, params: dict[str, str]
+) -> None:
+    response = api(cast.office_a).get(reverse(name), params)
+    assert response.status_code == 400, response.content
+    [field] = response.json()["fields"]
+    assert field["field"] == next(iter(params))
+    assert field["message"] and field["message_en"]
+
+
+@pytest.mark.django_db
+def test_known_list_filter_values_still_filter(
+    project_a: ServiceProject, cast: Cast, api: Callable[[Any], Any]
+) -> None:
+    client = api(cast.operator_a)
+    body = {
+        "project": project_a.pk,
+        "period_start": "2026-01-01",
+        "period_end": "2026-12-31",
+        "stage": "self",
+    }
+    created = client.post(reverse("scorecard-api-evaluations"), body, format="json").json()
+    url = reverse("scorecard-api-evaluations")
+    drafts = client.get(url, {"status": "draft", "stage": "self", "project": str(project_a.pk)}).json()
+    assert [row["id"] for row in drafts["results"]] == [created["id"]]
+    assert client.get(url, {"status": "submitted"}).json()["results"] == []
+    assert (
+        api(cast.office_a).get(reverse("scorecard-api-typical-cases"), {"quarter": "2026q3"}).status_code
+        == 200
+    )

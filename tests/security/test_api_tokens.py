@@ -13,6 +13,8 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from audit.actions import Action
+from audit.models import AuditEvent
 from tests.factories import TEST_PASSWORD
 from tests.personas import PERSONA_NAMES, Cast
 
@@ -144,3 +146,19 @@ def test_set_password_anywhere_revokes_but_other_saves_do_not(cast: Cast) -> Non
     user.set_password("Another-long-phrase-42")
     user.save()
     assert not Token.objects.filter(key=key).exists()
+
+
+def test_issuing_and_revoking_tokens_are_audited_without_the_key(cast: Cast) -> None:
+    user = cast.operator_a
+    key = obtain(user)
+    obtain(user)  # the live token again: nothing new issued
+    issued = AuditEvent.objects.filter(action=Action.USER_TOKEN_ISSUED)
+    assert [(e.actor_id, e.target_id) for e in issued] == [(user.pk, str(user.pk))]
+    assert key not in str(issued.get().after or "") + issued.get().reason
+
+    assert with_token(key).delete(reverse("api-token")).status_code == 204
+    obtain(user)
+    user.set_password("another-long-passphrase-9")
+    user.save()
+    revoked = AuditEvent.objects.filter(action=Action.USER_TOKEN_REVOKED).order_by("id")
+    assert [e.reason for e in revoked] == ["revoked by the user", "password changed"]

@@ -13,9 +13,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config import query_params
 from config.errors import NotFound, PermissionDenied
 
-from ..models import TypicalCase, TypicalCaseKind, TypicalCaseStatus
+from ..models import TypicalCase, TypicalCaseKind, TypicalCaseStatus, quarter_start
 from ..typical_cases import (
     case_ids_by_number,
     review_typical_case,
@@ -87,10 +88,19 @@ class TypicalCaseList(generics.ListAPIView):
         _require_list(self.request)
         rows = visible_typical_cases(self.request.user).prefetch_related("cases")
         params = self.request.query_params
-        if params.get("status") in TypicalCaseStatus.values:
-            rows = rows.filter(status=params["status"])
-        if params.get("quarter"):
-            rows = rows.filter(quarter=params["quarter"].strip().upper())
+        status_ = query_params.choice(params, "status", TypicalCaseStatus.values)
+        quarter = (params.get("quarter") or "").strip().upper()
+        if quarter:
+            try:
+                quarter_start(quarter)  # the one definition of a quarter's spelling
+            except ValueError:
+                raise query_params.refuse(
+                    "quarter", "format", "季度格式应为 2026Q3。", "The quarter reads like 2026Q3."
+                ) from None
+        if status_ is not None:
+            rows = rows.filter(status=status_)
+        if quarter:
+            rows = rows.filter(quarter=quarter)
         return rows.order_by("-quarter", "-pk")
 
     @extend_schema(

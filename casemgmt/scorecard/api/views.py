@@ -17,10 +17,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casemgmt.models import ServiceProject
+from config import query_params
 from config.errors import FieldError, InvalidInput, NotFound, PermissionDenied
 
 from .. import services, submission, whatif
-from ..models import Evaluation, Stage
+from ..models import Evaluation, EvaluationStatus, Stage
 from ..queries import get_evaluation, period_from, visible_evaluations
 from .lookups import named_project
 from .serializers import (
@@ -46,19 +47,23 @@ class EvaluationList(generics.ListAPIView):
         _require_list(self.request)
         rows = visible_evaluations(self.request.user)
         params = self.request.query_params
-        if params.get("project", "").isdigit():
-            rows = rows.filter(project_id=int(params["project"]))
-        if params.get("stage") in Stage.values:
-            rows = rows.filter(stage=params["stage"])
-        if params.get("status"):
-            rows = rows.filter(status=params["status"])
+        # An unknown value is refused, not ignored: the list would answer another question.
+        project = query_params.bounded_int(params, "project")
+        stage = query_params.choice(params, "stage", Stage.values)
+        status_ = query_params.choice(params, "status", EvaluationStatus.values)
+        if project is not None:
+            rows = rows.filter(project_id=project)
+        if stage is not None:
+            rows = rows.filter(stage=stage)
+        if status_ is not None:
+            rows = rows.filter(status=status_)
         return rows.order_by("-period_end", "-pk")
 
     @extend_schema(
         parameters=[
             OpenApiParameter("project", int),
             OpenApiParameter("stage", str, enum=list(Stage.values)),
-            OpenApiParameter("status", str, enum=["draft", "submitted"]),
+            OpenApiParameter("status", str, enum=list(EvaluationStatus.values)),
         ],
         summary="Scorecards in my area",
     )
