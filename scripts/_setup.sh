@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # Shared set-up, sourced (not run) by scripts/run, scripts/test and .ci/run. On a fresh machine it
 # builds everything the service needs from the project alone:
-#   - .venv with python3.11 and `pip install -e '.[dev]'` (again only when pyproject.toml changes);
+#   - .venv with a supported Python (requires-python; scripts/_python.sh picks it) and
+#     `pip install -e '.[dev]'` (again only when pyproject.toml changes);
 #   - without DATABASE_URL: the embedded PostgreSQL in $NQI_VAR_DIR/pgdata (default var/pgdata);
 #   - DJANGO_DEBUG=0 (production-shaped: error pages, no settings or URL list shown; scripts/run --dev
 #     sets 1) and a generated, persisted DJANGO_SECRET_KEY unless they are set;
@@ -56,24 +57,19 @@ trap nqi_cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-nqi_find_python() {
-    local candidate
-    for candidate in python3.11 python3; do
-        if command -v "$candidate" >/dev/null 2>&1 &&
-            "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then
-            command -v "$candidate"
-            return 0
-        fi
-    done
-    return 1
-}
+# nqi_find_python, nqi_python_supported, nqi_python_range: the supported range from pyproject.toml.
+# shellcheck source=scripts/_python.sh
+source "$NQI_ROOT/scripts/_python.sh"
 
 nqi_ensure_venv() {
-    # A venv whose interpreter is gone (pyenv upgrade, copied checkout) is rebuilt, not patched.
-    if ! .venv/bin/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then
-        local python
+    # A venv whose interpreter is gone (pyenv upgrade, copied checkout) or out of the supported range
+    # is rebuilt, not patched; one on any supported version is kept.
+    if ! nqi_python_supported .venv/bin/python; then
+        local python range tried
         if ! python="$(nqi_find_python)"; then
-            nqi_log "Python 3.11 is required: neither python3.11 nor python3 is version 3.11"
+            range="$(nqi_python_range)" || return 1
+            tried="$(nqi_python_candidates | tr '\n' ' ')"
+            nqi_log "Python >=${range% *},<${range#* } is required: none of ${tried% } is"
             return 1
         fi
         nqi_log "creating .venv with $python"
