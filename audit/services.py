@@ -4,7 +4,7 @@ Appends are serialized by one transaction-scoped advisory lock: whoever holds it
 current chain head, links the new event to it and keeps the lock until commit, so the next
 writer always sees a committed head. The cost is that audit writes of concurrent transactions
 queue behind each other from their first `record()` until commit, so record events as the last
-step of a transaction (as `DESIGN.md`'s task completion does): taking row locks after
+step of a transaction (as a task completion does, docs/design.md §3): taking row locks after
 `record()` invites deadlocks with writers that locked those rows first.
 """
 
@@ -24,7 +24,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import CharField, Q, QuerySet, TextField
 
-from config.statements import Statement, combined, execute, execute_and_commit
+from core.db.statements import Statement, combined, execute, execute_and_commit
 
 from . import context
 from .actions import Action
@@ -158,7 +158,7 @@ def batch(*, commit: bool = False) -> Iterator[Batch | None]:
     knows that nothing of its transaction comes after it.
 
     With `commit`, the block must be the last thing in an outermost `transaction.atomic()`: the
-    final append then carries COMMIT too (config.statements), one round trip fewer.
+    final append then carries COMMIT too (core.db.statements), one round trip fewer.
     """
     if _batch.get() is not None:
         yield None  # already batching: the outer block writes

@@ -2,7 +2,7 @@
 
 A BEGIN or COMMIT that psycopg sends itself does not pass through execute wrappers, so this is a
 lower bound of the database share; on the engine's own path they travel with a statement
-(config.statements) and are counted with it. The rest of a call is Python: ORM, Spiff, serializers.
+(core.db.statements) and are counted with it. The rest of a call is Python: ORM, Spiff, serializers.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 This is what "just use the engine" costs: SpiffBpmnParser without our validator, Spiff's default
 PythonScriptEngine, the standard BpmnWorkflowSerializer (spec embedded in every state), psycopg
 without Django. A second codec stores the spec by reference (the project's `workflows.state`
-converter) so the saving of DESIGN.md §2 is visible in the same run.
+converter) so the saving of docs/design.md D2 is visible in the same run.
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ class RawStore:
 
     def step(self, row_id: int, data: dict[str, Any]) -> tuple[BpmnWorkflow, str] | None:
         """Complete the ready user task with `data`: (workflow, saved text), or None when no ready
-        task is visible (the loop stall of DESIGN.md §7)."""
+        task is visible (the loop stall of docs/design.md D7)."""
         with self.conn.transaction():
             row = self.conn.execute(SELECT_SQL, (row_id,)).fetchone()
             assert row is not None

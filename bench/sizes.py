@@ -31,7 +31,7 @@ FULL = Sizes(
     breakdown_instances=50,
     cycles=1000,
     cycle_marks=(1, 100, 1000),
-    # Spiff's TaskIterator stops at depth 1000 (DESIGN.md §7: "~250 passes"); this diagram adds 3 tasks
+    # Spiff's TaskIterator stops at depth 1000 (docs/design.md D7: "~250 passes"); this diagram adds 3 tasks
     # per pass, so the cap must leave room to see the stall itself.
     loop_max_passes=400,
     loop_marks=(1, 100, 250),

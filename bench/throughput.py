@@ -165,7 +165,7 @@ def _kind(sql: str) -> str:
 
 def _query_profile(world: World, samples: int) -> dict[str, Any]:
     """Round trips per service call, as the timed run makes them (the client's lookups are not
-    counted). An execute wrapper sees each statement and what travelled with it (config.statements);
+    counted). An execute wrapper sees each statement and what travelled with it (core.db.statements);
     a BEGIN or COMMIT that psycopg sent on its own is a round trip of its own and counted apart.
     Django's query log is no use here: while it is on, statements go one by one (to be logged)."""
     per_call: Counter[str] = Counter()

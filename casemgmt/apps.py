@@ -14,4 +14,4 @@ class CasemgmtConfig(AppConfig):
         engine_bindings.install()
         # API tokens die with a password change: the receivers must be connected in every
         # process (web, worker, manage.py changepassword), not only once the URLs are loaded.
-        from config import api_tokens  # noqa: F401
+        from core.http import api_tokens  # noqa: F401

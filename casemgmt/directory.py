@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from config.statements import execute
+from core.db.statements import execute
 from workflows.registry import group_key
 
 from .models import Membership, OrgUnit
@@ -157,5 +157,5 @@ class MembershipDirectory:
 
     def org_unit_exists(self, code: str) -> bool:
         # Asked on every refused process start: a prepared statement, not an ORM query
-        # (config/statements.py).
+        # (core/db/statements.py).
         return bool(execute((_ORG_UNIT_EXISTS, [code])))

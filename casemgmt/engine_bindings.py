@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core import service
 from workflows import registry
 
 from .calendar import add_working_days
@@ -14,7 +15,10 @@ from .promotion import handlers as promotion_handlers
 
 def install() -> None:
     registry.set_lane_resolver(OrgUnitLaneResolver())
-    registry.set_directory(MembershipDirectory())
+    directory = MembershipDirectory()
+    registry.set_directory(directory)
+    # Audit events record the acting user's role and org unit as the directory knows them.
+    service.set_actor_describer(directory.describe)
     # Due dates count working days on the district's calendar (holidays, make-up days), not
     # calendar days: a "3 days" review started before the National Day week is not overdue in it.
     registry.set_due_date_policy(add_working_days)

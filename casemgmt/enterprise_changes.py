@@ -19,8 +19,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from audit.actions import Action
-from config.errors import Conflict, FieldError, InvalidInput, NotFound, PermissionDenied
-from workflows.guard import Actor, acting_user, allowed, audit, require, write_transaction
+from core.errors import Conflict, FieldError, InvalidInput, NotFound, PermissionDenied
+from core.service import Actor, acting_user, allowed, audit, require, write_transaction
 from workflows.models import ProcessInstance
 
 from .cases.validation import MAX_REASON, required_text

@@ -21,8 +21,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from audit.actions import Action
-from config.errors import FieldError, InvalidInput
-from workflows.guard import Actor, audit, require, write_transaction
+from core.errors import FieldError, InvalidInput
+from core.service import Actor, audit, require, write_transaction
 
 from .directory import has_role
 from .models import Enterprise, OrgUnit, ServiceCase, SizeClass

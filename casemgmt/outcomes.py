@@ -16,10 +16,8 @@ from django.core.validators import URLValidator
 from django.utils import timezone
 
 from audit.actions import Action
-from audit.services import record as audit_record
-from config.errors import FieldError, InvalidInput, NotFound
-from workflows import registry
-from workflows.guard import Actor, acting_user, require, write_transaction
+from core.errors import FieldError, InvalidInput, NotFound
+from core.service import Actor, acting_user, audit, require, write_transaction
 
 from .calendar import SHANGHAI
 from .models import Enterprise, Outcome, OutcomeKind, ServiceCase, ServiceProject
@@ -79,7 +77,14 @@ def record_outcome(
         outcome = Outcome(project=target, recorded_by=acting_user(actor))
         _apply(outcome, draft)
         outcome.save()
-        _audit(Action.OUTCOME_RECORDED, actor, outcome, before=None, after=snapshot(outcome), reason="")
+        audit(
+            Action.OUTCOME_RECORDED,
+            actor,
+            target_type="outcome",
+            target_id=outcome.pk,
+            **_case_keys(outcome),
+            after=snapshot(outcome),
+        )
     return outcome
 
 
@@ -110,10 +115,12 @@ def correct_outcome(outcome_id: int, changes: dict[str, Any], actor: Actor, reas
                 code="unchanged",
             )
         outcome.save()
-        _audit(
+        audit(
             Action.OUTCOME_CORRECTED,
             actor,
-            outcome,
+            target_type="outcome",
+            target_id=outcome.pk,
+            **_case_keys(outcome),
             before={name: before[name] for name in changed},
             after={name: after[name] for name in changed},
             reason=reason.strip(),
@@ -345,20 +352,9 @@ def _invalid(errors: list[FieldError]) -> InvalidInput:
     return InvalidInput("Some fields are invalid.", "部分字段填写有误。", fields=errors)
 
 
-def _audit(action: Action, actor: Actor, outcome: Outcome, *, before: Any, after: Any, reason: str) -> None:
-    user = acting_user(actor)
-    role, org_unit = registry.directory().describe(user) if user is not None else ("", "")
+def _case_keys(outcome: Outcome) -> dict[str, Any]:
+    """The process an outcome's audit events belong to: its case's, when it has one."""
     case = outcome.case
-    audit_record(
-        action,
-        actor=user,
-        actor_role=role,
-        actor_org_unit=org_unit,
-        target_type="outcome",
-        target_id=outcome.pk,
-        business_key=case.case_no if case is not None else "",
-        instance_id=case.instance_id if case is not None else None,
-        before=before,
-        after=after,
-        reason=reason,
-    )
+    if case is None:
+        return {}
+    return {"business_key": case.case_no, "instance_id": case.instance_id}

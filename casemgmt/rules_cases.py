@@ -39,11 +39,6 @@ def works_cases(user: Any) -> bool:
 
 
 @rules.predicate
-def operates_cases(user: Any) -> bool:
-    return has_role(user, Role.OPERATOR.value, Role.OFFICE_STAFF.value)
-
-
-@rules.predicate
 def project_in_scope(user: Any, project: Any) -> bool:
     """The project's operating organization lies in the user's area (None project: any project)."""
     if project is None:

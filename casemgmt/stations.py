@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 
 from audit.actions import Action
-from config.errors import FieldError, InvalidInput
-from workflows.guard import Actor, audit, require, write_transaction
+from core.errors import FieldError, InvalidInput
+from core.service import Actor, audit, require, write_transaction
 
 from . import catalogue
 from .models import ServiceProject, ServiceStation, StaffPost, StationStaff
@@ -202,26 +202,15 @@ def _snapshot(obj: Any, fields: list[str] | tuple[str, ...]) -> dict[str, Any]:
     return {field: getattr(obj, field) for field in fields}
 
 
-def _audit(actor: Actor, target_type: str, target: Any, before: Any, after: Any, reason: str) -> None:
-    audit(
-        Action.REGISTRY_CHANGED,
-        actor,
-        target_type=target_type,
-        target_id=target.pk,
-        before=before,
-        after=after,
-        reason=reason,
-    )
-
-
 def create_station(project: ServiceProject, data: Mapping[str, Any], *, actor: Actor) -> ServiceStation:
     require(actor, CHANGE, project)
     values = clean_station(data)
     with write_transaction():
         station = ServiceStation.objects.create(project=project, **values)
-        _audit(
-            actor, "service_station", station, None, {"project": project.code, **values}, "station created"
-        )
+        audit(
+            Action.REGISTRY_CHANGED, actor, target_type="service_station", target_id=station.pk,
+            after={"project": project.code, **values}, reason="station created",
+        )  # fmt: skip
     return station
 
 
@@ -245,7 +234,10 @@ def update_station(station: ServiceStation, data: Mapping[str, Any], *, actor: A
             for field in changed:
                 setattr(current, field, values[field])
             current.save(update_fields=[*changed, "updated_at"])
-            _audit(actor, "service_station", current, before, _snapshot(current, changed), "station updated")
+            audit(
+                Action.REGISTRY_CHANGED, actor, target_type="service_station", target_id=current.pk,
+                before=before, after=_snapshot(current, changed), reason="station updated",
+            )  # fmt: skip
     return current
 
 
@@ -255,7 +247,10 @@ def add_staff(station: ServiceStation, data: Mapping[str, Any], *, actor: Actor)
     with write_transaction():
         _locked_station(station)  # staff changes of one station queue behind each other
         member = StationStaff.objects.create(station=station, **values)
-        _audit(actor, "station_staff", member, None, {"station": station.pk, **values}, "staff added")
+        audit(
+            Action.REGISTRY_CHANGED, actor, target_type="station_staff", target_id=member.pk,
+            after={"station": station.pk, **values}, reason="staff added",
+        )  # fmt: skip
     return member
 
 
@@ -285,7 +280,10 @@ def update_staff(member: StationStaff, data: Mapping[str, Any], *, actor: Actor)
             for field in changed:
                 setattr(current, field, values[field])
             current.save(update_fields=changed)
-            _audit(actor, "station_staff", current, before, _snapshot(current, changed), "staff updated")
+            audit(
+                Action.REGISTRY_CHANGED, actor, target_type="station_staff", target_id=current.pk,
+                before=before, after=_snapshot(current, changed), reason="staff updated",
+            )  # fmt: skip
     return current
 
 

@@ -64,7 +64,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Hostile input (NUL, lone surrogates, deep JSON, oversize bodies) is refused here, before any view.
-    "config.edge.EdgeInputMiddleware",
+    "core.http.edge.EdgeInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -73,7 +73,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# Request size limits (Django's defaults, stated): config/edge.py answers a body over them with the
+# Request size limits (Django's defaults, stated): core/http/edge.py answers a body over them with the
 # API's error format (413 for the size), never Django's bare 400 page.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
@@ -110,8 +110,8 @@ _db = dj_database_url.parse(_database_url, conn_max_age=env_int("DATABASE_CONN_M
 if "postgresql" not in _db["ENGINE"]:
     raise ImproperlyConfigured(f"DATABASE_URL must point at PostgreSQL, got engine {_db['ENGINE']}.")
 DATABASES = {"default": _db}
-# The engine's fixed statements are prepared on the server by config/statements.py (psycopg's own
-# preparing stays off, as Django leaves it: see config/wire.py). Turn this off behind a
+# The engine's fixed statements are prepared on the server by core/db/statements.py (psycopg's own
+# preparing stays off, as Django leaves it: see core/db/wire.py). Turn this off behind a
 # transaction-pooling proxy, which cannot keep a prepared statement between transactions.
 NQI_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -136,7 +136,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# API tokens (config/api_tokens.py) expire this many days after they were issued.
+# API tokens (core/http/api_tokens.py) expire this many days after they were issued.
 NQI_API_TOKEN_DAYS = env_int("NQI_API_TOKEN_DAYS", 30, minimum=1)
 SESSION_COOKIE_AGE = env_int("NQI_SESSION_SECONDS", 8 * 3600, minimum=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -210,13 +210,13 @@ MEDIA_URL = "/media/"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "config.api_tokens.ExpiringTokenAuthentication",  # tokens expire: NQI_API_TOKEN_DAYS
+        "core.http.api_tokens.ExpiringTokenAuthentication",  # tokens expire: NQI_API_TOKEN_DAYS
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "config.pagination.BoundedLimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.http.pagination.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.http.api_errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -315,8 +315,8 @@ if NQI_MATCHING_REMINDER_WORKING_DAYS > 22:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # A refused request (4xx) is one line, never a traceback: see config/log_filters.py.
-    "filters": {"refusal_without_traceback": {"()": "config.log_filters.RefusalWithoutTraceback"}},
+    # A refused request (4xx) is one line, never a traceback: see core/log_filters.py.
+    "filters": {"refusal_without_traceback": {"()": "core.log_filters.RefusalWithoutTraceback"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["refusal_without_traceback"]},
     },

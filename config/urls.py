@@ -3,7 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import IsAuthenticated
 
-from config.api_token_views import token_view
+from core.http.api_token_views import token_view
 
 # The API first: Django tries patterns in order, and the web pages' are many (no web pattern
 # matches a path under api/, so the order changes nothing else).
@@ -33,8 +33,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-# Error pages in the site's layout and language; JSON under /api/ (config/error_views.py).
-handler400 = "config.error_views.bad_request"
-handler403 = "config.error_views.permission_denied"
-handler404 = "config.error_views.page_not_found"
-handler500 = "config.error_views.server_error"
+# Error pages in the site's layout and language; JSON under /api/ (core/http/error_views.py).
+handler400 = "core.http.error_views.bad_request"
+handler403 = "core.http.error_views.permission_denied"
+handler404 = "core.http.error_views.page_not_found"
+handler500 = "core.http.error_views.server_error"

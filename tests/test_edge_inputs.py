@@ -1,7 +1,7 @@
 """Hostile input never makes a 5xx: every URL pattern × every hostile input, anonymous and staff.
 
 The URL list is the URLconf itself (tests/edge_support.py), so a new URL is walked too. NUL bytes,
-lone surrogates, deep JSON and oversize bodies are refused by the edge (config/edge.py) with a
+lone surrogates, deep JSON and oversize bodies are refused by the edge (core/http/edge.py) with a
 400/413 in the API's error format on /api/ and for JSON bodies; huge paging values must be bounded
 by the views themselves.
 """

@@ -13,8 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory, override_settings
 from django.urls import path, reverse
 
-from config import error_views
 from config.urls import urlpatterns as site_urlpatterns
+from core.http import error_views
 from tests.personas import Cast
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def boom(request: HttpRequest) -> HttpResponse:
 
 # This module doubles as a URLconf for the 500 tests: the site's URLs plus one view that fails.
 urlpatterns = [path("boom/", boom), *site_urlpatterns]
-handler500 = "config.error_views.server_error"
+handler500 = "core.http.error_views.server_error"
 
 
 def signed_in(user: Any) -> Client:

@@ -13,7 +13,7 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from config.log_filters import RefusalWithoutTraceback
+from core.log_filters import RefusalWithoutTraceback
 from tests.personas import Cast
 
 pytestmark = pytest.mark.django_db

@@ -9,10 +9,10 @@ from django.db.models import Max
 from lxml import etree
 
 from audit.actions import Action
-from config.errors import InvalidInput
+from core.errors import InvalidInput
+from core.service import Actor, acting_user, audit, require, write_transaction
 
 from . import validation
-from .guard import Actor, acting_user, audit, require, write_transaction
 from .models import ProcessModel, ProcessModelVersion
 from .parsing import (
     NSMAP,

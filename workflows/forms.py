@@ -16,7 +16,7 @@ from jsonschema.validators import validator_for
 from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
 
-from config.errors import FieldError, InvalidInput
+from core.errors import FieldError, InvalidInput
 
 MAX_DATA_BYTES = 256 * 1024
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,99}$")

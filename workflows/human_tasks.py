@@ -9,19 +9,12 @@ from django.utils import timezone
 from SpiffWorkflow.util.task import TaskState
 
 from audit.actions import Action
-from config.errors import Conflict, FieldError, InvalidInput, NotFound, in_chinese
+from core.errors import Conflict, FieldError, InvalidInput, NotFound, in_chinese
+from core.service import Actor, acting_user, audit, require, write_transaction
 
 from . import registry, rows, runtime
 from .forms import validate_task_data
-from .guard import (
-    Actor,
-    acting_user,
-    audit,
-    get_task,
-    require,
-    task_summary,
-    write_transaction,
-)
+from .guard import get_task, task_summary
 from .instances import after_turn
 from .models import HumanTask, InstanceStatus, ProcessModelVersion
 from .spec_cache import compiled

@@ -9,20 +9,12 @@ from typing import Any
 from django.utils import timezone
 
 from audit.actions import Action
-from config.errors import Conflict, FieldError, InvalidInput, NotFound
+from audit.services import Batch as AuditBatch
+from core.errors import Conflict, FieldError, InvalidInput, NotFound
+from core.service import Actor, acting_user, allowed, audit, require, require_reason, write_transaction
 
 from . import registry, rows, runtime, transitions
-from .guard import (
-    Actor,
-    AuditBatch,
-    acting_user,
-    allowed,
-    audit,
-    lock_instance,
-    require,
-    require_reason,
-    write_transaction,
-)
+from .guard import lock_instance
 from .models import HumanTask, InstanceStatus, ProcessInstance, ProcessModel, ProcessModelVersion
 from .signals import instance_terminated
 from .transitions import Transition
@@ -81,7 +73,7 @@ def after_turn(instance: ProcessInstance, result: runtime.TurnResult, actor: Act
 
 
 def _continue_as_new(previous: ProcessInstance, data: dict[str, Any], actor: Actor) -> ProcessInstance:
-    """Long-lived cycles run as a chain of short instances (DESIGN.md §7): state never accumulates."""
+    """Long-lived cycles run as a chain of short instances (docs/design.md D7): state never accumulates."""
     latest = previous.version.process_model.latest_version() or previous.version
     instance = _create(
         latest,

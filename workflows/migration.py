@@ -1,4 +1,4 @@
-"""Moving an open instance to another version of its process model (DESIGN.md §9).
+"""Moving an open instance to another version of its process model (docs/design.md D9).
 
 Spiff aligns the two versions' task specs by BPMN id (then by shape), re-points the instance's
 tasks at the new specs, and resets its ready and waiting tasks so that what follows them is
@@ -24,10 +24,11 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
 from audit.actions import Action
-from config.errors import Conflict, FieldError, InvalidInput, in_chinese
+from core.errors import Conflict, FieldError, InvalidInput, in_chinese
+from core.service import Actor, acting_user, audit, require, require_reason, write_transaction
 
 from . import rows, runtime, state
-from .guard import Actor, acting_user, audit, lock_instance, require, require_reason, write_transaction
+from .guard import lock_instance
 from .instances import after_turn
 from .models import HumanTask, InstanceStatus, ProcessInstance, ProcessModelVersion
 from .spec_cache import compiled

@@ -83,7 +83,7 @@ class ProcessInstance(models.Model):
     last_error = models.TextField(blank=True)
     error_task_spec = models.CharField(max_length=200, blank=True)
     suspended_from = models.CharField(max_length=16, blank=True)
-    # A long-lived cycle continues as a fresh instance so that state stays small (DESIGN.md §7).
+    # A long-lived cycle continues as a fresh instance so that state stays small (docs/design.md D7).
     previous = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="continuation"
     )

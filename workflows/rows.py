@@ -15,7 +15,7 @@ from uuid import UUID
 from django.db import connection
 from django.utils import timezone
 
-from config.statements import Statement, combined, execute
+from core.db.statements import Statement, combined, execute
 
 from .models import HumanTask, ProcessInstance, ProcessModelVersion
 
@@ -94,7 +94,7 @@ class TaskIds:
 def lock_task_and_instance(task_id: int) -> tuple[HumanTask, ProcessInstance, TaskIds] | None:
     """Both rows, locked, in their newest committed versions (READ COMMITTED re-reads after a
     wait), and an id reserved for the task the completion will probably open. As a transaction's
-    first statement it carries the BEGIN (config.statements)."""
+    first statement it carries the BEGIN (core.db.statements)."""
     found = execute((_LOCK_FOR_COMPLETION, [task_id]), binary_results=True)
     if not found:
         return None

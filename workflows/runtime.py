@@ -1,8 +1,9 @@
 """One engine turn on a locked instance: load, run, save, sync the human-task rows.
 
-Callers (services.py) hold the instance row lock and the transaction; this module never opens
-one of its own except the savepoint around each service-task handler, so that a failing
-handler's database writes vanish while the engine records the failure.
+Callers (the service modules instances.py, human_tasks.py, migration.py) hold the instance row
+lock and the transaction; this module never opens one of its own except the savepoint around
+each service-task handler, so that a failing handler's database writes vanish while the engine
+records the failure.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
-from config.statements import Statement
+from core.db.statements import Statement
 
 from . import registry, rows, state
 from .expressions import SandboxScriptEngine
@@ -203,8 +204,8 @@ def apply_outcome(
     error: HandlerFailed | None,
     pending: list[Task],
 ) -> None:
-    """Set the instance's columns from the workflow after a run (written by rows.write_turn);
-    `pending` is the READY and WAITING tasks after that run."""
+    """Set the instance's columns from the workflow after a run (written by the statements of
+    rows.turn_statements); `pending` is the READY and WAITING tasks after that run."""
     instance.state = state.dump(workflow)
     instance.row_version += 1
     waiting = (task for task in pending if task.state == TaskState.WAITING)
@@ -294,7 +295,7 @@ def turn(
     records audit events from the result.
 
     With `defer_writes` that statement is left in `result.writes` for the caller to run, with
-    its audit events (guard.write_transaction's batch): nothing may read these rows before. A
+    its audit events (core.service.write_transaction's batch): nothing may read these rows before. A
     turn that ends a cycle (continueAsNew) writes at once all the same: the next cycle, started
     before the caller's block ends, may read them. `failed`: the completed task's own run failed
     (run_human_task), so the engine is not advanced and the instance records that error."""

@@ -1,7 +1,7 @@
 """Instance state as JSON text, without the spec: the spec is referenced by version.
 
 Embedding the spec in every save was measured at half the throughput and three times the size
-(DESIGN.md §2), so the top-level converter here writes and reads only the task tree, data and
+(docs/design.md D2), so the top-level converter here writes and reads only the task tree, data and
 events; restoring takes the cached spec of the instance's version.
 """
 

@@ -17,7 +17,7 @@ from django.utils.dateparse import parse_datetime
 from audit.actions import Action
 from audit.models import AuditEvent
 from audit.services import filter_events
-from config.errors import FieldError, InvalidInput
+from core.errors import FieldError, InvalidInput
 
 TEXT_FILTERS = ("actor", "target_type", "target_id", "business_key")
 API_FILTERS = (*TEXT_FILTERS, "action", "instance", "since", "until")

@@ -13,7 +13,7 @@ from audit.actions import Action
 from audit.models import AuditEvent
 from audit.services import filter_events
 from audit.verify import latest_verification
-from config.errors import NotFound
+from core.errors import NotFound
 
 from .filters import parse_event_filters
 from .permissions import CanViewAuditEvents

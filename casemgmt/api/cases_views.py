@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.errors import NotFound
+from core.errors import NotFound
 
 from ..cases import lifecycle
 from ..cases.intake import IDEMPOTENCY_HEADER, IntakeRequest, key_from, register_case

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from config.query_params import choice, refuse
+from core.http.query_params import choice, refuse
 
 from ..models import CaseStage, InstitutionKind
 

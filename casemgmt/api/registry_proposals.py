@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.errors import NotFound, PermissionDenied
+from core.errors import NotFound, PermissionDenied
 
 from .. import enterprise_changes
 from ..enterprises import visible_enterprises

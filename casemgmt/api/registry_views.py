@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.errors import Conflict, NotFound, PermissionDenied
+from core.errors import Conflict, NotFound, PermissionDenied
 
 from .. import stations
 from ..enterprises import find_enterprise, update_enterprise, upsert_enterprise, visible_enterprises

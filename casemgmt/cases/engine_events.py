@@ -7,7 +7,7 @@ from typing import Any
 from django.dispatch import receiver
 
 from audit.actions import Action
-from workflows.guard import acting_user, audit
+from core.service import acting_user, audit
 from workflows.models import ProcessInstance
 from workflows.signals import instance_terminated
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from config.errors import FieldError
+from core.errors import FieldError
 
 from ..models import EffectKind, Satisfaction
 

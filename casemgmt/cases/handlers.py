@@ -16,7 +16,7 @@ from typing import Any
 from django.utils import timezone
 
 from audit.actions import Action
-from workflows.guard import audit
+from core.service import audit
 from workflows.registry import ServiceCall, register_service_handler
 
 from .. import catalogue
@@ -36,6 +36,7 @@ def _case(call: ServiceCall) -> ServiceCase:
 
 
 def _audit(action: str, case: ServiceCase, call: ServiceCall, **fields: Any) -> None:
+    # Every handler's event is about its case, in the call's process.
     audit(action, call.actor, target_type="case", target_id=case.case_no, instance=call.instance, **fields)
 
 

@@ -20,9 +20,9 @@ from django.db import connection
 from django.utils import timezone
 
 from audit.actions import Action
-from config.errors import Conflict, FieldError, InvalidInput, PermissionDenied
+from core.errors import Conflict, FieldError, InvalidInput, PermissionDenied
+from core.service import Actor, acting_user, audit, write_transaction
 from workflows import instances
-from workflows.guard import Actor, acting_user, audit, write_transaction
 
 from .. import catalogue
 from ..calendar import add_working_days

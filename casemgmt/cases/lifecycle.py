@@ -10,9 +10,10 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 
 from audit.actions import Action
-from config.errors import Conflict, FieldError, InvalidInput, NotFound, PermissionDenied, in_chinese
+from core.errors import Conflict, FieldError, InvalidInput, NotFound, PermissionDenied, in_chinese
+from core.service import Actor, acting_user, audit, write_transaction
 from workflows import instances
-from workflows.guard import Actor, acting_user, audit, lock_instance, write_transaction
+from workflows.guard import lock_instance
 from workflows.models import OPEN_STATUSES
 
 from ..models import CaseStage, ServiceCase

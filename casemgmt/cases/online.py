@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from audit.actions import Action
-from config.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput, NotFound
+from core.service import audit, write_transaction
 from workflows import human_tasks
-from workflows.guard import audit, task_summary, write_transaction
+from workflows.guard import task_summary
 from workflows.models import HumanTask
 
 from ..models import CaseStage, ServiceCase

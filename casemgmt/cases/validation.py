@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from config.errors import FieldError
+from core.errors import FieldError
 
 from ..validators import validate_cn_phone, validate_uscc
 

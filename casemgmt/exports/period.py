@@ -6,7 +6,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from config.errors import FieldError, InvalidInput
+from core.errors import FieldError, InvalidInput
 
 from ..calendar import SHANGHAI
 from .sheet_data import Period

@@ -16,8 +16,8 @@ from django.utils import timezone
 from audit.actions import Action
 from casemgmt.models import NamingRecord, OrgUnit, ProjectLevel, ServiceProject
 from casemgmt.scorecard.models import Evaluation, TypicalCase
+from core.service import audit
 from workflows import registry
-from workflows.guard import audit
 from workflows.models import HumanTask
 
 from . import package

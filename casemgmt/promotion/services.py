@@ -11,9 +11,9 @@ from django.utils import timezone
 from audit.actions import Action
 from casemgmt.calendar import add_working_days
 from casemgmt.models import OrgUnit, ProjectLevel, ServiceProject
-from config.errors import Conflict, FieldError, InvalidInput
+from core.errors import Conflict, FieldError, InvalidInput
+from core.service import Actor, audit, require, write_transaction
 from workflows import instances
-from workflows.guard import Actor, audit, require, write_transaction
 from workflows.models import HumanTask, ProcessInstance
 
 from .models import AssessmentCampaign, ProjectAssessment
@@ -89,7 +89,7 @@ def start_assessment(
             .first()
         )
         if project is None:
-            from config.errors import NotFound
+            from core.errors import NotFound
 
             raise NotFound(f"Service project {project_id} does not exist.", f"服务项目 {project_id} 不存在。")
         require(actor, "promotion.start_assessment", project)

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import filetype
 from django.core.files.uploadedfile import UploadedFile
 
-from config.errors import FieldError, InvalidInput
+from core.errors import FieldError, InvalidInput
 
 from .models import EVIDENCE_EXTENSIONS, EVIDENCE_MAX_BYTES
 

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 
 from casemgmt.directory import visible_org_units
 from casemgmt.models import ServiceProject
-from config.errors import NotFound
+from core.errors import NotFound
 
 from .models import Evaluation, IndicatorGroup, IndicatorScore, Stage, SubItemScore
 from .rules import STAGE_PERMISSIONS

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from django.db import models
 
-from workflows.guard import write_transaction
+from core.service import write_transaction
 
 from .models import Indicator, IndicatorGroup, RuleKind, SubItem, TemplateVersion, guard_template
 

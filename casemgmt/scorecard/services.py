@@ -13,8 +13,8 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 
 from audit.actions import Action
-from config.errors import Conflict, FieldError, InvalidInput, NotFound
-from workflows.guard import Actor, acting_user, audit, require, write_transaction
+from core.errors import Conflict, FieldError, InvalidInput, NotFound
+from core.service import Actor, acting_user, audit, require, write_transaction
 from workflows.models import ProcessInstance
 
 from . import evidence_files, rules_engine

@@ -12,9 +12,9 @@ from typing import Any
 from django.utils import timezone
 
 from audit.actions import Action
-from config.errors import Conflict, FieldError, InvalidInput
+from core.errors import Conflict, FieldError, InvalidInput
+from core.service import Actor, acting_user, audit, require, write_transaction
 from workflows import human_tasks
-from workflows.guard import Actor, acting_user, audit, require, write_transaction
 from workflows.models import HumanTask
 
 from .models import Evaluation, EvaluationStatus, RuleKind, Stage, SubItemScore

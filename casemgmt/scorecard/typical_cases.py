@@ -15,8 +15,8 @@ from django.utils import timezone
 from audit.actions import Action
 from casemgmt.directory import visible_org_units
 from casemgmt.models import OrgUnit, ServiceCase, ServiceProject
-from config.errors import Conflict, FieldError, InvalidInput, NotFound
-from workflows.guard import Actor, acting_user, audit, require, write_transaction
+from core.errors import Conflict, FieldError, InvalidInput, NotFound
+from core.service import Actor, acting_user, audit, require, write_transaction
 
 from .models import TypicalCase, TypicalCaseKind, TypicalCaseStatus, quarter_start
 

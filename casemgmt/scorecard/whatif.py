@@ -258,6 +258,6 @@ def _hint(sub: SubItem, item: _Item) -> tuple[str, str]:
 
 
 def _zh(text: object) -> str:
-    from config.errors import in_chinese
+    from core.errors import in_chinese
 
     return in_chinese(text)

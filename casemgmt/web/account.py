@@ -1,5 +1,5 @@
 """The signed-in user's own account page: the password (Django's change form) and the API token,
-with its expiry and a button that revokes it (config/api_tokens.py)."""
+with its expiry and a button that revokes it (core/http/api_tokens.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from config import api_tokens
+from core.http import api_tokens
 
 
 @login_required

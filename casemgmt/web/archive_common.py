@@ -7,9 +7,9 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.urls import NoReverseMatch, reverse
-from django.utils import translation
 
-from config.errors import ServiceError
+from core.errors import ServiceError
+from core.http.page_errors import page_errors
 
 from ..models import Enterprise, Outcome, ServiceCase, ServiceProject
 from ..scopes import may_see_case
@@ -62,11 +62,8 @@ def case_page_url(case_pk: int) -> str:
 
 def in_page_language(error: ServiceError) -> tuple[str, dict[str, list[str]]]:
     """The error's message and its field messages, in the request's language."""
-    english = (translation.get_language() or "").startswith("en")
-    fields: dict[str, list[str]] = {}
-    for item in error.fields:
-        fields.setdefault(item.field, []).append(item.message_en if english else item.message_zh)
-    return error.message_for(translation.get_language()), fields
+    refusal = page_errors(error)
+    return refusal.message, refusal.fields
 
 
 def period_query(period: Any) -> str:

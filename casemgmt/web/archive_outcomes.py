@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from config.errors import ServiceError
+from core.errors import ServiceError
 
 from .. import outcomes as service
 from ..models import Outcome, ServiceProject

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from config.errors import InvalidInput
+from core.errors import InvalidInput
 
 from ..exports import service_sheet
 from ..exports.period import parse_period

@@ -14,7 +14,8 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from config.errors import ServiceError
+from core.errors import ServiceError
+from core.http.page_errors import page_errors, raise_for_refusal
 
 from .. import catalogue
 from ..cases.intake import IntakeRequest, submit_case
@@ -98,14 +99,11 @@ def case_intake(request: HttpRequest) -> HttpResponse:
     try:
         case = submit_case(intake, actor=request.user)
     except ServiceError as exc:
-        english = (get_language() or "").startswith("en")
-        errors: dict[str, list[str]] = {}
-        for error in exc.fields:
-            errors.setdefault(error.field, []).append(error.message_en if english else error.message_zh)
-        if exc.status == 403:
-            raise PermissionDenied from exc
+        # Only a permission refusal is the 403 page; anything else is shown on the form (400).
+        raise_for_refusal(exc, statuses=(403,))
+        refusal = page_errors(exc)
         shown = {name for name, *_rest in LAYOUT}
-        others = [message for name, found in errors.items() if name not in shown for message in found]
-        return _render(request, errors, form_error=exc.message_for(get_language()), other_errors=others)
+        others = [message for name, found in refusal.fields.items() if name not in shown for message in found]
+        return _render(request, refusal.fields, form_error=refusal.message, other_errors=others)
     messages.success(request, _("Case %(case_no)s registered.") % {"case_no": case.case_no})
     return redirect("cases-receipt", pk=case.pk)

@@ -18,7 +18,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from config.errors import FieldError, ServiceError
+from core.errors import ServiceError
+from core.http.page_errors import page_errors
 from workflows.models import OPEN_STATUSES
 
 from ..cases import lifecycle, presentation
@@ -127,10 +128,6 @@ def case_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "casemgmt/cases/receipt.html", context)
 
 
-def _message(error: FieldError) -> str:
-    return error.message_en if (get_language() or "").startswith("en") else error.message_zh
-
-
 def _end(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     case = visible_case(request, pk)
     reason = request.POST.get("reason", "")
@@ -143,11 +140,12 @@ def _end(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             messages.success(request, _("The case was cancelled."))
     except ServiceError as exc:
         case.refresh_from_db()
+        refusal = page_errors(exc)
         context = _detail_context(
             request,
             case,
-            form_error=exc.message_for(get_language()),
-            reason_errors={action: [_message(f) for f in exc.fields]},
+            form_error=refusal.message,
+            reason_errors={action: refusal.details},
             submitted_reason={action: reason},
         )
         return render(request, "casemgmt/cases/detail.html", context, status=exc.status)

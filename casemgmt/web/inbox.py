@@ -13,14 +13,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.errors import ServiceError
+from core.errors import ServiceError
+from core.http.page_errors import page_errors, raise_for_status
 from workflows import human_tasks
 from workflows.models import HumanTask
 
@@ -181,10 +181,7 @@ def _refused(
         return _row_response(
             request, pk, error=message, field_errors=field_errors, values=values, status=status
         )
-    if status == 404:
-        raise Http404(message)
-    if status == 403:
-        raise PermissionDenied(message)
+    raise_for_status(status, message)
     details = [m for messages_ in (field_errors or {}).values() for m in messages_]
     messages.error(request, " ".join([message, *details]))
     return redirect(_back(request))
@@ -193,11 +190,8 @@ def _refused(
 def _service_refusal(
     request: HttpRequest, pk: int, exc: ServiceError, values: dict[str, str]
 ) -> HttpResponse:
-    english = (request.LANGUAGE_CODE or "").startswith("en")
-    fields: dict[str, list[str]] = {}
-    for problem in exc.fields:
-        fields.setdefault(problem.field, []).append(problem.message_en if english else problem.message_zh)
-    return _refused(request, pk, exc.message_for(request.LANGUAGE_CODE), exc.status, fields, values)
+    refusal = page_errors(exc, request.LANGUAGE_CODE)
+    return _refused(request, pk, refusal.message, exc.status, refusal.fields, values)
 
 
 def _act(

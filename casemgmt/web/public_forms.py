@@ -2,7 +2,7 @@
 
 A form checks only what a browser could get wrong by itself (required, length, a choice that is
 offered); the credit code, the phone and everything the rules say are the service's to judge, and
-its field errors (config.errors.FieldError) are placed next to the inputs with `add_service_errors`.
+its field errors (core.errors.FieldError) are placed next to the inputs with `add_service_errors`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from config.errors import FieldError, ServiceError
+from core.errors import ServiceError
+from core.http.page_errors import field_message, page_message
 
 from .. import catalogue
 from ..models import EffectKind, OrgUnit, Satisfaction, ServiceProject, SizeClass
@@ -90,7 +91,7 @@ class ServiceErrorsMixin:
         unplaced: list[str] = []
         for field_error in error.fields:
             name = self.field_aliases.get(field_error.field, field_error.field)
-            message = _field_message(field_error, language)
+            message = field_message(field_error, language)
             if name in form.fields and not form.fields[name].widget.is_hidden:
                 form.add_error(name, message)
             elif name not in form.fields:
@@ -98,13 +99,9 @@ class ServiceErrorsMixin:
             else:
                 unplaced.append("")  # a hidden field: the overall message says it better
         if unplaced or not error.fields:
-            form.add_error(None, error.message_for(language))
+            form.add_error(None, page_message(error, language))
             for message in filter(None, unplaced):
                 form.add_error(None, message)
-
-
-def _field_message(field_error: FieldError, language: str | None) -> str:
-    return field_error.message_en if (language or "").startswith("en") else field_error.message_zh
 
 
 class IntakeForm(ServiceErrorsMixin, forms.Form):

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from config.errors import Conflict, ServiceError
+from core.errors import Conflict, ServiceError
 
 from ..cases.intake import IDEMPOTENCY_HEADER, IntakeRequest, submit_case
 from ..cases.lookup import find_case_for_enterprise

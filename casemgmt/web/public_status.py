@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from config.errors import ServiceError
+from core.errors import ServiceError
 
 from ..cases.lookup import find_case_for_enterprise
 from ..cases.online import submit_feedback_online, withdraw_online

@@ -7,9 +7,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
-from django.utils import translation
 
-from config.errors import ServiceError
+from core.errors import ServiceError
+from core.http.page_errors import in_english, page_errors, page_message
 
 from .. import catalogue
 from ..catalogue import CatalogueItem
@@ -22,21 +22,13 @@ def require_perm(request: HttpRequest, permission: str, obj: Any = None) -> None
         raise PermissionDenied
 
 
-def in_english() -> bool:
-    return (translation.get_language() or "").startswith("en")
-
-
 def field_errors(error: ServiceError) -> dict[str, str]:
     """{field: message} in the page's language, for showing next to each input."""
-    english = in_english()
-    out: dict[str, str] = {}
-    for item in error.fields:
-        out.setdefault(item.field, item.message_en if english else item.message_zh)
-    return out
+    return page_errors(error).first()
 
 
 def error_message(error: ServiceError) -> str:
-    return error.message_for(translation.get_language())
+    return page_message(error)
 
 
 def item_text(item: CatalogueItem) -> str:

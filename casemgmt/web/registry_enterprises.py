@@ -22,7 +22,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.errors import InvalidInput, NotFound, ServiceError
+from core.errors import InvalidInput, NotFound, ServiceError
 
 from .. import enterprise_changes
 from ..enterprises import update_enterprise, visible_enterprises

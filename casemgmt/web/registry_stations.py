@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.errors import InvalidInput
+from core.errors import InvalidInput
 
 from .. import stations
 from ..models import ServiceProject, ServiceStation, StaffPost, StationStaff

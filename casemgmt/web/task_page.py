@@ -13,11 +13,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from lxml import etree
@@ -26,7 +24,8 @@ from SpiffWorkflow.util.task import TaskState
 from audit.actions import Action
 from audit.models import AuditEvent
 from audit.services import events_for_instance
-from config.errors import FieldError, InvalidInput, ServiceError
+from core.errors import FieldError, InvalidInput, ServiceError
+from core.http.page_errors import field_message, page_message, raise_for_refusal
 from workflows import human_tasks
 from workflows.forms import validate_task_data
 from workflows.models import HumanTask, ProcessInstance, ProcessModelVersion
@@ -172,21 +171,18 @@ def _submitted_data(task: HumanTask, events: list[AuditEvent], case: dict[str, A
     return case
 
 
-def _message(error: FieldError) -> str:
-    return error.message_en if (get_language() or "").startswith("en") else error.message_zh
-
-
 def _merge(errors: Errors, form_errors: list[str], fields: list[FieldError], names: set[str]) -> None:
     """Put the service's field errors next to their inputs; errors for no input go on top."""
     for error in fields:
         target = schema_form.field_of_error(error.field, names)
+        message = field_message(error)
         if target is None:
-            form_errors.append(f"{error.field}: {_message(error)}")
+            form_errors.append(f"{error.field}: {message}")
         elif target not in errors:
-            errors[target] = [_message(error)]
+            errors[target] = [message]
         # An input that failed conversion was left out, so "required" would only repeat it.
-        elif error.code != "required" and _message(error) not in errors[target]:
-            errors[target].append(_message(error))
+        elif error.code != "required" and message not in errors[target]:
+            errors[target].append(message)
 
 
 def _page(
@@ -280,7 +276,7 @@ def _submit(request: HttpRequest, task: HumanTask) -> HttpResponse:
     except InvalidInput as exc:
         _merge(errors, form_errors, exc.fields, names)
         if not exc.fields:
-            form_errors.append(exc.message_for(get_language()))
+            form_errors.append(page_message(exc))
         return _page(
             request, task, submitted=request.POST, errors=errors, form_errors=form_errors, status=400
         )
@@ -290,7 +286,7 @@ def _submit(request: HttpRequest, task: HumanTask) -> HttpResponse:
             request,
             task,
             submitted=request.POST if task.status == HumanTask.Status.OPEN else None,
-            form_errors=[exc.message_for(get_language())],
+            form_errors=[page_message(exc)],
             status=exc.status,
         )
     messages.success(request, _("Task “%(title)s” completed.") % {"title": task.title})
@@ -306,11 +302,8 @@ def task_claim(request: HttpRequest, pk: int) -> HttpResponse:
     except ServiceError as exc:
         # Forbidden and hidden are answered as such, like every other page action; only a lost
         # race (409: taken or closed) is a message on the page.
-        if exc.status == 403:
-            raise PermissionDenied(exc.message_en) from exc
-        if exc.status == 404:
-            raise Http404(exc.message_en) from exc
-        messages.error(request, exc.message_for(get_language()))
+        raise_for_refusal(exc)
+        messages.error(request, page_message(exc))
     else:
         messages.success(request, _("You have claimed this task."))
     return redirect("task-detail-page", pk=task.pk)

@@ -14,7 +14,7 @@ from audit.models import AuditEvent
 from audit.verify import verify_chain
 from casemgmt.models import Outcome
 from casemgmt.outcomes import correct_outcome, record_outcome
-from config.errors import InvalidInput, NotFound, PermissionDenied
+from core.errors import InvalidInput, NotFound, PermissionDenied
 from tests.factories import make_case, make_outcome
 
 from .conftest import Area

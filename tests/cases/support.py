@@ -7,10 +7,10 @@ from typing import Any
 
 from casemgmt.cases.intake import IntakeRequest, submit_case
 from casemgmt.models import ServiceCase, ServiceProject
+from core.service import Actor
 from tests.factories import valid_uscc
 from workflows import human_tasks
 from workflows.deploy import bundle_for, deploy
-from workflows.guard import Actor
 from workflows.models import HumanTask, ProcessInstance, ProcessModelVersion
 
 SHIPPED = Path(__file__).resolve().parents[2] / "bpmn" / "service_case.bpmn"

@@ -9,7 +9,7 @@ from audit.verify import verify_chain
 from casemgmt.cases.lifecycle import withdraw_case
 from casemgmt.cases.numbering import case_year
 from casemgmt.models import CaseNumberSequence, CaseStage, ServiceCase
-from config.errors import ServiceError
+from core.errors import ServiceError
 from tests.concurrency import run_concurrently
 from tests.personas import Cast
 from workflows import human_tasks

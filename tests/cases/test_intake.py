@@ -11,7 +11,7 @@ from audit.models import AuditEvent
 from casemgmt.cases.intake import submit_case
 from casemgmt.cases.numbering import case_year
 from casemgmt.models import CaseNumberSequence, Enterprise, ServiceCase, ServiceProject
-from config.errors import Conflict, InvalidInput, PermissionDenied
+from core.errors import Conflict, InvalidInput, PermissionDenied
 from tests.personas import Cast
 from workflows.models import ProcessInstance
 

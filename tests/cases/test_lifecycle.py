@@ -13,7 +13,7 @@ from casemgmt.cases.lifecycle import cancel_case, withdraw_case
 from casemgmt.cases.lookup import find_case_for_enterprise
 from casemgmt.cases.online import submit_feedback_online, withdraw_online
 from casemgmt.models import CaseStage, Enterprise, OrgUnit, ServiceCase, ServiceProject
-from config.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from tests.personas import ENTERPRISE_A, Cast
 from workflows import human_tasks, instances
 from workflows.models import HumanTask, InstanceStatus

@@ -8,7 +8,7 @@ import pytest
 
 from audit.models import AuditEvent
 from casemgmt.models import CaseStage, ServiceProject, TechnicalInstitution
-from config.errors import PermissionDenied
+from core.errors import PermissionDenied
 from tests.personas import Cast
 from workflows.models import InstanceStatus
 

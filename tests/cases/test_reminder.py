@@ -15,7 +15,7 @@ from casemgmt.cases.intake import start_data
 from casemgmt.lanes import DISTRICT_CODE
 from casemgmt.models import CaseStage, OrgUnit, ServiceCase, ServiceProject
 from config.celery import app
-from config.errors import PermissionDenied
+from core.errors import PermissionDenied
 from tests.factories import make_enterprise, make_project
 from tests.live_worker import LiveWorker
 from tests.personas import Cast

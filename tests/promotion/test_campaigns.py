@@ -15,7 +15,7 @@ from casemgmt.promotion import schedule, services
 from casemgmt.promotion.models import AssessmentCampaign, ProjectAssessment
 from casemgmt.scorecard.models import TypicalCase
 from config.celery import app
-from config.errors import ServiceError
+from core.errors import ServiceError
 from tests.factories import make_case
 from tests.live_worker import LiveWorker
 from tests.personas import OPERATOR_B, Cast

@@ -15,7 +15,7 @@ from casemgmt.promotion.models import CityNomination, ProjectAssessment
 from casemgmt.promotion.naming import proposed_district_name
 from casemgmt.promotion.services import start_assessment
 from casemgmt.scorecard.models import Evaluation
-from config.errors import ServiceError
+from core.errors import ServiceError
 from tests.personas import Cast
 from workflows.models import InstanceStatus, ProcessInstance
 

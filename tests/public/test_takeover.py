@@ -21,7 +21,7 @@ from casemgmt.models import (
     ServiceCase,
     ServiceProject,
 )
-from config.errors import NotFound
+from core.errors import NotFound
 from tests.factories import make_org_unit, make_project, master_data
 
 from .support import intake_body

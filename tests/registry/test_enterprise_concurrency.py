@@ -9,9 +9,9 @@ from audit.models import AuditEvent
 from audit.verify import verify_chain
 from casemgmt.enterprises import upsert_enterprise
 from casemgmt.models import Enterprise
+from core.service import write_transaction
 from tests.concurrency import run_concurrently
 from tests.factories import valid_uscc
-from workflows.guard import write_transaction
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

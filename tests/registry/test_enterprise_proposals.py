@@ -14,7 +14,7 @@ from audit.actions import Action
 from audit.models import AuditEvent
 from casemgmt.enterprise_changes import accept_proposal, reject_proposal
 from casemgmt.models import Enterprise, EnterpriseChangeProposal
-from config.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from tests.factories import make_case
 from tests.personas import Cast
 from tests.registry import world

@@ -9,9 +9,9 @@ from audit.models import AuditEvent
 from casemgmt.enterprises import find_enterprise, upsert_enterprise
 from casemgmt.models import Enterprise, OrgUnit
 from casemgmt.validators import uscc_check_character
-from config.errors import InvalidInput
+from core.errors import InvalidInput
+from core.service import write_transaction
 from tests.factories import make_org_unit, make_user, valid_uscc
-from workflows.guard import write_transaction
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from audit.actions import Action
 from audit.models import AuditEvent
 from casemgmt import stations
 from casemgmt.models import ServiceStation, StationStaff
-from config.errors import InvalidInput, PermissionDenied
+from core.errors import InvalidInput, PermissionDenied
 from tests.personas import Cast
 from tests.registry import world
 

@@ -13,7 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from casemgmt.scorecard.evidence import ZIP_MAX_UNPACKED, check_upload
-from config.errors import InvalidInput
+from core.errors import InvalidInput
 
 from .helpers import PDF
 

@@ -13,7 +13,7 @@ from casemgmt.models import OutcomeKind, ServiceProject
 from casemgmt.scorecard.models import Evaluation, Evidence, SubItemScore
 from casemgmt.scorecard.services import add_evidence, create_evaluation, set_score
 from casemgmt.scorecard.submission import submit_evaluation
-from config.errors import Conflict, InvalidInput, PermissionDenied
+from core.errors import Conflict, InvalidInput, PermissionDenied
 from tests.personas import OPERATOR_A, Cast
 from workflows.deploy import bundle_for, deploy
 from workflows.instances import start_instance

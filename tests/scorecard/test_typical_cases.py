@@ -12,7 +12,7 @@ from casemgmt.models import ServiceProject
 from casemgmt.scorecard.models import TypicalCase
 from casemgmt.scorecard.services import create_evaluation
 from casemgmt.scorecard.typical_cases import review_typical_case, submit_typical_case
-from config.errors import Conflict, InvalidInput, PermissionDenied
+from core.errors import Conflict, InvalidInput, PermissionDenied
 from tests.factories import make_case
 from tests.personas import Cast
 

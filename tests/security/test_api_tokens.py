@@ -1,5 +1,5 @@
 """API tokens expire, can be revoked (API and account page), and die with a password change
-(config/api_tokens.py)."""
+(core/http/api_tokens.py)."""
 
 from __future__ import annotations
 

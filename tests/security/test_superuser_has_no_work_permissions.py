@@ -27,7 +27,7 @@ from casemgmt.scorecard.models import Evaluation
 from casemgmt.scorecard.seed import load_template
 from casemgmt.scorecard.services import create_evaluation, set_score
 from casemgmt.work_permissions import is_model_permission
-from config.errors import ServiceError
+from core.errors import ServiceError
 from tests.factories import make_case, make_outcome, make_project, make_station
 from tests.personas import AREA_A, OPERATOR_A, Cast
 from workflows import human_tasks, instances

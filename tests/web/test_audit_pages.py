@@ -167,7 +167,7 @@ def test_time_range_in_shanghai_time(auditor: Client, events: list[AuditEvent]) 
         ({"until": "2025-13-01T00:00"}, {"until"}),
         ({"since": "0001-01-01T00:00"}, {"since"}),
         ({"since": "2025-02-01T00:00", "until": "2025-01-01T00:00"}, {"until"}),
-        # NUL bytes never reach the page: config/edge.py refuses them (tests/test_edge_inputs.py).
+        # NUL bytes never reach the page: core/http/edge.py refuses them (tests/test_edge_inputs.py).
         ({"since": "nope", "action": "x"}, {"since", "action"}),
     ],
 )
@@ -285,7 +285,7 @@ def test_case_timeline_by_business_key_and_instance_id(
         assert [int(n) for n in re.findall(r'<li data-event-id="(\d+)"', html)] == expected
         assert "Process instance started" in html
     assert auditor.get(reverse("audit-case-timeline", args=["NO-SUCH-CASE"])).status_code == 404
-    # A NUL in the path is refused at the edge (config/edge.py), before the view.
+    # A NUL in the path is refused at the edge (core/http/edge.py), before the view.
     assert auditor.get("/audit/cases/%00/").status_code == 400
 
 
@@ -329,7 +329,7 @@ def test_verify_now_names_the_tampered_event(cast: Cast, triggers_off: None) -> 
 
 def test_the_api_shares_the_parser_and_its_nul_guard(cast: Cast, api: Callable[[Any], Any]) -> None:
     response = api(cast.auditor).get("/api/audit-events/", {"actor": "a\x00b", "case": "\x00"})
-    # Refused at the edge (config/edge.py), which names every parameter holding a NUL.
+    # Refused at the edge (core/http/edge.py), which names every parameter holding a NUL.
     assert response.status_code == 400
     assert [error["field"] for error in response.json()["fields"]] == ["actor", "case"]
 

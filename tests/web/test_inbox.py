@@ -155,7 +155,7 @@ def test_filters_narrow_rows_and_counts(world: dict[str, HumanTask], cast: Cast)
         {"page": "abc"},
         {"page": "999"},
         {"page": "-1"},
-        # A NUL byte is refused before the page by config/edge.py (tests/test_edge_inputs.py).
+        # A NUL byte is refused before the page by core/http/edge.py (tests/test_edge_inputs.py).
         {"q": "x" * 500},
         {"project": "p" * 100},
         {"stage": "'; --"},

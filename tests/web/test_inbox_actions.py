@@ -120,7 +120,7 @@ def test_reassign_to_a_colleague_with_a_reason(office_task: HumanTask, cast: Cas
         ({"assignee": "operator_a", "reason": "休假"}, "assignee", "not a candidate for this task"),
         ({"assignee": "nobody", "reason": "休假"}, "assignee", "no such active user"),
         ({"assignee": "office_a2", "reason": "x" * 501}, "reason", "at most 500"),
-        # A NUL byte is refused before the view by config/edge.py (tests/test_edge_inputs.py).
+        # A NUL byte is refused before the view by core/http/edge.py (tests/test_edge_inputs.py).
     ],
 )
 def test_reassign_refusals(

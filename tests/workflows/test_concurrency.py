@@ -9,7 +9,7 @@ import pytest
 
 from audit.verify import verify_chain
 from casemgmt.models import Membership, OrgUnit
-from config.errors import Conflict, ServiceError
+from core.errors import Conflict, ServiceError
 from tests.concurrency import run_concurrently
 from tests.factories import make_user
 from tests.personas import AREA_A, OPERATOR_A, Cast

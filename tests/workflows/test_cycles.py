@@ -1,4 +1,4 @@
-"""A cycle repeated 1,000 times stays small: each pass continues as a fresh instance (DESIGN.md §7)."""
+"""A cycle repeated 1,000 times stays small: each pass continues as a fresh instance (docs/design.md D7)."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from audit.models import AuditEvent
-from config.errors import PermissionDenied
+from core.errors import PermissionDenied
 from tests.conftest import BPMN_DIR
 from workflows.deploy import bundle_for, deploy
 from workflows.models import ProcessModel, ProcessModelVersion

@@ -77,7 +77,7 @@ def test_unsafe_payload_expression_is_refused_at_deploy_naming_the_element(
     assert problem.line is not None
 
 
-# Refused at the edge (config/edge.py) before the view reads the body; this pins the contract for
+# Refused at the edge (core/http/edge.py) before the view reads the body; this pins the contract for
 # the deploy endpoint, whose uploads are the largest bodies the API takes.
 @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=50_000)
 def test_upload_over_the_limit_is_a_json_error_naming_the_limit(cast: Cast, api: Any) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from referencing.exceptions import Unresolvable
 
-from config.errors import InvalidInput
+from core.errors import InvalidInput
 from tests.conftest import BPMN_DIR
 from workflows.deploy import bundle_for, deploy
 from workflows.forms import schema_validator, validate_task_data

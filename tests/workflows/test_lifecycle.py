@@ -10,7 +10,7 @@ import pytest
 
 from audit.models import AuditEvent
 from casemgmt.models import OrgUnit
-from config.errors import Conflict, InvalidInput, PermissionDenied
+from core.errors import Conflict, InvalidInput, PermissionDenied
 from tests.personas import OPERATOR_A, Cast
 from workflows import human_tasks, instances
 from workflows.models import HumanTask, InstanceStatus, ProcessInstance, ProcessModelVersion

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from config.errors import Conflict, InvalidInput, PermissionDenied
+from core.errors import Conflict, InvalidInput, PermissionDenied
 from tests.personas import OPERATOR_A, Cast
 from workflows import human_tasks, instances, migration
 from workflows.deploy import deploy

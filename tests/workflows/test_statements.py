@@ -1,4 +1,4 @@
-"""The engine's fixed statements (config/statements.py, config/wire.py): prepared on the server,
+"""The engine's fixed statements (core/db/statements.py, core/db/wire.py): prepared on the server,
 BEGIN and COMMIT travelling with a transaction's first and last statements, and the same results
 without either.
 
@@ -20,9 +20,9 @@ from django.db.utils import DataError
 from django.test.utils import CaptureQueriesContext
 from psycopg import pq
 
-from config import wire
-from config.errors import InvalidInput
-from config.statements import execute, execute_and_commit, named
+from core.db import wire
+from core.db.statements import execute, execute_and_commit, named
+from core.errors import InvalidInput
 from tests.personas import OPERATOR_A, Cast
 from workflows import human_tasks, instances
 from workflows.models import HumanTask, InstanceStatus, ProcessInstance, ProcessModel, ProcessModelVersion
@@ -95,7 +95,11 @@ def test_a_failing_first_statement_leaves_the_connection_usable() -> None:
     with pytest.raises(DataError), transaction.atomic():
         execute(("SELECT 1 / %s", [0]))
     assert server_status() == pq.TransactionStatus.IDLE
-    assert ProcessModel.objects.count() >= 0
+    # Usable: the next transaction's statement goes through the same plumbing and commits.
+    with transaction.atomic():
+        rows = execute((_INSERT_MODEL, ["p-after-error", "出错之后"]))
+    assert rows[0][1] == "p-after-error"
+    assert seen_by_another_connection("p-after-error")
 
 
 def test_execute_and_commit_commits_before_the_block_ends(notices: list[str]) -> None:
@@ -229,7 +233,9 @@ def test_an_interrupted_exchange_drops_the_connection(monkeypatch: pytest.Monkey
     # That connection is closed, never reused; the next statement gets a new one.
     assert half_spoken.closed
     assert connection.connection is not half_spoken
-    assert ProcessModel.objects.count() >= 0
+    # The new connection works for our statements and the ORM alike.
+    assert execute((_INSERT_MODEL, ["p-after-interrupt", "中断之后"]))[0][1] == "p-after-interrupt"
+    assert ProcessModel.objects.filter(key="p-after-interrupt").exists()
 
 
 def test_an_outermost_completion_takes_two_round_trips(

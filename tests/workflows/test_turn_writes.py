@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from audit.actions import Action
 from audit.models import AuditEvent
 from audit.verify import verify_chain
+from core.service import write_transaction
 from tests.personas import OPERATOR_A, Cast
 from workflows import human_tasks, instances, registry
-from workflows.guard import write_transaction
 from workflows.models import HumanTask, InstanceStatus, ProcessInstance, ProcessModelVersion
 
 pytestmark = pytest.mark.django_db

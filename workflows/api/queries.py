@@ -9,8 +9,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from config.errors import FieldError, InvalidInput
-from config.query_params import bounded_int, choice
+from core.errors import FieldError, InvalidInput
+from core.http.query_params import bounded_int, choice
 
 from .. import registry
 from ..models import HumanTask, InstanceStatus, ProcessInstance

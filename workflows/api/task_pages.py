@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
-from config.statements import execute, named
+from core.db.statements import execute, named
 
 from .. import registry
 from ..models import HumanTask, ProcessInstance, ProcessModel, ProcessModelVersion

@@ -14,8 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config import pagination
-from config.errors import NotFound, PermissionDenied
+from core.errors import NotFound, PermissionDenied
+from core.http import pagination
 
 from .. import deploy, human_tasks, instances, migration
 from ..models import HumanTask, ProcessInstance, ProcessModel, ProcessModelVersion

@@ -11,12 +11,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from config.errors import ServiceError
+from core.errors import ServiceError
+from core.http.page_errors import page_errors, raise_for_refusal
 
 from .. import instances, transitions
 from ..models import ProcessInstance
@@ -125,11 +125,7 @@ def run_service(request: HttpRequest, name: str, service: Callable[..., Any], pk
     try:
         service(pk, actor=request.user, reason=reason)
     except ServiceError as exc:
-        if exc.status == 403:
-            raise PermissionDenied(exc.message_for(language)) from exc
-        if exc.status == 404:
-            raise Http404(exc.message_for(language)) from exc
-        english = language.startswith("en")
-        fields = {f.field: (f.message_en if english else f.message_zh) for f in exc.fields}
-        return ActionError(name, exc.message_for(language), fields, reason, exc.status)
+        raise_for_refusal(exc)
+        refusal = page_errors(exc, language)
+        return ActionError(name, refusal.message, refusal.first(), reason, exc.status)
     return None

@@ -10,7 +10,8 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.errors import ServiceError
+from core.errors import ServiceError
+from core.http.page_errors import page_errors
 
 from ..models import InstanceStatus, ProcessInstance, ProcessModel
 
@@ -64,11 +65,10 @@ def parse(query: QueryDict) -> InstanceFilters:
 
 def absorb(filters: InstanceFilters, exc: ServiceError, language: str) -> None:
     """A filter the query layer refused is shown on its field, never as a server error."""
-    english = language.startswith("en")
-    for problem in exc.fields or []:
-        filters.errors[problem.field] = problem.message_en if english else problem.message_zh
+    refusal = page_errors(exc, language)
+    filters.errors.update(refusal.first())
     if not exc.fields:
-        filters.errors["q"] = exc.message_for(language)
+        filters.errors["q"] = refusal.message
 
 
 # The org unit field suggests codes that instances actually carry; workflows knows no org tree.

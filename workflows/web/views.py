@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from audit.services import events_for_instance
-from config.errors import ServiceError
+from core.errors import ServiceError
 
 from .. import migration
 from ..api.queries import filter_instances, visible_instances

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casemgmt.models import ServiceProject
-from config.errors import NotFound, PermissionDenied
+from core.errors import NotFound, PermissionDenied
 
 from .. import queries, services
 from ..models import ProjectAssessment

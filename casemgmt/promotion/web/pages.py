@@ -17,7 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from casemgmt.models import ServiceProject
 from casemgmt.scorecard.models import Evaluation
-from config.errors import ServiceError
+from core.errors import ServiceError
+from core.http.page_errors import field_message, page_message
 from workflows import human_tasks
 from workflows.models import HumanTask
 
@@ -29,12 +30,6 @@ PACKAGE_TYPES = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-def _message(error: ServiceError) -> str:
-    from django.utils.translation import get_language
-
-    return error.message_en if (get_language() or "").startswith("en") else error.message_zh
 
 
 def _project_or_404(request: HttpRequest, pk: int) -> ServiceProject:
@@ -133,7 +128,7 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
             project.pk, actor=request.user, period_start=period_start, period_end=period_end
         )
     except ServiceError as error:
-        messages.error(request, _message(error))
+        messages.error(request, page_message(error))
     else:
         messages.success(
             request, _("The assessment has started; the self-assessment is in the operator's inbox.")
@@ -174,7 +169,8 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             human_tasks.complete(task.pk, actor=request.user, data=values)
         except ServiceError as failure:
-            error = _message(failure) + "".join(f" {f.field}: {f.message_zh}" for f in failure.fields)
+            # Field messages in the page's language too (they were always Chinese before).
+            error = page_message(failure) + "".join(f" {f.field}: {field_message(f)}" for f in failure.fields)
         else:
             messages.success(request, _("Application sent to the office."))
             return redirect("promotion-project", pk=assessment.project_id)

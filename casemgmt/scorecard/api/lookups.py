@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from casemgmt.models import ServiceProject
-from config.errors import FieldError, InvalidInput
+from core.errors import FieldError, InvalidInput
 
 
 def named_project(**lookup: Any) -> ServiceProject:

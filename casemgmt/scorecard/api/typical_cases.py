@@ -13,8 +13,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config import query_params
-from config.errors import NotFound, PermissionDenied
+from core.errors import NotFound, PermissionDenied
+from core.http import query_params
 
 from ..models import TypicalCase, TypicalCaseKind, TypicalCaseStatus, quarter_start
 from ..typical_cases import (

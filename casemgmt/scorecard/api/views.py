@@ -17,8 +17,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casemgmt.models import ServiceProject
-from config import query_params
-from config.errors import FieldError, InvalidInput, NotFound, PermissionDenied
+from core.errors import FieldError, InvalidInput, NotFound, PermissionDenied
+from core.http import query_params
 
 from .. import services, submission, whatif
 from ..models import Evaluation, EvaluationStatus, Stage

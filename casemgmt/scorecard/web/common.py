@@ -9,11 +9,10 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from django.utils import translation
 
 from casemgmt.models import ServiceProject
-from config.errors import NotFound, ServiceError
-from config.errors import PermissionDenied as ServicePermissionDenied
+from core.errors import NotFound, ServiceError
+from core.http.page_errors import in_english, page_errors, raise_for_refusal  # noqa: F401 (in_english: re-exported for reports)
 
 from ..models import Evaluation, TypicalCase
 from ..queries import get_evaluation
@@ -47,28 +46,16 @@ def typical_case_or_404(request: HttpRequest, pk: int) -> TypicalCase:
     return found
 
 
-def in_english() -> bool:
-    return (translation.get_language() or "").startswith("en")
-
-
 def show_error(request: HttpRequest, error: ServiceError) -> None:
-    """A refusal as a page message, with each field's reason; a permission refusal is a 403."""
-    if isinstance(error, ServicePermissionDenied):
-        raise PermissionDenied
-    if isinstance(error, NotFound):
-        raise Http404
-    english = in_english()
-    text = error.message_for(translation.get_language())
-    details = [item.message_en if english else item.message_zh for item in error.fields]
-    messages.error(request, " ".join([text, *details]))
+    """A refusal as a page message, with each field's reason; a permission refusal is a 403,
+    a hidden or missing object a 404."""
+    raise_for_refusal(error)
+    refusal = page_errors(error)
+    messages.error(request, " ".join([refusal.message, *refusal.details]))
 
 
 def field_errors(error: ServiceError) -> dict[str, str]:
-    english = in_english()
-    out: dict[str, str] = {}
-    for item in error.fields:
-        out.setdefault(item.field, item.message_en if english else item.message_zh)
-    return out
+    return page_errors(error).first()
 
 
 def parse_date(value: str | None) -> datetime.date | None:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from casemgmt.models import ServiceProject
-from config.errors import ServiceError
+from core.errors import ServiceError
 
 from .. import services
 from ..models import Evaluation, EvaluationStatus, Stage

@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.errors import ServiceError
+from core.errors import ServiceError
 
 from .. import services
 from ..models import Evidence

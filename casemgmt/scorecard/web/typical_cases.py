@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from casemgmt.directory import visible_org_units
 from casemgmt.models import ServiceProject
-from config.errors import FieldError, InvalidInput, ServiceError
+from core.errors import FieldError, InvalidInput, ServiceError
 
 from ..models import TypicalCaseKind, TypicalCaseStatus
 from ..typical_cases import (

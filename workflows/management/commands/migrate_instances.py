@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from config.errors import ServiceError
+from core.errors import ServiceError
 from workflows import migration, rows
 from workflows.models import ProcessInstance
 

@@ -2,7 +2,7 @@
 
 A list view that silently ignores "status=bogus" or "limit=abc" answers something other than
 what was asked; one past bigint fails the query. These raise InvalidInput naming the parameter,
-which the API renders in its one error format (config/api_errors.py).
+which the API renders in its one error format (core/http/api_errors.py).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from .errors import FieldError, InvalidInput
+from core.errors import FieldError, InvalidInput
 
 BIGINT_MAX = 2**63 - 1
 

@@ -5,7 +5,7 @@ Django binds parameters on the client and never prepares, so each statement is p
 planned anew; for the lock, the turn's write and the audit append that planning was a fifth of
 a task completion (bench/, section 1). And every transaction costs two round trips besides its
 statements, BEGIN and COMMIT: half of a completion's trips to the server. Statements run here
-are prepared once per connection (config/wire.py), the first statement of a transaction carries
+are prepared once per connection (core/db/wire.py), the first statement of a transaction carries
 its BEGIN, and `execute_and_commit` carries the COMMIT: a completion is two round trips.
 
 Only statements with fixed text belong here: each distinct text is one prepared statement.

@@ -8,12 +8,12 @@ and uses psycopg's Transformer to turn values into parameters and rows back into
 the adapters registered on the connection.
 
 Statements are prepared on the server under names of their own, once per connection, and this
-module is the only one that prepares any (config/statements.py keeps psycopg's automatic
+module is the only one that prepares any (core/db/statements.py keeps psycopg's automatic
 preparation off): psycopg deallocates every prepared statement of the session after a rollback
 when it holds prepared statements itself, which would pull ours from under us. If something else
 does (DISCARD ALL, a pooler), the statement fails once and is prepared again the next time.
 
-No Django here: config/statements.py decides when to use it.
+No Django here: core/db/statements.py decides when to use it.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 PostgreSQL refuses NUL in text, UTF-8 cannot carry a lone surrogate, and recursive code (DRF's
 serializers, the canonical JSON of the audit chain, the engine's deep copies) overflows the stack
 on deeply nested JSON. Each of these used to surface as a 500 wherever the value first reached
-such code; config/edge.py refuses them once, before any view runs.
+such code; core/http/edge.py refuses them once, before any view runs.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .errors import FieldError
+from core.errors import FieldError
 
 # Deeper than any form, task data or deployment needs, far below the recursion limit.
 MAX_JSON_DEPTH = 32

@@ -1,9 +1,9 @@
 """Error handlers (config/urls.py: handler400/403/404/500).
 
 Pages get templates/<status>.html in the site's layout and the request's language; the API
-(paths under /api/) gets the one JSON error shape of config/api_errors.py, since a client that
+(paths under /api/) gets the one JSON error shape of core/http/api_errors.py, since a client that
 mistypes an endpoint should not have to parse a web page. DRF's own views never reach these
-handlers: their exceptions are answered by config.api_errors.api_exception_handler.
+handlers: their exceptions are answered by core.http.api_errors.api_exception_handler.
 
 The 500 handler must work when everything else is broken (the database down, a template
 error): it renders without the request, so no context processor touches the database, and if
@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
 
-# status: (code, Chinese, English); the API's codes and Chinese texts as config/api_errors.py uses.
+# status: (code, Chinese, English); the API's codes and Chinese texts as core/http/api_errors.py uses.
 _API_ERRORS = {
     400: ("bad_request", "请求内容格式错误。", "Bad request."),
     403: (

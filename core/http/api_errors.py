@@ -3,7 +3,7 @@
 DRF renders its messages when it raises them, in the request's language. Field errors of a
 serializer are rendered again under each language (validation is re-run on a copy of the
 serializer, which has no side effects); other texts are looked up in the catalogue
-(config/translations.py). Errors are always rendered as JSON, whatever renderer the view
+(core/translations.py). Errors are always rendered as JSON, whatever renderer the view
 negotiated (the schema view's YAML, the docs' HTML).
 """
 
@@ -20,8 +20,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from .errors import ServiceError
-from .translations import CHINESE, both_languages
+from core.errors import ServiceError
+from core.translations import CHINESE, both_languages
 
 _DRF_MESSAGES_ZH = {
     "not_authenticated": "未登录或登录已过期。",

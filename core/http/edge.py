@@ -3,7 +3,7 @@
 NUL bytes and lone surrogates in the path, query string, headers, cookies, form and JSON bodies,
 JSON nested deeper than MAX_JSON_DEPTH, bodies over Django's DATA_UPLOAD_* limits and malformed
 multipart bodies are answered with a 400 (413 for a body too big) naming the parameter or field
-and the reason in Chinese and English: in the API's one error format (config/api_errors.py) for
+and the reason in Chinese and English: in the API's one error format (core/http/api_errors.py) for
 /api/ paths and requests that ask for JSON, as the site's bad-request page otherwise.
 
 It reads the body through Django's own accessors (request.body, request.POST/FILES), which cache
@@ -24,9 +24,10 @@ from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils.translation import get_language
 
+from core.errors import FieldError, InvalidInput, ServiceError
+
 from . import edge_checks
 from .edge_checks import PLACES, check_json_text, check_pairs, field_error
-from .errors import FieldError, InvalidInput, ServiceError
 
 _BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
