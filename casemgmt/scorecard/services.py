@@ -13,15 +13,15 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 
 from audit.actions import Action
-from core.errors import Conflict, FieldError, InvalidInput, NotFound
+from core.errors import Conflict
 from core.service import Actor, acting_user, audit, require, write_transaction
 from workflows.models import ProcessInstance
 
-from . import evidence_files, rules_engine
-from .evidence import check_upload, check_url
+from . import rules_engine
+from .attachments import attach
+from .drafts import invalid, item_for, lock_evaluation, require_draft, score_for
 from .models import (
     Evaluation,
-    EvaluationStatus,
     Evidence,
     Indicator,
     IndicatorScore,
@@ -37,10 +37,6 @@ from .sources import collect
 COUNTING_RULES = (RuleKind.COUNT_RATE, RuleKind.DISTINCT_RATE, RuleKind.PER_HUNDRED)
 
 
-def _invalid(field: str, code: str, zh: str, en: str) -> InvalidInput:
-    return InvalidInput(en, zh, fields=[FieldError(field, code, zh, en)])
-
-
 def template_for(day: datetime.date) -> TemplateVersion:
     """The newest template version in effect on `day`."""
     version = TemplateVersion.objects.filter(effective_from__lte=day).order_by("-number").first()
@@ -51,28 +47,6 @@ def template_for(day: datetime.date) -> TemplateVersion:
             code="no_template",
         )
     return version
-
-
-def lock_evaluation(evaluation: Evaluation | int) -> Evaluation:
-    pk = evaluation.pk if isinstance(evaluation, Evaluation) else evaluation
-    found = (
-        Evaluation.objects.select_for_update(of=("self",))
-        .select_related("project", "project__operator", "template_version")
-        .filter(pk=pk)
-        .first()
-    )
-    if found is None:
-        raise NotFound(f"Evaluation {pk} does not exist.", f"评分表 {pk} 不存在。")
-    return found
-
-
-def require_draft(evaluation: Evaluation) -> None:
-    if evaluation.status != EvaluationStatus.DRAFT:
-        raise Conflict(
-            "The evaluation has been submitted and can no longer change.",
-            "该评分表已提交，不能再修改。",
-            code="submitted",
-        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -141,16 +115,16 @@ def create_evaluation(
 ) -> Evaluation:
     """A draft scorecard: computed items from the period's records, the rest copied from `based_on`."""
     if stage not in STAGE_PERMISSIONS:
-        raise _invalid("stage", "choice", "评分阶段无效。", "Unknown evaluation stage.")
+        raise invalid("stage", "choice", "评分阶段无效。", "Unknown evaluation stage.")
     if period_start is None or period_end is None or period_end < period_start:
-        raise _invalid(
+        raise invalid(
             "period_end",
             "order",
             "评估期间的结束日期不能早于开始日期。",
             "The period must not end before it starts.",
         )
     if bool(instance) != bool(task_spec):
-        raise _invalid(
+        raise invalid(
             "task_spec",
             "pair",
             "流程实例与任务须同时给出。",
@@ -161,7 +135,7 @@ def create_evaluation(
         if based_on is not None:
             based_on = Evaluation.objects.select_related("template_version").get(pk=based_on.pk)
             if based_on.project_id != project.pk:
-                raise _invalid(
+                raise invalid(
                     "based_on",
                     "project",
                     "所依据的评分表属于其他项目。",
@@ -239,35 +213,10 @@ def _parse_points(value: Any) -> Decimal:
     try:
         points = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise _invalid("points", "number", "分值须为数字。", "Points must be a number.") from None
+        raise invalid("points", "number", "分值须为数字。", "Points must be a number.") from None
     if not points.is_finite():
-        raise _invalid("points", "number", "分值须为数字。", "Points must be a number.")
+        raise invalid("points", "number", "分值须为数字。", "Points must be a number.")
     return points
-
-
-def _score_for(evaluation: Evaluation, indicator_number: int) -> IndicatorScore:
-    score = evaluation.scores.select_related("indicator").filter(indicator__number=indicator_number).first()
-    if score is None:
-        raise _invalid("indicator", "not_found", "没有这个指标。", "No such indicator.")
-    return score
-
-
-def _item_for(score: IndicatorScore, sub_item: int | str | SubItem | None) -> SubItemScore | None:
-    if sub_item is None or sub_item == "":
-        items = list(score.items.select_related("sub_item"))
-        # A single-rule indicator (8, 13, 16, 17, 18) may be addressed without its item.
-        return items[0] if len(items) == 1 else None
-    lookup: dict[str, Any]
-    if isinstance(sub_item, SubItem):
-        lookup = {"sub_item": sub_item}
-    elif isinstance(sub_item, int) or str(sub_item).isdigit():
-        lookup = {"sub_item__position": int(sub_item)}
-    else:
-        lookup = {"sub_item__code": str(sub_item)}
-    item = score.items.select_related("sub_item").filter(**lookup).first()
-    if item is None:
-        raise _invalid("sub_item", "not_found", "没有这个评价要点。", "No such sub-item.")
-    return item
 
 
 def set_score(
@@ -293,16 +242,16 @@ def set_score(
         locked = lock_evaluation(evaluation)
         require(actor, "scorecard.change_evaluation", locked)
         require_draft(locked)
-        score = _score_for(locked, indicator_number)
+        score = score_for(locked, indicator_number)
         indicator = score.indicator
-        item = _item_for(score, sub_item)
+        item = item_for(score, sub_item)
         before = _describe(score, item)
         if indicator.is_judgment:
             if points is not None:
                 try:
                     score.points = rules_engine.judgment(_parse_points(points), indicator.max_points)
                 except rules_engine.RuleError:
-                    raise _invalid(
+                    raise invalid(
                         "points",
                         "range",
                         f"分值须在 0 到 {indicator.max_points} 之间，且为 0.1 的整数倍。",
@@ -313,10 +262,10 @@ def set_score(
             score.save(update_fields=["points", "reason"])
         else:
             if item is None:
-                raise _invalid("sub_item", "required", "请指定评价要点。", "Say which sub-item.")
+                raise invalid("sub_item", "required", "请指定评价要点。", "Say which sub-item.")
             _score_item(item, points=points, satisfied=satisfied, reason=reason)
             if evidence is not None and evidence != "":
-                _add_evidence(score, item, evidence, evidence_note, actor)
+                attach(score, item, evidence, evidence_note, actor)
         refresh_totals(locked)
         score.refresh_from_db()
         if item is not None:
@@ -342,7 +291,7 @@ def _score_item(item: SubItemScore, *, points: Any, satisfied: bool | None, reas
         item.reason = reason.strip()
     if sub.rule_kind == RuleKind.CHECKLIST:
         if points is not None:
-            raise _invalid(
+            raise invalid(
                 "points", "checklist", "清单项只需选择是否符合。", "A checklist item is scored yes or no."
             )
         if satisfied is not None:
@@ -352,14 +301,14 @@ def _score_item(item: SubItemScore, *, points: Any, satisfied: bool | None, reas
                 item.adjusted = item.points != item.computed
     elif sub.rule_kind in COUNTING_RULES:
         if satisfied is not None:
-            raise _invalid(
+            raise invalid(
                 "satisfied", "computed", "该项按记录计分。", "This item is scored from the records."
             )
         if points is not None:
             value = _parse_points(points)
             limit = sub.cap if sub.cap is not None else sub.indicator.max_points
             if value < 0 or value > limit or value != value.quantize(rules_engine.TENTH):
-                raise _invalid(
+                raise invalid(
                     "points",
                     "range",
                     f"分值须在 0 到 {limit} 之间，且为 0.1 的整数倍。",
@@ -368,63 +317,6 @@ def _score_item(item: SubItemScore, *, points: Any, satisfied: bool | None, reas
             item.points = rules_engine.as_points(value)
             item.adjusted = item.points != item.computed
     item.save()
-
-
-def _add_evidence(
-    score: IndicatorScore, item: SubItemScore, evidence: UploadedFile | str, note: str, actor: Actor
-) -> Evidence:
-    if item.sub_item.rule_kind != RuleKind.CHECKLIST or item.sub_item.is_computed:
-        raise _invalid(
-            "evidence",
-            "not_checklist",
-            "只有清单项需要上传佐证材料。",
-            "Evidence belongs to checklist items.",
-        )
-    row = Evidence(score=score, item=item, note=note.strip()[:300], uploaded_by=acting_user(actor))
-    if isinstance(evidence, str):
-        row.url = check_url(evidence)
-    else:
-        _, content_type = check_upload(evidence)
-        row.original_name = (evidence.name or "")[:255]
-        row.content_type = content_type
-        row.size = evidence.size
-        row.file.save(evidence.name or "evidence", evidence, save=False)
-    row.save()
-    return row
-
-
-def add_evidence(
-    evaluation: Evaluation | int,
-    indicator_number: int,
-    sub_item: int | str | None,
-    evidence: UploadedFile | str,
-    *,
-    note: str = "",
-    actor: Actor,
-) -> Evidence:
-    with write_transaction():
-        locked = lock_evaluation(evaluation)
-        require(actor, "scorecard.change_evaluation", locked)
-        require_draft(locked)
-        score = _score_for(locked, indicator_number)
-        item = _item_for(score, sub_item)
-        if item is None:
-            raise _invalid("sub_item", "required", "请指定评价要点。", "Say which sub-item.")
-        return _add_evidence(score, item, evidence, note, actor)
-
-
-def remove_evidence(evidence_id: int, *, actor: Actor) -> None:
-    """Detach evidence from a draft; its stored file goes once no other evaluation shares it."""
-    with write_transaction():
-        row = Evidence.objects.select_related("score").filter(pk=evidence_id).first()
-        if row is None:
-            raise NotFound("No such evidence.", "佐证材料不存在。")
-        locked = lock_evaluation(row.score.evaluation_id)
-        require(actor, "scorecard.change_evaluation", locked)
-        require_draft(locked)
-        name = row.file.name if row.file else ""
-        row.delete()
-        evidence_files.release(name)
 
 
 def recompute(evaluation: Evaluation | int, *, actor: Actor) -> Evaluation:

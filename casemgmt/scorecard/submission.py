@@ -17,8 +17,9 @@ from core.service import Actor, acting_user, audit, require, write_transaction
 from workflows import human_tasks
 from workflows.models import HumanTask
 
+from .drafts import lock_evaluation, require_draft
 from .models import Evaluation, EvaluationStatus, RuleKind, Stage, SubItemScore
-from .services import lock_evaluation, refresh_totals, require_draft
+from .services import refresh_totals
 
 
 def missing_for_submit(evaluation: Evaluation) -> list[FieldError]:

@@ -13,13 +13,10 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from casemgmt.models import ServiceProject
+from casemgmt.scorecard.attachments import add_evidence, remove_evidence
 from casemgmt.scorecard.evidence_files import purge_orphans
 from casemgmt.scorecard.models import Evidence
-from casemgmt.scorecard.services import (
-    add_evidence,
-    create_evaluation,
-    remove_evidence,
-)
+from casemgmt.scorecard.services import create_evaluation
 from casemgmt.scorecard.submission import submit_evaluation
 from tests.personas import Cast
 

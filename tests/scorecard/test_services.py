@@ -10,8 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from audit.models import AuditEvent
 from casemgmt.models import OutcomeKind, ServiceProject
+from casemgmt.scorecard.attachments import add_evidence
 from casemgmt.scorecard.models import Evaluation, Evidence, SubItemScore
-from casemgmt.scorecard.services import add_evidence, create_evaluation, set_score
+from casemgmt.scorecard.services import create_evaluation, set_score
 from casemgmt.scorecard.submission import submit_evaluation
 from core.errors import Conflict, InvalidInput, PermissionDenied
 from tests.personas import OPERATOR_A, Cast

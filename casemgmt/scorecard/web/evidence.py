@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import ServiceError
 
-from .. import services
+from .. import attachments
 from ..models import Evidence
 from .common import evaluation_or_404, show_error
 
@@ -52,7 +52,7 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
     row = _evidence_or_404(request, pk)
     evaluation_pk = row.score.evaluation_id
     try:
-        services.remove_evidence(row.pk, actor=request.user)
+        attachments.remove_evidence(row.pk, actor=request.user)
     except ServiceError as error:
         show_error(request, error)
     else:
