@@ -3,9 +3,14 @@
 Appends are serialized by one transaction-scoped advisory lock: whoever holds it reads the
 current chain head, links the new event to it and keeps the lock until commit, so the next
 writer always sees a committed head. The cost is that audit writes of concurrent transactions
-queue behind each other from their first `record()` until commit, so record events as the last
-step of a transaction (as a task completion does, docs/design.md §3): taking row locks after
-`record()` invites deadlocks with writers that locked those rows first.
+queue behind each other from their append until commit, so the append must come last: taking
+row locks after it invites deadlocks with writers that locked those rows first.
+
+Inside `batch()` (every service write opens one: core.service.write_transaction) events are
+collected and appended in one statement when the block ends; in a write transaction that
+statement is the final statement of its tail (core.db.tail), after which nothing runs but
+COMMIT, so the chain lock is the transaction's last lock by construction. A `record()` outside
+any batch appends at once.
 """
 
 from __future__ import annotations
@@ -24,7 +29,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import CharField, Q, QuerySet, TextField
 
-from core.db.statements import Statement, combined, execute, execute_and_commit
+from core.db import tail
+from core.db.statements import Rows, Statement, execute
 
 from . import context
 from .actions import Action
@@ -55,26 +61,19 @@ class _Pending:
 class Batch:
     """The events recorded inside one `batch()` block, appended together when it ends."""
 
-    def __init__(self, *, commit: bool = False) -> None:
+    def __init__(self) -> None:
         self.pending: list[_Pending] = []
-        self.companions: tuple[Statement, ...] = ()
-        self.commit = commit
-
-    def write_with_events(self, *statements: Statement) -> None:
-        """Run `statements` when the block ends, in the statement that appends its events (each
-        runs as a CTE beside the append): a task completion's rows and its audit events then cost
-        one round trip. Only for statements whose rows nothing reads before the block ends."""
-        self.companions += statements
 
     def finish(self) -> None:
-        """Append the events and run the companion statements, with COMMIT when the block was
-        opened to end its transaction (then nothing may come after it)."""
-        pending, companions = self.pending, self.companions
-        self.pending, self.companions = [], ()
-        if pending:
-            _write(pending, companions, commit=self.commit)
-        elif companions:
-            _run_last(combined(companions, ("SELECT 1", [])), commit=self.commit)
+        """Append the events: as the final statement of the write transaction's tail when there
+        is one (core.db.tail: it runs last, with COMMIT when the transaction ends there), else
+        at once."""
+        pending, self.pending = self.pending, []
+        if not pending:
+            return
+        statement, receive = _append(pending)
+        if not tail.end_with(statement, receive, binary_results=True):
+            receive(execute(statement, binary_results=True))
 
 
 _batch: ContextVar[Batch | None] = ContextVar("audit_batch", default=None)
@@ -148,35 +147,36 @@ def record(
 
 
 @contextmanager
-def batch(*, commit: bool = False) -> Iterator[Batch | None]:
+def batch() -> Iterator[None]:
     """Collect the events recorded inside and append them together when the block ends.
 
-    One round trip for any number of events instead of one per event, and the chain lock is
+    One statement for any number of events instead of one per event, and the chain lock is
     taken only at the very end of the caller's work. Use it inside `transaction.atomic()`; if
-    the block raises, nothing is written (the transaction is rolling back anyway). Yields the
-    `Batch` to the block that opened it, and None to a nested block: only the outermost block
-    knows that nothing of its transaction comes after it.
-
-    With `commit`, the block must be the last thing in an outermost `transaction.atomic()`: the
-    final append then carries COMMIT too (core.db.statements), one round trip fewer.
-    """
+    the block raises, nothing is written (the transaction is rolling back anyway). A nested
+    block adds to the outer one. Inside a write transaction (core.service.write_transaction)
+    the append becomes the final statement of its tail (core.db.tail)."""
     if _batch.get() is not None:
-        yield None  # already batching: the outer block writes
+        yield  # already batching: the outer block writes
         return
-    opened = Batch(commit=commit)
+    opened = Batch()
     token = _batch.set(opened)
     try:
-        yield opened
+        yield
     finally:
         _batch.reset(token)
     opened.finish()
 
 
-def _write(
-    pending: list[_Pending], companions: tuple[Statement, ...] = (), *, commit: bool = False
-) -> list[AuditEvent]:
-    """One round trip for any number of events (and the companion statements); the database
-    assigns ids, time and hashes."""
+def _write(pending: list[_Pending]) -> list[AuditEvent]:
+    """Append the events at once, in one round trip."""
+    statement, receive = _append(pending)
+    receive(execute(statement, binary_results=True))
+    return [item.event for item in pending]
+
+
+def _append(pending: list[_Pending]) -> tuple[Statement, Callable[[Rows], None]]:
+    """The statement appending the events (the database assigns ids, time and hashes), and what
+    fills them in on the event objects from its rows."""
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError("audit events must be written inside transaction.atomic().")
@@ -191,23 +191,15 @@ def _write(
         row = {name: getattr(event, name) for name in _ROW_FIELDS}
         row["head"], row["middle"], row["tail"] = canonical_parts(event)
         rows.append(row)
-    # The companions touch only rows the caller has locked already, so nothing in this statement
-    # waits for a row lock while it holds the chain head (the rule in the module docstring).
-    append = (_APPEND_SQL, [json.dumps(rows, ensure_ascii=False)])
-    appended = _run_last(combined(companions, append), commit=commit, binary_results=True)
-    for event, (event_id, occurred_at, prev_hash, event_hash) in zip(events, appended, strict=True):
-        event.id = event_id
-        event.occurred_at = occurred_at
-        event.prev_hash = prev_hash
-        event.hash = event_hash
-    return events
 
+    def receive(appended: Rows) -> None:
+        for event, (event_id, occurred_at, prev_hash, event_hash) in zip(events, appended, strict=True):
+            event.id = event_id
+            event.occurred_at = occurred_at
+            event.prev_hash = prev_hash
+            event.hash = event_hash
 
-def _run_last(statement: Statement, *, commit: bool, binary_results: bool = False) -> list[tuple[Any, ...]]:
-    """The transaction's last statement: with COMMIT in the same round trip when `commit`."""
-    if commit:
-        return execute_and_commit(statement, binary_results=binary_results)
-    return execute(statement, binary_results=binary_results)
+    return (_APPEND_SQL, [json.dumps(rows, ensure_ascii=False)]), receive
 
 
 def events_for_instance(instance_id: int) -> QuerySet[AuditEvent]:

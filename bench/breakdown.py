@@ -42,11 +42,10 @@ PARTS: tuple[tuple[str, int, str, str], ...] = (
     ("new_human_tasks", 1, "workflows.runtime", "new_human_tasks"),
     ("lane resolver candidate_for", 2, "casemgmt.lanes:OrgUnitLaneResolver", "candidate_for"),
     ("rows.turn_statements (rows to write)", 1, "workflows.rows", "turn_statements"),
-    ("rows.write (turn rows on their own)", 1, "workflows.rows", "write"),
     ("rows.cancel_tasks", 1, "workflows.rows", "cancel_tasks"),
     ("audit() calls", 0, "workflows.human_tasks", "audit"),
     ("after_turn", 0, "workflows.human_tasks", "after_turn"),
-    ("audit append + the turn's rows + COMMIT (one round trip)", 0, "audit.services", "_write"),
+    ("tail: the turn's rows + audit append + COMMIT (one round trip)", 0, "core.db.tail:Tail", "finish"),
 )
 TOTAL = "complete() total"
 # audit() is also called from instances.after_turn; both names count into one row. The total is

@@ -114,6 +114,9 @@ DATABASES = {"default": _db}
 # preparing stays off, as Django leaves it: see core/db/wire.py). Turn this off behind a
 # transaction-pooling proxy, which cannot keep a prepared statement between transactions.
 NQI_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
+# BEGIN and COMMIT travel with a transaction's first and last statements (libpq's pipeline mode,
+# core/db/wire.py). Off, every statement goes through an ordinary cursor: correct, more round trips.
+NQI_PIPELINE = env_bool("DATABASE_PIPELINE", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -272,6 +275,13 @@ CELERY_BEAT_SCHEDULE = {
 
 # How many due instances one timer sweep handles before yielding to the next beat tick.
 NQI_TIMER_BATCH = env_int("NQI_TIMER_BATCH", 100, minimum=1)
+# Per-process caches of rarely changed reference data on the engine's hot path, in seconds (0: none):
+# which org unit a lane's role resolves to (casemgmt/lanes.py) and the working-day calendar
+# (casemgmt/calendar.py). A change made in this process clears them at once; other processes see
+# it after at most this long. Memberships are not cached across requests (casemgmt/directory.py):
+# a revoked membership counts from the next request.
+NQI_LANE_CACHE_SECONDS = env_int("NQI_LANE_CACHE_SECONDS", 60, minimum=0)
+NQI_CALENDAR_CACHE_SECONDS = env_int("NQI_CALENDAR_CACHE_SECONDS", 60, minimum=0)
 
 # Public (no sign-in) online intake and status lookup: requests allowed per client address per
 # hour, counted in the database (casemgmt/throttle.py); failed lookups count too. Old hits are

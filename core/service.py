@@ -11,12 +11,11 @@ from contextlib import contextmanager
 from typing import Any, Protocol
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db import transaction
 
-from audit.services import Batch as AuditBatch
 from audit.services import batch as audit_batch
 from audit.services import record
 
+from .db import tail
 from .errors import FieldError, InvalidInput, PermissionDenied
 
 Actor = User | AnonymousUser | None
@@ -52,17 +51,15 @@ def describe_actor(user: User) -> tuple[str, str]:
 
 
 @contextmanager
-def write_transaction() -> Iterator[AuditBatch | None]:
+def write_transaction() -> Iterator[None]:
     """One service write: a transaction whose audit events are appended together at its end.
 
-    Yields the audit batch when this is the outermost write (None inside another one),
-    so that the caller may hand it the statements to run with its events
-    (`AuditBatch.write_with_events`). When this opens the transaction itself, the final append
-    carries COMMIT as well (core.db.statements): nothing of the transaction comes after it."""
-    db = transaction.get_connection()
-    ends_transaction = not db.in_atomic_block and db.get_autocommit()
-    with transaction.atomic(), audit_batch(commit=ends_transaction) as opened:
-        yield opened
+    The outermost one owns the transaction's tail (core.db.tail): what the engine defers there
+    (a turn's rows) goes with the audit append in one statement when the block ends, and with
+    COMMIT when the block opened the transaction. A nested one adds to the outer one's tail and
+    audit batch."""
+    with tail.block(), audit_batch():
+        yield
 
 
 def acting_user(actor: Actor) -> User | None:

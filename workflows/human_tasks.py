@@ -131,7 +131,7 @@ def form_schema(task: HumanTask, version: ProcessModelVersion | None = None) -> 
 
 
 def complete(task_id: int, *, actor: Actor, data: Any) -> HumanTask:
-    with write_transaction() as audit_batch:
+    with write_transaction():
         # Task and instance rows locked in one statement; under READ COMMITTED a waiter gets the
         # versions the previous holder committed, so a concurrent completion that won is seen.
         locked = rows.lock_task_and_instance(task_id)
@@ -175,16 +175,10 @@ def complete(task_id: int, *, actor: Actor, data: Any) -> HumanTask:
             row.claimed_by = user
             row.claimed_at = now
         with runtime.acting_as(user):
-            # As the outermost engine write, the turn's rows go with its audit events: one round
-            # trip when the block ends. Nested in another one, they are written now, as any turn's are.
+            # The turn's rows wait in the transaction's tail: they go with the audit events and
+            # COMMIT in one round trip when the block ends.
             result = runtime.turn(
-                instance,
-                workflow,
-                open_before,
-                completed=row,
-                task_ids=task_ids,
-                defer_writes=audit_batch is not None,
-                failed=failed,
+                instance, workflow, open_before, completed=row, task_ids=task_ids, failed=failed
             )
         audit(
             Action.TASK_COMPLETED,
@@ -195,6 +189,4 @@ def complete(task_id: int, *, actor: Actor, data: Any) -> HumanTask:
             after={"task_spec": row.task_spec, "data": data},
         )
         after_turn(instance, result, actor)
-        if audit_batch is not None:
-            audit_batch.write_with_events(*result.writes)
         return row

@@ -9,7 +9,6 @@ from typing import Any
 from django.utils import timezone
 
 from audit.actions import Action
-from audit.services import Batch as AuditBatch
 from core.errors import Conflict, FieldError, InvalidInput, NotFound
 from core.service import Actor, acting_user, allowed, audit, require, require_reason, write_transaction
 
@@ -136,28 +135,21 @@ def _create(
     instance.version = version
     # The row must exist before the first turn: handlers and human-task rows refer to it.
     task_ids = rows.insert_instance(instance)
-    _first_turn(instance, actor, data, task_ids, audit_batch=None)
+    _first_turn(instance, actor, data, task_ids)
     return instance
 
 
 def _first_turn(
-    instance: ProcessInstance,
-    actor: Actor,
-    data: dict[str, Any],
-    task_ids: rows.TaskIds,
-    audit_batch: AuditBatch | None,
+    instance: ProcessInstance, actor: Actor, data: dict[str, Any], task_ids: rows.TaskIds
 ) -> None:
-    """Run a just inserted instance up to its first wait. Given the outermost engine write's audit
-    batch, the turn's rows are written with the audit events when the batch's block ends (one
-    round trip): nothing may read them before."""
+    """Run a just inserted instance up to its first wait (its rows go to the transaction's tail,
+    core.db.tail, with the audit events)."""
     version = instance.version
     workflow = runtime.new_workflow(version, instance)
     workflow.data.update(data)
     workflow.task_tree.data.update(data)
     with runtime.acting_as(acting_user(actor)):
-        result = runtime.turn(
-            instance, workflow, set(), task_ids=task_ids, defer_writes=audit_batch is not None
-        )
+        result = runtime.turn(instance, workflow, set(), task_ids=task_ids)
     audit(
         Action.INSTANCE_STARTED,
         actor,
@@ -167,8 +159,6 @@ def _first_turn(
         after={"model": version.process_model.key, "version": version.number, "data": data},
     )
     after_turn(instance, result, actor)
-    if audit_batch is not None:
-        audit_batch.write_with_events(*result.writes)
 
 
 def start_instance(
@@ -189,7 +179,7 @@ def start_instance(
     data = data or {}
     if not isinstance(data, dict) or len(data) > MAX_START_DATA_KEYS:
         raise InvalidInput("Start data must be a JSON object.", "启动数据必须是 JSON 对象。")
-    with write_transaction() as audit_batch:
+    with write_transaction():
         target = {"model_key": model_key, "org_unit": org_unit_code}
         if not allowed(actor, "workflows.start_instance", target):
             _refuse_start(model_key, version_number, org_unit_code)
@@ -203,7 +193,7 @@ def start_instance(
         if task_ids is None:
             _refuse_start(model_key, version_number, org_unit_code)
             raise RuntimeError(f"start of {model_key!r} inserted nothing, yet its version and org unit exist")
-        _first_turn(instance, actor, data, task_ids, audit_batch)
+        _first_turn(instance, actor, data, task_ids)
         return instance
 
 

@@ -15,7 +15,7 @@ from uuid import UUID
 from django.db import connection
 from django.utils import timezone
 
-from core.db.statements import Statement, combined, execute
+from core.db.statements import Statement, execute
 
 from .models import HumanTask, ProcessInstance, ProcessModelVersion
 
@@ -203,13 +203,6 @@ def mark_written(new_tasks: list[HumanTask]) -> None:
     """The new rows as saved objects: what they are once `turn_statements` ran."""
     for task in new_tasks:
         _mark_saved(task, task.pk)
-
-
-def write(statements: tuple[Statement, ...]) -> None:
-    """Run the statements in one round trip: all but the last as data-modifying CTEs, which
-    PostgreSQL runs exactly once, to completion, whichever statement comes last."""
-    *ctes, last = statements
-    execute(combined(ctes, last))
 
 
 # (attribute, column) of every task column, and the columns that are stamped when a row is added.

@@ -3,7 +3,8 @@
 Callers (the service modules instances.py, human_tasks.py, migration.py) hold the instance row
 lock and the transaction; this module never opens one of its own except the savepoint around
 each service-task handler, so that a failing handler's database writes vanish while the engine
-records the failure.
+records the failure. A turn's rows are not written here but deferred to the transaction's tail
+(core.db.tail), which sends them with the audit append and COMMIT.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
-from core.db.statements import Statement
+from core.db import tail
 
 from . import registry, rows, state
 from .expressions import SandboxScriptEngine
@@ -55,9 +56,6 @@ class TurnResult:
     cancelled: list[HumanTask] = field(default_factory=list)
     error: HandlerFailed | None = None
     continue_data: dict[str, Any] | None = None
-    # What a deferred turn leaves to its caller to write (the instance row, the completed and the
-    # new task rows), with its audit events (Batch.write_with_events); empty when the turn wrote them itself.
-    writes: tuple[Statement, ...] = ()
 
 
 def properties_of(task_spec: Any) -> dict[str, str]:
@@ -287,18 +285,15 @@ def turn(
     completed: HumanTask | None = None,
     *,
     task_ids: rows.TaskIds | None = None,
-    defer_writes: bool = False,
     failed: HandlerFailed | None = None,
 ) -> TurnResult:
-    """Run the engine and persist the instance, the completed task and the new task rows in one
-    statement. `open_before` is open_task_ids() taken when the workflow was loaded; the caller
-    records audit events from the result.
-
-    With `defer_writes` that statement is left in `result.writes` for the caller to run, with
-    its audit events (core.service.write_transaction's batch): nothing may read these rows before. A
-    turn that ends a cycle (continueAsNew) writes at once all the same: the next cycle, started
-    before the caller's block ends, may read them. `failed`: the completed task's own run failed
-    (run_human_task), so the engine is not advanced and the instance records that error."""
+    """Run the engine, then defer the writes of the instance row, the completed task row and the
+    new task rows to the transaction's tail (core.db.tail): in a service write they go with its
+    audit append and COMMIT, in one round trip; anything that reads them earlier (the next cycle
+    of a continueAsNew, a caller) flushes them first. `open_before` is open_task_ids() taken when
+    the workflow was loaded; the caller records audit events from the result. `failed`: the
+    completed task's own run failed (run_human_task), so the engine is not advanced and the
+    instance records that error."""
     error = failed if failed is not None else run_engine(workflow)
     # One walk of the task tree for every use below: walking it is much of a turn's Python.
     pending = list(workflow.get_tasks(state=TaskState.READY | TaskState.WAITING))
@@ -313,12 +308,6 @@ def turn(
         result.cancelled = rows.cancel_tasks(instance.pk, gone)
     if error is None and instance.status == InstanceStatus.COMPLETED:
         result.continue_data = _continuation(workflow)
-    writes = rows.turn_statements(instance, completed, result.created)
-    if defer_writes and result.continue_data is None:
-        result.writes = writes
-    else:
-        # A next cycle starts after this turn, in the same transaction, and its handlers may read
-        # this instance: its rows must be written before, not deferred to the audit append.
-        rows.write(writes)
+    tail.defer(*rows.turn_statements(instance, completed, result.created))
     rows.mark_written(result.created)
     return result

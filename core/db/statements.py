@@ -9,8 +9,12 @@ are prepared once per connection (core/db/wire.py), the first statement of a tra
 its BEGIN, and `execute_and_commit` carries the COMMIT: a completion is two round trips.
 
 Only statements with fixed text belong here: each distinct text is one prepared statement.
-While the query log is on (DEBUG, CaptureQueriesContext) statements go through an ordinary
-Django cursor instead, so that the log shows each of them with its values.
+While the query log is on (DEBUG, CaptureQueriesContext), and always with `NQI_PIPELINE` off
+(DATABASE_PIPELINE=0), statements go through an ordinary Django cursor instead: the log then
+shows each of them with its values, and Django sends BEGIN and COMMIT in round trips of their
+own (correct, only slower; nothing is prepared on the server then either).
+
+A service write's last statement, which carries the COMMIT, is assembled by core/db/tail.py.
 """
 
 from __future__ import annotations
@@ -72,11 +76,8 @@ def execute(statement: Statement, *, binary_results: bool = False) -> Rows:
     columns in their results, which Django reads as text and parses itself."""
     db = connections[DEFAULT_DB_ALIAS]
     db.ensure_connection()
-    conn = db.connection
-    opens_transaction = not conn.autocommit and _server_idle(db)
-    # psycopg's BEGIN would spell out a non-default isolation level or access mode; ours is plain.
-    plain_begin = conn.isolation_level is None and conn.read_only is None and conn.deferrable is None
-    if not _may_pipeline(db) or (opens_transaction and not plain_begin):
+    opens_transaction = not db.connection.autocommit and _server_idle(db)
+    if not _may_pipeline(db) or (opens_transaction and not _plain_begin(db)):
         return _through_cursor(db, statement)
     return _send(db, statement, binary_results, before=_BEGIN if opens_transaction else None)
 
@@ -92,18 +93,32 @@ def execute_and_commit(statement: Statement, *, binary_results: bool = False) ->
     if not db.commit_on_exit or db.savepoint_ids or len(db.atomic_blocks) != 1:
         raise RuntimeError("execute_and_commit() belongs at the end of an outermost atomic block.")
     db.ensure_connection()
-    in_transaction = db.connection.pgconn.transaction_status == pq.TransactionStatus.INTRANS
-    if not in_transaction or not _may_pipeline(db):
-        # Nothing began on the server yet (or the query log is on): an ordinary statement, and
-        # Django commits when the block ends.
-        return execute(statement, binary_results=binary_results)
-    return _send(db, statement, binary_results, after=_COMMIT)
+    if _may_pipeline(db):
+        status = db.connection.pgconn.transaction_status
+        if status == pq.TransactionStatus.INTRANS:
+            return _send(db, statement, binary_results, after=_COMMIT)
+        if status == pq.TransactionStatus.IDLE and _plain_begin(db):
+            # Nothing began on the server yet: the whole transaction in one round trip.
+            return _send(db, statement, binary_results, before=_BEGIN, after=_COMMIT)
+    # The query log is on, or the pipeline off: an ordinary statement, and Django commits when
+    # the block ends.
+    return execute(statement, binary_results=binary_results)
 
 
 def _may_pipeline(db: BaseDatabaseWrapper) -> bool:
-    # The query log wants each statement as a cursor ran it; a pipeline of psycopg's own owns the
-    # connection's pipeline mode.
-    return not db.queries_logged and db.connection.pgconn.pipeline_status == pq.PipelineStatus.OFF
+    # Off by setting (DATABASE_PIPELINE=0); the query log wants each statement as a cursor ran
+    # it; a pipeline of psycopg's own owns the connection's pipeline mode.
+    return bool(
+        settings.NQI_PIPELINE
+        and not db.queries_logged
+        and db.connection.pgconn.pipeline_status == pq.PipelineStatus.OFF
+    )
+
+
+def _plain_begin(db: BaseDatabaseWrapper) -> bool:
+    # psycopg's BEGIN would spell out a non-default isolation level or access mode; ours is plain.
+    conn = db.connection
+    return conn.isolation_level is None and conn.read_only is None and conn.deferrable is None
 
 
 def _server_idle(db: BaseDatabaseWrapper) -> bool:
@@ -142,9 +157,10 @@ def _send(
             )
 
     # Execute wrappers see the statement as they would through a cursor (bench/dbtime, tests);
-    # `travels_with` tells them which transaction command went in the same round trip.
+    # `travels_with` tells them which transaction commands went in the same round trip
+    # ("BEGIN", "COMMIT" or "BEGIN + COMMIT").
     executor: Callable[..., Rows] = send
     for wrapper in reversed(db.execute_wrappers):
         executor = functools.partial(wrapper, executor)
-    travels_with = (before or after or b"").decode()
+    travels_with = " + ".join(command.decode() for command in (before, after) if command is not None)
     return executor(sql, params, False, {"connection": db, "cursor": None, "travels_with": travels_with})

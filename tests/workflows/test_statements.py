@@ -117,6 +117,31 @@ def test_execute_and_commit_commits_before_the_block_ends(notices: list[str]) ->
     assert notices == []
 
 
+def test_a_transaction_of_one_statement_is_one_round_trip() -> None:
+    seen: list[str] = []
+
+    def spy(execute: Any, sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+        seen.append(context.get("travels_with", ""))
+        return execute(sql, params, many, context)
+
+    hooks: list[str] = []
+    with connection.execute_wrapper(spy), transaction.atomic():
+        transaction.on_commit(lambda: hooks.append("ran"))
+        execute_and_commit((_INSERT_MODEL, ["p-alone", "独自"]))
+        assert server_status() == pq.TransactionStatus.IDLE
+        assert seen_by_another_connection("p-alone")
+    assert seen == ["BEGIN + COMMIT"]
+    assert hooks == ["ran"]
+
+
+def test_a_failing_statement_alone_commits_nothing() -> None:
+    ProcessModel.objects.create(key="p-alone-taken", name="已有")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        execute_and_commit((_INSERT_MODEL, ["p-alone-taken", "重复"]))
+    assert server_status() == pq.TransactionStatus.IDLE
+    assert ProcessModel.objects.filter(key="p-alone-taken").count() == 1
+
+
 def test_a_failing_last_statement_commits_nothing() -> None:
     ProcessModel.objects.create(key="p-taken", name="已有")
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -298,6 +323,30 @@ def test_without_prepared_statements_the_engine_works_the_same(
     before = set(prepared().values())
     walk_one_step(cast)
     assert set(prepared().values()) == before
+
+
+@pytest.fixture
+def without_pipeline(settings: Any) -> None:
+    """DATABASE_PIPELINE=0: every statement through an ordinary cursor, BEGIN and COMMIT apart."""
+    settings.NQI_PIPELINE = False
+
+
+def test_without_the_pipeline_the_engine_works_the_same(
+    cast: Cast, deploy_fixture: Callable[[str], ProcessModelVersion], without_pipeline: None
+) -> None:
+    deploy_fixture("approval")
+    before = set(prepared().values())
+    travelled: list[str] = []
+
+    def spy(execute: Any, sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+        travelled.append(context.get("travels_with", ""))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        walk_one_step(cast)
+    assert travelled and not any(travelled)  # BEGIN and COMMIT went on their own
+    assert set(prepared().values()) == before
+    assert server_status() == pq.TransactionStatus.IDLE
 
 
 def test_psycopg_prepares_nothing_of_its_own(

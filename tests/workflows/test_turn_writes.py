@@ -1,5 +1,6 @@
-"""A turn's rows and its audit events: one statement for the outermost engine write, reserved ids
-for the new task rows, and rows written at once when the turn runs inside another engine write."""
+"""A turn's rows and its audit events: one statement for the outermost engine write (the
+transaction's tail, core/db/tail.py), reserved ids for the new task rows, and rows there for
+whoever reads them before the write ends (inside another engine write, the next cycle)."""
 
 from __future__ import annotations
 
@@ -127,14 +128,14 @@ def test_a_turn_opening_more_tasks_than_reserved_fetches_ids_for_the_rest(
     assert verify_chain().ok
 
 
-def test_inside_another_engine_write_the_rows_are_there_at_once(
+def test_inside_another_engine_write_the_rows_are_there_when_read(
     cast: Cast, start_approval: Callable[[str], Started]
 ) -> None:
-    """Nested, complete() cannot append its events early (the outer write may still lock rows
-    after it), so it writes its rows when the turn runs: the outer code reads them straight away."""
+    """Nested, complete() adds its rows to the outer write's tail and its events to the outer
+    batch; the outer code reads the rows straight away (reading flushes the tail first), and
+    the events are appended when the outer block ends."""
     instance, task = start_approval("TW-4")
-    with write_transaction() as outer:
-        assert outer is not None
+    with write_transaction():
         human_tasks.complete(task.pk, actor=cast.operator_a, data={"title": "校准", "amount": 3})
         assert [t.task_spec for t in open_tasks(instance)] == ["office_review"]
         assert HumanTask.objects.get(pk=task.pk).status == HumanTask.Status.COMPLETED
@@ -210,9 +211,9 @@ def test_a_refused_start_says_why_and_leaves_nothing(
 def test_the_next_cycle_sees_the_ended_cycle_written(
     cast: Cast, deploy_fixture: Callable[[str], ProcessModelVersion]
 ) -> None:
-    """A completion that ends a cycle writes its rows at once, not with the audit append: the
-    next cycle starts inside the same transaction, and its handlers may read the one before
-    (cycle_peek.bpmn: each cycle first looks back through a service task, then waits for one
+    """The next cycle starts inside the same transaction as the completion that ended the one
+    before, and its handlers may read that one: reading flushes the tail, so they find its rows
+    written (cycle_peek.bpmn: each cycle first looks back through a service task, then waits for one
     task, whose completion ends the cycle and starts the next)."""
     seen: list[tuple[str, list[str]]] = []
 
