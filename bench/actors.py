@@ -6,13 +6,17 @@ import copy
 
 from django.contrib.auth.models import User
 
-# casemgmt.directory caches memberships on the user object; a real request loads a fresh user, so
-# the bench must not let the cache outlive one call or the permission checks look free.
-_CACHE_ATTRS = ("_nqi_memberships", "_perm_cache", "_user_perm_cache", "_group_perm_cache")
+from core.request_cache import forget
+
+# Memberships, scopes and counts are kept on the user object for the request (core.request_cache),
+# permissions in Django's own caches; a real request loads a fresh user, so the bench must not let
+# them outlive one call or the permission checks look free.
+_DJANGO_CACHE_ATTRS = ("_perm_cache", "_user_perm_cache", "_group_perm_cache")
 
 
 def fresh(user: User) -> User:
     clone = copy.copy(user)
-    for attr in _CACHE_ATTRS:
+    forget(clone)
+    for attr in _DJANGO_CACHE_ATTRS:
         clone.__dict__.pop(attr, None)
     return clone

@@ -2,8 +2,9 @@
 
 Due dates of human tasks count working days (registered with the engine in engine_bindings), so
 this runs on the hot path of every engine turn that opens a task. The calendar holds a few dozen
-rows per year and changes a few times a year, so the whole table is cached per process for a
-minute and dropped at once when a row is saved or deleted here.
+rows per year and changes a few times a year, so the whole table is cached per process (for
+NQI_CALENDAR_CACHE_SECONDS, a minute by default) and dropped at once when a row is saved or
+deleted here.
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ import time
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from .models import CalendarDay
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-CACHE_SECONDS = 60.0
 # Due dates are "in N working days" for N of a few weeks at most; a larger N is a diagram error,
 # and the bound keeps a mistyped property from spinning through centuries of dates.
 MAX_WORKING_DAYS = 3660
@@ -38,7 +39,7 @@ def clear_cache() -> None:
 
 def _exceptions() -> dict[date, str]:
     global _cache
-    if _cache is not None and time.monotonic() - _cache[0] < CACHE_SECONDS:
+    if _cache is not None and time.monotonic() - _cache[0] < settings.NQI_CALENDAR_CACHE_SECONDS:
         return _cache[1]
     entries = dict(CalendarDay.objects.values_list("date", "kind"))
     _cache = (time.monotonic(), entries)

@@ -1,57 +1,30 @@
 """Who belongs where: memberships turned into candidate groups and visibility scopes.
 
-Loaded once per user object and cached on it, because permission checks run many times per request.
+Read from the database once per request and kept on the user object (core.request_cache), because
+permission checks run many times per request. Nothing is kept across requests: a membership
+removed in any process stops counting on the user's next request.
 """
 
 from __future__ import annotations
 
-import os
-import time
-from collections.abc import Callable
-from typing import Any, TypeVar
-
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from typing import Any
 
 from core.db.statements import execute
+from core.request_cache import per_user
 from workflows.registry import group_key
 
 from .models import Membership, OrgUnit
 from .roles import DISTRICT_WIDE_ROLES
 
-T = TypeVar("T")
-_CACHE_ATTR = "_nqi_memberships"
 _ORG_UNIT_EXISTS = f"SELECT 1 FROM {OrgUnit._meta.db_table} WHERE code = %s"  # noqa: S608 - fixed names
-_SCOPE_ATTR = "_nqi_scope"
-
-
-# Every request checks permissions several times, and memberships change rarely: they are kept
-# per process for a short while, dropped at once on any change made here (other processes see a
-# change after at most CACHE_SECONDS).
-CACHE_SECONDS = float(os.environ.get("NQI_MEMBERSHIP_CACHE_SECONDS", "30"))
-_by_user: dict[int, tuple[float, list[tuple[str, str, str]]]] = {}
-_scope_by_user: dict[int, tuple[float, frozenset[str]]] = {}
-
-
-@receiver([post_save, post_delete], sender=Membership)
-@receiver([post_save, post_delete], sender=OrgUnit)
-def _forget(**_: object) -> None:
-    _by_user.clear()
-    _scope_by_user.clear()
-
-
-def _cached(user: Any, attr: str, shared: dict[int, tuple[float, T]], compute: Callable[[Any], T]) -> T:
-    """On the user object for the request; per process for CACHE_SECONDS across requests."""
-    found: T | None = getattr(user, attr, None)
-    if found is None:
-        entry = shared.get(user.pk)
-        if entry is not None and time.monotonic() - entry[0] < CACHE_SECONDS:
-            found = entry[1]
-        else:
-            found = compute(user)
-            shared[user.pk] = (time.monotonic(), found)
-        setattr(user, attr, found)
-    return found
+# The units at and below the roots, to a depth of 8: the tree is shallow; the cap guards against
+# a cycle.
+_AREA_BELOW = (
+    f"WITH RECURSIVE area(id, code, depth) AS (SELECT id, code, 0 FROM {OrgUnit._meta.db_table} "  # noqa: S608
+    "WHERE code = ANY(%s) UNION ALL "
+    f"SELECT c.id, c.code, a.depth + 1 FROM {OrgUnit._meta.db_table} c JOIN area a ON c.parent_id = a.id "
+    "WHERE a.depth < 8) SELECT code FROM area"
+)
 
 
 def _load_memberships(user: Any) -> list[tuple[str, str, str]]:
@@ -63,7 +36,7 @@ def memberships(user: Any) -> list[tuple[str, str, str]]:
     """[(role, org unit code, org unit kind)] for an authenticated user, else []."""
     if user is None or not getattr(user, "is_authenticated", False):
         return []
-    return _cached(user, _CACHE_ATTR, _by_user, _load_memberships)
+    return per_user(user, "memberships", lambda: _load_memberships(user))
 
 
 def roles_of(user: Any) -> set[str]:
@@ -82,7 +55,7 @@ def visible_org_units(user: Any) -> frozenset[str] | None:
     """Org unit codes whose work the user may see; None means every unit."""
     if has_role(user, *DISTRICT_WIDE_ROLES):
         return None
-    return _cached(user, _SCOPE_ATTR, _scope_by_user, _area_of_memberships)
+    return per_user(user, "visible_org_units", lambda: _area_of_memberships(user))
 
 
 def _area_of_memberships(user: Any) -> frozenset[str]:
@@ -90,35 +63,28 @@ def _area_of_memberships(user: Any) -> frozenset[str]:
 
 
 def role_area(user: Any, *roles: str) -> frozenset[str]:
-    """Org unit codes at or below the user's memberships in these roles (cached on the user).
+    """Org unit codes at or below the user's memberships in these roles (once per request).
 
     Narrower than `visible_org_units` when the user also holds other roles: e.g. an enterprise
     membership must not extend what the same user may do as an operator.
     """
-    attr = "_nqi_area_" + "_".join(sorted(roles))
-    cached: frozenset[str] | None = getattr(user, attr, None)
-    if cached is None:
-        found = memberships(user)
-        if found and all(role in roles for role, _, _ in found):
-            # Every membership counts: that is the visible scope, cached across requests.
-            cached = visible_org_units(user) or frozenset()
-        else:
-            cached = area_below({code for role, code, _ in found if role in roles})
-        setattr(user, attr, cached)
-    return cached
+    return per_user(user, ("role_area", *sorted(roles)), lambda: _role_area(user, roles))
+
+
+def _role_area(user: Any, roles: tuple[str, ...]) -> frozenset[str]:
+    found = memberships(user)
+    if found and all(role in roles for role, _, _ in found):
+        # Every membership counts: that is the visible scope, which the request may know already.
+        return visible_org_units(user) or frozenset()
+    return area_below({code for role, code, _ in found if role in roles})
 
 
 def area_below(roots: set[str]) -> frozenset[str]:
-    """The given org units and every unit below them (an office's area)."""
-    seen: set[str] = set(roots)
-    frontier = list(OrgUnit.objects.filter(code__in=roots).values_list("pk", flat=True)) if roots else []
-    for _ in range(8):  # the tree is shallow; the cap guards against a cycle
-        if not frontier:
-            break
-        children = list(OrgUnit.objects.filter(parent_id__in=frontier).values_list("pk", "code"))
-        seen.update(code for _, code in children)
-        frontier = [pk for pk, _ in children]
-    return frozenset(seen)
+    """The given org units and every unit below them (an office's area): one round trip, as
+    every request that checks a scope asks it."""
+    if not roots:
+        return frozenset()
+    return frozenset(roots) | {code for (code,) in execute((_AREA_BELOW, [sorted(roots)]))}
 
 
 class MembershipDirectory:

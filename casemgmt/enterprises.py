@@ -13,7 +13,6 @@ intake typed differently becomes a proposal (casemgmt.enterprise_changes).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -24,10 +23,8 @@ from audit.actions import Action
 from core.errors import FieldError, InvalidInput
 from core.service import Actor, audit, require, write_transaction
 
-from .directory import has_role
 from .models import Enterprise, OrgUnit, ServiceCase, SizeClass
-from .roles import DISTRICT_WIDE_ROLES
-from .rules import operating_area
+from .scopes import enterprises_in_operating_area
 from .validators import validate_cn_phone, validate_uscc
 
 # The fields an upsert may set, in the order they are compared and audited.
@@ -38,40 +35,9 @@ _EDITABLE = ("name", "contact_name", "phone", "address", "size_class", "industry
 _LABELS_ZH = {"name": "企业名称", "contact_name": "联系人", "address": "企业地址", "industry": "行业"}
 
 
-def visible_enterprises(user: Any) -> QuerySet[Enterprise]:
-    """The enterprises a staff member may see in the registry.
-
-    District-wide roles see all. Office staff see the enterprises located in their area's
-    divisions or with cases of projects in their area; operators those with cases in their
-    project (divisions hang under offices, so the division test never matches for an operator).
-    Enterprise memberships grant nothing here: operating_area counts operator/office ones only.
-    """
-
-    def in_area(area: frozenset[str]) -> QuerySet[Enterprise]:
-        return Enterprise.objects.filter(
-            Q(division__code__in=area)
-            | Q(
-                pk__in=ServiceCase.objects.filter(
-                    Q(project__operator__code__in=area) | Q(project__coordinating_office__code__in=area)
-                ).values("enterprise_id")
-            )
-        )
-
-    return _scoped(user, in_area)
-
-
-def _scoped(user: Any, in_area: Callable[[frozenset[str]], QuerySet[Enterprise]]) -> QuerySet[Enterprise]:
-    """Every enterprise for district-wide roles, none without an operator or office membership,
-    else `in_area` of the org-unit codes the user works in."""
-    if has_role(user, *DISTRICT_WIDE_ROLES):
-        return Enterprise.objects.all()
-    area = operating_area(user)
-    return in_area(area) if area else Enterprise.objects.none()
-
-
 def changeable_enterprises(user: Any) -> QuerySet[Enterprise]:
     """The enterprises whose master data a staff member may change (and whose proposed changes
-    they decide): a narrower set than visible_enterprises.
+    they decide): a narrower set than casemgmt.scopes.registry_enterprises.
 
     District-wide roles: all. Others: the enterprises located in their area's divisions, or whose
     home project (the project of the enterprise's first case, the one it registered with) is run
@@ -86,7 +52,7 @@ def changeable_enterprises(user: Any) -> QuerySet[Enterprise]:
             Q(division__code__in=area) | Q(home_operator__in=area)
         )
 
-    return _scoped(user, in_area)
+    return enterprises_in_operating_area(user, in_area)
 
 
 def find_enterprise(credit_code: str) -> Enterprise | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -22,9 +23,8 @@ _KIND_FOR_ROLE = {
 }
 
 # Every new human task resolves its candidates; the org tree changes a few times a year. A short
-# per-process cache (cleared here on any change, and by age in other processes) keeps that off
-# the database on the hot path.
-CACHE_SECONDS = 60.0
+# per-process cache (cleared here on any change, and by age in other processes: the setting
+# NQI_LANE_CACHE_SECONDS) keeps that off the database on the hot path.
 _cache: dict[tuple[str, str], tuple[float, Candidate]] = {}
 
 
@@ -42,7 +42,7 @@ class OrgUnitLaneResolver:
             return Candidate(role, DISTRICT_CODE)
         key = (role, instance.org_unit_code)
         found = _cache.get(key)
-        if found is not None and time.monotonic() - found[0] < CACHE_SECONDS:
+        if found is not None and time.monotonic() - found[0] < settings.NQI_LANE_CACHE_SECONDS:
             return found[1]
         candidate = self._resolve(role, instance)
         _cache[key] = (time.monotonic(), candidate)

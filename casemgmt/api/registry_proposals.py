@@ -16,8 +16,8 @@ from rest_framework.views import APIView
 from core.errors import NotFound, PermissionDenied
 
 from .. import enterprise_changes
-from ..enterprises import visible_enterprises
 from ..models import Enterprise, EnterpriseChangeProposal
+from ..scopes import registry_enterprises
 from .registry_serializers import (
     RegistryProposalAcceptSerializer,
     RegistryProposalRejectSerializer,
@@ -34,7 +34,7 @@ def _staff(request: Request) -> None:
 
 def _enterprise(request: Request, credit_code: str) -> Enterprise:
     _staff(request)
-    found = visible_enterprises(request.user).filter(credit_code=credit_code.strip().upper()).first()
+    found = registry_enterprises(request.user).filter(credit_code=credit_code.strip().upper()).first()
     if found is None:
         raise NotFound(f"Enterprise {credit_code} does not exist.", f"企业 {credit_code} 不存在。")
     return found

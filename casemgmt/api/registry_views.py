@@ -19,9 +19,10 @@ from rest_framework.views import APIView
 from core.errors import Conflict, NotFound, PermissionDenied
 
 from .. import stations
-from ..enterprises import find_enterprise, update_enterprise, upsert_enterprise, visible_enterprises
+from ..enterprises import find_enterprise, update_enterprise, upsert_enterprise
 from ..institutions import search_institutions
 from ..models import Enterprise, ServiceProject, ServiceStation
+from ..scopes import registry_enterprises
 from .filters import check_institution_filters
 from .registry_serializers import (
     RegistryEnterpriseCreateSerializer,
@@ -160,7 +161,7 @@ class EnterpriseListCreate(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[Enterprise]:
-        found = visible_enterprises(self.request.user).select_related("division")
+        found = registry_enterprises(self.request.user).select_related("division")
         query = (self.request.query_params.get("q") or "").strip()[:100]
         if query:
             found = found.filter(Q(name__icontains=query) | Q(credit_code__icontains=query))
@@ -196,7 +197,7 @@ class EnterpriseDetail(APIView):
     def _enterprise(self, request: Request, credit_code: str) -> Enterprise:
         _require(request, ENTERPRISES)
         # Codes are stored upper-case; accept them typed in lower case too.
-        visible = visible_enterprises(request.user).select_related("division")
+        visible = registry_enterprises(request.user).select_related("division")
         found = visible.filter(credit_code=credit_code.strip().upper()).first()
         if found is None:
             raise NotFound(f"Enterprise {credit_code} does not exist.", f"企业 {credit_code} 不存在。")

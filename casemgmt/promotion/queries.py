@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from casemgmt.directory import visible_org_units
 from casemgmt.models import OrgUnit, ServiceProject
 from casemgmt.roles import Role
+from casemgmt.scopes import visible_projects
 from workflows.models import HumanTask, InstanceStatus, ProcessInstance
 
 from .models import ProjectAssessment
@@ -18,12 +19,6 @@ from .services import PROCESS
 
 REPORT_LIMIT = 500
 OPEN = (InstanceStatus.RUNNING, InstanceStatus.WAITING, InstanceStatus.ERROR, InstanceStatus.SUSPENDED)
-
-
-def visible_projects(user: Any) -> QuerySet[ServiceProject]:
-    projects = ServiceProject.objects.select_related("operator", "coordinating_office")
-    scope = visible_org_units(user)
-    return projects if scope is None else projects.filter(operator__code__in=scope)
 
 
 @dataclass(frozen=True)

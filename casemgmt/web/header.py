@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from workflows.api.task_pages import COUNT_CAP, open_counts
+from workflows.queries.task_pages import COUNT_CAP, open_counts
 
 from ..directory import memberships
 from ..models import OrgUnit

@@ -1,6 +1,6 @@
 """The task inbox page and its in-place task actions (claim, unclaim, reassign).
 
-Reads go through inbox_query (tabs, filters, counts on top of workflows' tasks_for); writes go
+Reads go through inbox_query (tabs, filters, counts on top of workflows.queries); writes go
 through workflows.human_tasks, whose refusals are shown next to the row. Every action answers an
 htmx request with the updated row (or the row with the reason it was refused, under the refusal's
 HTTP status) and a plain form post with a redirect back to the same inbox view.

@@ -13,8 +13,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
-from workflows.api.task_pages import COUNT_CAP, list_rows, task_page
 from workflows.models import HumanTask
+from workflows.queries.task_pages import COUNT_CAP, capped_count, list_rows, task_page
 
 from .inbox_query import InboxQuery, default_sort, tab_tasks
 
@@ -30,7 +30,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return capped(self._tasks)
+        return capped_count(self._tasks)
 
 
 class _Known(Paginator):
@@ -53,7 +53,7 @@ def inbox_page(user: Any, query: InboxQuery, number: Any) -> tuple[Paginator, Pa
         ids = [task.pk for task in page.object_list]
         return paginator, page, list_rows(ids)
     wanted = min(_as_int(number), COUNT_CAP // query.per_page + 1)
-    result = task_page(user, {"view": _FAST_TABS[query.tab]}, query.per_page, (wanted - 1) * query.per_page)
+    result = task_page(user, _FAST_TABS[query.tab], query.per_page, (wanted - 1) * query.per_page)
     total = result.count + (1 if result.count_capped else 0)
     paginator = _Known(total, query.per_page)
     if wanted > paginator.num_pages:  # past the end: show the last page, as get_page() does
@@ -67,7 +67,3 @@ def _as_int(number: Any) -> int:
         return max(int(number), 1)
     except (TypeError, ValueError):
         return 1
-
-
-def capped(qs: QuerySet[HumanTask]) -> int:
-    return min(qs.order_by()[: COUNT_CAP + 1].count(), COUNT_CAP + 1)

@@ -1,8 +1,8 @@
-"""The inbox's read side: tabs, filters, sorting and counts on top of workflows' tasks_for.
+"""The inbox's read side: tabs, filters, sorting and counts on top of workflows' task views.
 
-tasks_for decides *which* tasks a tab holds (the API uses the same function, so page and API
-always agree); this module only narrows, orders and counts them. Every helper here is one query
-whatever the page size, so the page stays within a fixed query budget.
+workflows.queries decides *which* tasks a tab holds (each tab is one of the API's views, so page
+and API always agree); this module only narrows, orders and counts them. Every helper here is one
+query whatever the page size, so the page stays within a fixed query budget.
 """
 
 from __future__ import annotations
@@ -12,18 +12,17 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from workflows.api.queries import tasks_for
-from workflows.api.task_pages import COUNT_CAP, open_tab_counts
 from workflows.catalog import human_task_specs
 from workflows.models import HumanTask, ProcessModel
+from workflows.queries.task_pages import view_counts
+from workflows.queries.tasks import view_tasks
 
 from ..calendar import SHANGHAI
-from ..directory import groups_of, visible_org_units
+from ..directory import visible_org_units
 from ..models import OrgUnit
 
 TABS: dict[str, Any] = {
@@ -158,54 +157,16 @@ def apply_filters(qs: QuerySet[HumanTask], filters: dict[str, Any]) -> QuerySet[
 
 
 def tab_tasks(user: Any, query: InboxQuery) -> QuerySet[HumanTask]:
-    qs = tasks_for(user, {"view": _VIEW_FOR_TAB[query.tab]})
+    qs = view_tasks(user, _VIEW_FOR_TAB[query.tab])
     return apply_filters(qs, query.filters).order_by(*SORTS[query.sort][1])
 
 
-def _tab_conditions(user: Any) -> dict[str, Q]:
-    """The same sets as tasks_for's views, as conditions for one aggregate (tested to agree)."""
-    groups = sorted(groups_of(user))
-    open_ = Q(status=HumanTask.Status.OPEN)
-    mine = open_ & Q(assignee_id=user.pk)
-    # A user with no groups can claim nothing; an empty IN list would make the SQL invalid.
-    claimable = open_ & Q(assignee__isnull=True, candidate_group__in=groups) if groups else Q(pk=None)
-    return {
-        "mine": mine,
-        "claimable": claimable,
-        "overdue": (mine | claimable) & Q(due_at__lt=timezone.now()),
-        "completed": Q(completed_by_id=user.pk),
-    }
-
-
-def users_tasks(user: Any) -> QuerySet[HumanTask]:
-    """Every task any tab of this user could show (for counts and the filters' choices)."""
-    cond = _tab_conditions(user)
-    return HumanTask.objects.filter(cond["mine"] | cond["claimable"] | cond["completed"])
-
-
 def tab_counts(user: Any, query: InboxQuery) -> dict[str, int]:
-    """Per tab, how many tasks match the current filters, each capped at COUNT_CAP + 1.
-
-    Unfiltered (the usual view) the open tabs are counted from the per-group index scans and
-    "completed" from its own index: a handful of index pages whatever the table size. With filters,
-    one aggregate over the user's tasks.
-    """
-    if not query.filters:
-        mine, claimable, overdue = open_tab_counts(user)
-        completed = HumanTask.objects.filter(completed_by_id=user.pk).order_by()[: COUNT_CAP + 1].count()
-        return {
-            "all": mine + claimable,
-            "mine": mine,
-            "claimable": claimable,
-            "overdue": overdue,
-            "completed": completed,
-        }
-    cond = _tab_conditions(user)
-    qs = apply_filters(users_tasks(user), query.filters)
-    found = qs.aggregate(**{name: Count("id", filter=condition) for name, condition in cond.items()})
-    counts = {name: int(found[name] or 0) for name in cond}
-    counts["all"] = counts["mine"] + counts["claimable"]
-    return counts
+    """Per tab, how many tasks match the current filters (workflows' view_counts: capped at
+    COUNT_CAP + 1 and read from the views' indexes when unfiltered, one aggregate when filtered)."""
+    narrow = (lambda tasks: apply_filters(tasks, query.filters)) if query.filters else None
+    counts = view_counts(user, narrow)
+    return {tab: counts[view] for tab, view in _VIEW_FOR_TAB.items()}
 
 
 @dataclass

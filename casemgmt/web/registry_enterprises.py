@@ -1,7 +1,7 @@
 """The enterprise registry for staff: a scoped, searchable list, the enterprise's page with the
 changes intakes proposed for it, and the edit form.
 
-Scope (casemgmt.enterprises.visible_enterprises): district-wide roles see every enterprise,
+Scope (casemgmt.scopes.registry_enterprises): district-wide roles see every enterprise,
 office staff those located in their area or served by projects of their area, operators those
 with cases in their project. Outside the scope an enterprise answers 404, as if it did not exist.
 Editing and deciding proposals is for the area the enterprise belongs to
@@ -25,8 +25,9 @@ from django.views.decorators.http import require_POST
 from core.errors import InvalidInput, NotFound, ServiceError
 
 from .. import enterprise_changes
-from ..enterprises import update_enterprise, visible_enterprises
+from ..enterprises import update_enterprise
 from ..models import Enterprise, EnterpriseChangeProposal, OrgUnit, SizeClass
+from ..scopes import registry_enterprises
 from .registry_common import (
     Field,
     attach_errors,
@@ -48,7 +49,7 @@ def enterprise_search(user: Any, query: str) -> Any:
     pending = Count(
         "change_proposals", filter=Q(change_proposals__status=EnterpriseChangeProposal.Status.PENDING)
     )
-    found = visible_enterprises(user).select_related("division").annotate(pending_proposals=pending)
+    found = registry_enterprises(user).select_related("division").annotate(pending_proposals=pending)
     query = query.strip()[:MAX_QUERY]
     if query:
         found = found.filter(Q(name__icontains=query) | Q(credit_code__icontains=query))
@@ -101,7 +102,7 @@ def _fields(values: dict[str, Any]) -> list[Field]:
 
 
 def _visible(request: HttpRequest, credit_code: str) -> Enterprise:
-    enterprise = visible_enterprises(request.user).filter(credit_code=credit_code.strip().upper()).first()
+    enterprise = registry_enterprises(request.user).filter(credit_code=credit_code.strip().upper()).first()
     if enterprise is None:
         raise Http404
     return enterprise

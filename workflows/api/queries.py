@@ -1,4 +1,5 @@
-"""Read-side queries for the API: scoped to what the user may see, filtered, and index-friendly."""
+"""The API's list filters: query-string parameters checked and turned into the read side's queries
+(workflows/queries), which decide what a user sees."""
 
 from __future__ import annotations
 
@@ -12,10 +13,9 @@ from django.utils.dateparse import parse_datetime
 from core.errors import FieldError, InvalidInput
 from core.http.query_params import bounded_int, choice
 
-from .. import registry
-from ..models import HumanTask, InstanceStatus, ProcessInstance
-
-TASK_VIEWS = ("inbox", "mine", "claimable", "overdue", "completed")
+from ..models import HumanTask, InstanceStatus
+from ..queries.instances import InstanceFilter
+from ..queries.tasks import TASK_VIEWS, view_tasks
 
 
 def bad_filter(field: str, zh: str, en: str) -> InvalidInput:
@@ -49,59 +49,23 @@ def parse_int(params: Any, name: str) -> int | None:
     return bounded_int(params, name)
 
 
-def visible_instances(user: Any) -> QuerySet[ProcessInstance]:
-    qs = ProcessInstance.objects.select_related("version__process_model", "started_by")
-    if user.has_perm("workflows.manage_instance") or user.has_perm("audit.view_events"):
-        return qs
-    scope = registry.directory().visible_org_units(user)
-    if scope is None:
-        return qs
-    groups = registry.directory().groups_of(user)
-    touched = HumanTask.objects.filter(Q(candidate_group__in=groups) | Q(assignee_id=user.pk)).values(
-        "instance_id"
+def instance_filter(params: Any) -> InstanceFilter:
+    """The instance list's query string, checked: a bad value is a 400 naming the parameter."""
+    return InstanceFilter(
+        model=params.get("model") or "",
+        version=parse_int(params, "version"),
+        status=choice(params, "status", InstanceStatus.values) or "",
+        business_key=params.get("business_key") or "",
+        org_unit=params.get("org_unit") or "",
+        q=params.get("q") or "",
+        started_after=parse_when(params, "started_after"),
+        started_before=parse_when(params, "started_before"),
     )
-    return qs.filter(Q(org_unit_code__in=scope) | Q(pk__in=touched))
-
-
-def filter_instances(qs: QuerySet[ProcessInstance], params: Any) -> QuerySet[ProcessInstance]:
-    if params.get("model"):
-        qs = qs.filter(version__process_model__key=params["model"])
-    version = parse_int(params, "version")
-    if version is not None:
-        qs = qs.filter(version__number=version)
-    status = choice(params, "status", InstanceStatus.values)
-    if status:
-        qs = qs.filter(status=status)
-    for param, lookup in (("business_key", "business_key"), ("org_unit", "org_unit_code")):
-        if params.get(param):
-            qs = qs.filter(**{lookup: params[param]})
-    if params.get("q"):
-        qs = qs.filter(Q(subject__icontains=params["q"]) | Q(business_key__icontains=params["q"]))
-    since, until = parse_when(params, "started_after"), parse_when(params, "started_before")
-    if since:
-        qs = qs.filter(started_at__gte=since)
-    if until:
-        qs = qs.filter(started_at__lt=until)
-    return qs.order_by("-id")
 
 
 def tasks_for(user: Any, params: Any) -> QuerySet[HumanTask]:
-    view = choice(params, "view", TASK_VIEWS) or "inbox"
-    qs = HumanTask.objects.select_related("assignee", "completed_by", "instance__version__process_model")
-    groups = list(registry.directory().groups_of(user))
-    open_ = qs.filter(status=HumanTask.Status.OPEN)
-    if view == "mine":
-        qs = open_.filter(assignee_id=user.pk)
-    elif view == "claimable":
-        qs = open_.filter(assignee__isnull=True, candidate_group__in=groups)
-    elif view == "overdue":
-        qs = open_.filter(
-            Q(assignee_id=user.pk) | Q(assignee__isnull=True, candidate_group__in=groups)
-        ).filter(due_at__lt=timezone.now())
-    elif view == "completed":
-        qs = qs.filter(completed_by_id=user.pk).order_by("-completed_at", "-id")
-    else:
-        qs = open_.filter(Q(assignee_id=user.pk) | Q(assignee__isnull=True, candidate_group__in=groups))
+    """The API's task list before paging: a view (tasks.held) narrowed by the query string."""
+    qs = view_tasks(user, choice(params, "view", TASK_VIEWS) or "inbox")
     if params.get("process"):
         qs = qs.filter(instance__version__process_model__key=params["process"])
     if params.get("task_spec"):
@@ -116,6 +80,4 @@ def tasks_for(user: Any, params: Any) -> QuerySet[HumanTask]:
         qs = qs.filter(due_at__gte=due_after)
     if params.get("q"):
         qs = qs.filter(Q(title__icontains=params["q"]) | Q(instance__business_key__icontains=params["q"]))
-    if view != "completed":
-        qs = qs.order_by("-priority", "id")
     return qs

@@ -19,7 +19,9 @@ from core.http import pagination
 
 from .. import deploy, human_tasks, instances, migration
 from ..models import HumanTask, ProcessInstance, ProcessModel, ProcessModelVersion
-from . import queries, task_pages
+from ..queries.instances import filter_instances, visible_instances
+from ..queries.tasks import TASK_VIEWS
+from . import queries, task_list
 from .serializers import (
     AssignSerializer,
     CompleteSerializer,
@@ -159,8 +161,8 @@ class InstanceListCreate(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> Any:
-        return queries.filter_instances(
-            queries.visible_instances(self.request.user), self.request.query_params
+        return filter_instances(
+            visible_instances(self.request.user), queries.instance_filter(self.request.query_params)
         )
 
     @extend_schema(request=StartSerializer, responses=InstanceDetailSerializer, summary="Start an instance")
@@ -240,7 +242,7 @@ _TASK_FILTERS = [
     OpenApiParameter(
         "view",
         str,
-        enum=list(queries.TASK_VIEWS),
+        enum=list(TASK_VIEWS),
         description="inbox (mine + claimable), mine, claimable, overdue, completed",
     ),
     OpenApiParameter("process", str),
@@ -268,7 +270,7 @@ class TaskList(APIView):
     def get(self, request: Request) -> Response:
         params = request.query_params
         limit, offset = pagination.limit_and_offset(params)
-        page = task_pages.api_task_page(request.user, params, limit, offset, timezone.now())
+        page = task_list.api_task_page(request.user, params, limit, offset, timezone.now())
         return Response(
             {
                 "count": page.count,

@@ -1,4 +1,8 @@
-"""The instance-admin filter bar: from the query string to the API's filter parameters and back."""
+"""The instance-admin filter bar: from the query string to the read side's InstanceFilter and back.
+
+The bar speaks the API's filter language (the same parameter names and checks), so a filtered
+admin list and GET /api/instances/ with the same parameters list the same instances.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +16,12 @@ from django.utils.translation import gettext as _
 
 from core.errors import ServiceError
 from core.http.page_errors import page_errors
+from core.http.query_params import bounded_int
 
 from ..models import InstanceStatus, ProcessInstance, ProcessModel
+from ..queries.instances import InstanceFilter
 
-# Query-string names the page uses; they map onto workflows.api.queries.filter_instances.
+# Query-string names the page uses; they map onto workflows.queries.instances.InstanceFilter.
 TEXT_FILTERS = ("model", "version", "status", "q", "org_unit", "business_key")
 
 
@@ -61,6 +67,22 @@ def parse(query: QueryDict) -> InstanceFilters:
         else:
             params[param] = _start_of(day + timedelta(days=shift))
     return InstanceFilters(values, params, errors)
+
+
+def instance_filter(params: dict[str, str]) -> InstanceFilter:
+    """The checked parameters as the read side's filter. A version beyond the database's bigint
+    raises InvalidInput, as the API's check of the same parameter does (see `absorb`)."""
+    after, before = params.get("started_after"), params.get("started_before")
+    return InstanceFilter(
+        model=params.get("model", ""),
+        version=bounded_int(params, "version"),
+        status=params.get("status", ""),
+        business_key=params.get("business_key", ""),
+        org_unit=params.get("org_unit", ""),
+        q=params.get("q", ""),
+        started_after=datetime.fromisoformat(after) if after else None,
+        started_before=datetime.fromisoformat(before) if before else None,
+    )
 
 
 def absorb(filters: InstanceFilters, exc: ServiceError, language: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
@@ -18,8 +19,8 @@ from audit.services import events_for_instance
 from core.errors import ServiceError
 
 from .. import migration
-from ..api.queries import filter_instances, visible_instances
 from ..models import HumanTask, InstanceStatus, ProcessInstance
+from ..queries.instances import filter_instances, visible_instances
 from . import actions, filters
 
 PAGE_SIZE = 25
@@ -50,9 +51,10 @@ def instance_admin(request: HttpRequest) -> HttpResponse:
     language = getattr(request, "LANGUAGE_CODE", "")
     base = visible_instances(request.user)
     try:
-        found = filter_instances(base, chosen.params)
+        wanted = filters.instance_filter(chosen.params)
+        found = filter_instances(base, wanted)
         # Counts per status under every filter but the status itself, so the chips say where to look.
-        without_status = filter_instances(base, {k: v for k, v in chosen.params.items() if k != "status"})
+        without_status = filter_instances(base, replace(wanted, status=""))
     except ServiceError as exc:
         filters.absorb(chosen, exc, language)
         found = without_status = base.none()
