@@ -12,6 +12,12 @@ class CasemgmtConfig(AppConfig):
         from . import engine_bindings
 
         engine_bindings.install()
+        # The core's facts beside a task come first; the nested apps (listed after casemgmt in
+        # INSTALLED_APPS) add theirs from their own ready().
+        from .task_facts import register_related_facts
+        from .web.task_related import case_facts
+
+        register_related_facts(case_facts)
         # API tokens die with a password change: the receivers must be connected in every
         # process (web, worker, manage.py changepassword), not only once the URLs are loaded.
         from core.http import api_tokens  # noqa: F401

@@ -10,7 +10,6 @@ from .cases import engine_events  # noqa: F401 (engine_events: receivers)
 from .cases import handlers as cases_handlers
 from .directory import MembershipDirectory
 from .lanes import OrgUnitLaneResolver
-from .promotion import handlers as promotion_handlers
 
 
 def install() -> None:
@@ -22,6 +21,6 @@ def install() -> None:
     # Due dates count working days on the district's calendar (holidays, make-up days), not
     # calendar days: a "3 days" review started before the National Day week is not overdue in it.
     registry.set_due_date_policy(add_working_days)
-    # The service tasks of the shipped diagrams (service_case, site_promotion, typical_cases).
+    # The service tasks of service_case.bpmn; the nested apps register theirs from their own
+    # ready() (casemgmt/promotion/apps.py: site_promotion, typical_cases).
     cases_handlers.register()
-    promotion_handlers.register()

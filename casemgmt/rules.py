@@ -4,6 +4,10 @@ Services call `user.has_perm(name, obj)`; the names used by the engine are liste
 ENGINE_PERMISSIONS so a test can prove none of them is missing a rule. Superuser status counts
 for nothing here: no predicate reads it, and `has_perm` on a rule asks only the rule
 (casemgmt/work_permissions.py).
+
+django-rules autodiscovers this module at startup; importing the area modules below registers
+their rules too. They import their shared predicates from casemgmt.predicates, never from here,
+so there is no import cycle.
 """
 
 from __future__ import annotations
@@ -14,9 +18,10 @@ import rules
 
 from workflows.models import HumanTask, ProcessInstance
 
-from . import work_permissions
-from .directory import groups_of, has_role, role_area, visible_org_units
+from . import rules_archive, rules_cases, rules_registry, work_permissions  # noqa: F401 (registers)
+from .directory import groups_of, has_role
 from .models import SavedFilter
+from .predicates import in_scope, is_auditor, is_process_admin, operating_area
 from .roles import Role
 
 # `user.has_perm` on any rule below evaluates the rule only: being a Django superuser grants no
@@ -44,32 +49,6 @@ WORKING_ROLES = (
     Role.DISTRICT_REVIEWER.value,
     Role.PROCESS_ADMIN.value,
 )
-
-
-# Roles that move cases along day to day (suspend, resume, cancel) within their own area.
-OPERATING_ROLES = (Role.OPERATOR.value, Role.OFFICE_STAFF.value)
-
-
-def operating_area(user: Any) -> frozenset[str]:
-    """Org unit codes at or below the user's operator/office memberships: where the user works
-    cases (an enterprise membership must not grant the right to cancel cases under it)."""
-    return role_area(user, *OPERATING_ROLES)
-
-
-def in_scope(user: Any, org_unit_code: str | None) -> bool:
-    """The org unit lies in what the user may see (everything for district-wide roles)."""
-    scope = visible_org_units(user)
-    return scope is None or org_unit_code in scope
-
-
-@rules.predicate
-def is_process_admin(user: Any) -> bool:
-    return has_role(user, Role.PROCESS_ADMIN.value)
-
-
-@rules.predicate
-def is_auditor(user: Any) -> bool:
-    return has_role(user, Role.AUDITOR.value)
 
 
 @rules.predicate
@@ -167,6 +146,3 @@ rules.add_perm("casemgmt.delete_savedfilter", owns_filter)
 # read-only auditor (who sees every card but is offered no action). Enterprise users follow their
 # own cases elsewhere.
 rules.add_perm("casemgmt.view_board", is_process_admin | is_auditor | works_cases)
-
-# Each area keeps its permissions in its own module; importing them here registers them.
-from . import rules_archive, rules_cases, rules_registry  # noqa: E402, F401

@@ -12,7 +12,7 @@ from typing import Any
 import rules
 
 from .models import Enterprise, Outcome, ServiceProject
-from .rules import is_process_admin, operating_area
+from .predicates import is_process_admin, operating_area
 from .scopes import may_see_enterprise, may_see_outcome, may_see_project
 
 

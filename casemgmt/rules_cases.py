@@ -15,8 +15,8 @@ import rules
 
 from .directory import has_role, memberships, visible_org_units
 from .models import ServiceCase, ServiceProject
+from .predicates import in_scope, operating_area
 from .roles import Role
-from .rules import in_scope, operating_area
 
 
 def _enterprise_units(user: Any) -> set[str]:

@@ -7,7 +7,7 @@ Names start with "casemgmt.registry_" so they never shadow Django's model permis
 - A project's stations and staff are edited by the project's operating organization, by the staff
   of the office that coordinates it (the office in whose area the operator sits) and by process
   admins. District reviewers and auditors read only.
-- Enterprises are personal-ish business data: staff only, scoped (casemgmt.enterprises.visible_enterprises).
+- Enterprises are personal-ish business data: staff only, scoped (casemgmt.scopes.registry_enterprises).
   Changing one (and deciding the changes an intake proposed for it) is narrower: the staff of the
   area it belongs to (casemgmt.enterprises.changeable_enterprises), not whoever filed a case for it.
 - The technical-institution search is for staff; the three public lookups need no sign-in.
@@ -21,8 +21,8 @@ import rules
 
 from .directory import has_role, memberships
 from .models import Enterprise, ServiceProject, ServiceStation, StationStaff
+from .predicates import is_auditor, is_process_admin, operating_area
 from .roles import Role
-from .rules import is_auditor, is_process_admin, operating_area
 
 STAFF_ROLES = (
     Role.OPERATOR.value,
@@ -63,11 +63,11 @@ def runs_or_coordinates(user: Any, obj: Any) -> bool:
 
 @rules.predicate
 def enterprise_in_scope(user: Any, enterprise: Any) -> bool:
-    from .enterprises import visible_enterprises
+    from .scopes import registry_enterprises
 
     if not isinstance(enterprise, Enterprise):
         return False
-    return visible_enterprises(user).filter(pk=enterprise.pk).exists()
+    return registry_enterprises(user).filter(pk=enterprise.pk).exists()
 
 
 @rules.predicate

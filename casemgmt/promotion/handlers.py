@@ -371,5 +371,6 @@ HANDLERS = {
 
 
 def register() -> None:
+    """Called from PromotionConfig.ready()."""
     for name, handler in HANDLERS.items():
         registry.register_service_handler(name, handler)

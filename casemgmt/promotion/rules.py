@@ -16,8 +16,8 @@ import rules
 
 from casemgmt.directory import has_role
 from casemgmt.models import ServiceProject
+from casemgmt.predicates import in_scope
 from casemgmt.roles import Role
-from casemgmt.rules import in_scope
 
 from .models import CityNomination
 

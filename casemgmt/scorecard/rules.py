@@ -16,8 +16,8 @@ import rules
 
 from casemgmt.directory import has_role, role_area
 from casemgmt.models import OrgUnit, ServiceProject
+from casemgmt.predicates import is_auditor, is_process_admin
 from casemgmt.roles import Role
-from casemgmt.rules import is_auditor, is_process_admin
 
 from .models import Evaluation, Stage, TypicalCase
 

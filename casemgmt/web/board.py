@@ -31,14 +31,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from workflows.api.queries import visible_instances
 from workflows.models import OPEN_STATUSES, HumanTask, InstanceStatus, ProcessInstance, ProcessModel
+from workflows.queries.instances import visible_instances
 from workflows.web import actions
 from workflows.web.stages import UNREACHED, step_orders
 
 from ..directory import visible_org_units
 from ..models import OrgUnit
-from ..rules import is_auditor
+from ..predicates import is_auditor
 
 BOARD_ACTIONS = ("suspend", "resume", "terminate")
 # Cards per part of the board (tasks; cases without a task). Column totals stay exact beyond it.

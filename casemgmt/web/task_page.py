@@ -6,8 +6,6 @@ Reads come straight from the models; every write goes through `workflows.human_t
 
 from __future__ import annotations
 
-import logging
-import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,8 +16,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from lxml import etree
-from SpiffWorkflow.util.task import TaskState
 
 from audit.actions import Action
 from audit.models import AuditEvent
@@ -28,21 +24,16 @@ from core.errors import FieldError, InvalidInput, ServiceError
 from core.http.page_errors import field_message, page_message, raise_for_refusal
 from workflows import human_tasks
 from workflows.forms import validate_task_data
-from workflows.models import HumanTask, ProcessInstance, ProcessModelVersion
-from workflows.parsing import safe_xml_parser
-from workflows.runtime import load_workflow
+from workflows.models import HumanTask, ProcessInstance
+from workflows.task_view import TaskView, describe_task
 
 from ..models import OrgUnit
 from ..roles import Role
+from ..task_facts import related_facts
 from . import schema_form
 from .instructions import render_instructions
-from .task_related import related_facts
-
-logger = logging.getLogger(__name__)
 
 TIMELINE_LIMIT = 200
-BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-BPMNDI_NS = "http://www.omg.org/spec/BPMN/20100524/DI"
 
 Errors = schema_form.Errors
 
@@ -67,74 +58,20 @@ def _task_or_404(request: HttpRequest, pk: int) -> HumanTask:
     return task
 
 
-def _case_data(instance: ProcessInstance, task: HumanTask) -> tuple[dict[str, Any], set[str]]:
-    """The task's data in the workflow (for the instructions) and the BPMN ids already done."""
-    if not instance.state or instance.state == "{}":
-        return {}, set()
-    try:
-        workflow = load_workflow(instance)
-    except Exception:
-        # A state that no longer loads must not take the page down: the rows still tell most.
-        logger.exception("task page: could not load the workflow of instance %s", instance.pk)
-        return {}, set()
-    spiff_task = workflow.tasks.get(task.spiff_task_id)
-    source = spiff_task or workflow.last_task
-    data = dict(source.data) if source is not None else dict(workflow.data)
-    done = {
-        t.task_spec.bpmn_id
-        for t in workflow.get_tasks(state=TaskState.COMPLETED)
-        if getattr(t.task_spec, "bpmn_id", None)
-    }
-    return data, done
-
-
-_main_files: dict[str, tuple[str, bool] | None] = {}
-_main_files_lock = threading.Lock()
-
-
-def _main_file(version: ProcessModelVersion) -> tuple[str, bool] | None:
-    """(name of the .bpmn file defining the main process, whether it has a drawable layout).
-
-    Versions never change, so the answer is cached per content hash.
-    """
-    key = f"{version.content_hash}:{version.main_process_id}"
-    if key in _main_files:
-        return _main_files[key]
-    found: tuple[str, bool] | None = None
-    for name, text in sorted(version.files.items()):
-        if not name.endswith(".bpmn") or "<!DOCTYPE" in text:
-            continue
-        try:
-            root = etree.fromstring(text.encode("utf-8"), parser=safe_xml_parser())
-        except etree.XMLSyntaxError:
-            continue
-        ids = {p.get("id") for p in root.iter(f"{{{BPMN_NS}}}process")}
-        if version.main_process_id in ids:
-            found = (name, root.find(f".//{{{BPMNDI_NS}}}BPMNShape") is not None)
-            break
-    with _main_files_lock:
-        if len(_main_files) > 512:
-            _main_files.clear()
-        _main_files[key] = found
-    return found
-
-
-def _diagram(task: HumanTask, rows: list[HumanTask], done: set[str]) -> dict[str, Any] | None:
+def _diagram(task: HumanTask, view: TaskView, rows: list[HumanTask]) -> dict[str, Any] | None:
     """What diagram.js needs: the XML, which elements are current/done, and badge texts."""
-    version = task.instance.version
-    found = _main_file(version)
-    if found is None:
+    diagram = view.diagram
+    if diagram is None:
         return None
-    name, has_layout = found
     current = sorted({r.task_spec for r in rows if r.status == HumanTask.Status.OPEN})
     finished = {r.task_spec for r in rows if r.status == HumanTask.Status.COMPLETED}
     return {
-        "xml": version.files[name],
-        "file": name,
-        "has_layout": has_layout,
+        "xml": diagram.xml,
+        "file": diagram.file,
+        "has_layout": diagram.has_layout,
         "task": task.task_spec,
         "current": current,
-        "done": sorted((done | finished) - set(current)),
+        "done": sorted((view.done | finished) - set(current)),
         "labels": {"task": _("This task"), "current": _("Open")},
     }
 
@@ -204,7 +141,8 @@ def _page(
         is_open and task.assignee_id is None and workable and user.has_perm("workflows.claim_task", task)
     )
     schema = human_tasks.form_schema(task, version)
-    case, done = _case_data(instance, task)
+    view = describe_task(task)
+    case = view.data
     events, truncated = _timeline(instance)
     rows = list(instance.human_tasks.only("id", "task_spec", "title", "status", "instance_id"))
     data = None if is_open else _submitted_data(task, events, case)
@@ -236,7 +174,7 @@ def _page(
         "instructions": render_instructions(task.instructions, case),
         "timeline": _entries(events, rows),
         "timeline_truncated": truncated,
-        "diagram": _diagram(task, rows, done),
+        "diagram": _diagram(task, view, rows),
     }
     return render(request, "casemgmt/task_detail.html", context, status=status)
 

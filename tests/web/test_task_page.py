@@ -15,7 +15,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from casemgmt.web import task_page
 from casemgmt.web.instructions import render_instructions
 from tests.conftest import BPMN_DIR
 from tests.personas import Cast
@@ -334,21 +333,6 @@ def test_a_drawable_diagram_loads_the_viewer(cast: Cast, db: None) -> None:
     ):
         assert asset in html
     assert 'id="task-diagram"' in html and "data-unavailable=" in html
-
-
-def test_main_file_is_the_one_defining_the_main_process() -> None:
-    other = (
-        '<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="sub"/></definitions>'
-    )
-    main = (
-        '<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="main"/></definitions>'
-    )
-    version = ProcessModelVersion(
-        content_hash="test-main-file",
-        main_process_id="main",
-        files={"a.bpmn": other, "b.bpmn": main, "form.json": "{}"},
-    )
-    assert task_page._main_file(version) == ("b.bpmn", False)
 
 
 # --- cost -------------------------------------------------------------------------------------
