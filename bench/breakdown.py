@@ -40,7 +40,7 @@ PARTS: tuple[tuple[str, int, str, str], ...] = (
     ("state.dump (Spiff -> JSON)", 2, "workflows.state", "dump"),
     ("sync_human_tasks", 1, "workflows.runtime", "sync_human_tasks"),
     ("new_human_tasks", 1, "workflows.runtime", "new_human_tasks"),
-    ("lane resolver candidate_for", 2, "casemgmt.lanes:OrgUnitLaneResolver", "candidate_for"),
+    ("lane resolver candidate_for", 2, "casemgmt.org.lanes:OrgUnitLaneResolver", "candidate_for"),
     ("rows.turn_statements (rows to write)", 1, "workflows.rows", "turn_statements"),
     ("rows.cancel_tasks", 1, "workflows.rows", "cancel_tasks"),
     ("audit() calls", 0, "workflows.human_tasks", "audit"),

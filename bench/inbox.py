@@ -16,7 +16,7 @@ from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from casemgmt.directory import groups_of
+from casemgmt.org.directory import groups_of
 
 from .actors import fresh
 from .dbtime import DbTimer

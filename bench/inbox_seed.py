@@ -12,8 +12,8 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import connection, transaction
 
-from casemgmt.lanes import DISTRICT_CODE
 from casemgmt.models import Membership, OrgUnit
+from casemgmt.org.lanes import DISTRICT_CODE
 from workflows.registry import group_key
 
 from .fixtures import World

@@ -14,8 +14,8 @@ class CasemgmtConfig(AppConfig):
         engine_bindings.install()
         # The core's facts beside a task come first; the nested apps (listed after casemgmt in
         # INSTALLED_APPS) add theirs from their own ready().
-        from .task_facts import register_related_facts
-        from .web.task_related import case_facts
+        from casemgmt.cases.task_facts import case_facts
+        from casemgmt.inbox.task_facts import register_related_facts
 
         register_related_facts(case_facts)
         # API tokens die with a password change: the receivers must be connected in every

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from casemgmt.org.calendar import add_working_days
+from casemgmt.org.directory import MembershipDirectory
+from casemgmt.org.lanes import OrgUnitLaneResolver
 from core import service
 from workflows import registry
 
-from .calendar import add_working_days
 from .cases import engine_events  # noqa: F401 (engine_events: receivers)
 from .cases import handlers as cases_handlers
-from .directory import MembershipDirectory
-from .lanes import OrgUnitLaneResolver
 
 
 def install() -> None:

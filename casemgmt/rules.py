@@ -3,10 +3,10 @@
 Services call `user.has_perm(name, obj)`; the names used by the engine are listed in
 ENGINE_PERMISSIONS so a test can prove none of them is missing a rule. Superuser status counts
 for nothing here: no predicate reads it, and `has_perm` on a rule asks only the rule
-(casemgmt/work_permissions.py).
+(casemgmt/org/work_permissions.py).
 
 django-rules autodiscovers this module at startup; importing the area modules below registers
-their rules too. They import their shared predicates from casemgmt.predicates, never from here,
+their rules too. They import their shared predicates from casemgmt.org.predicates, never from here,
 so there is no import cycle.
 """
 
@@ -16,16 +16,18 @@ from typing import Any
 
 import rules
 
+from casemgmt.archive import rules as archive_rules  # noqa: F401 (registers)
+from casemgmt.cases import rules as cases_rules  # noqa: F401 (registers)
+from casemgmt.models import SavedFilter
+from casemgmt.org import work_permissions
+from casemgmt.org.directory import groups_of, has_role
+from casemgmt.org.predicates import in_scope, is_auditor, is_process_admin, operating_area
+from casemgmt.org.roles import Role
+from casemgmt.registry import rules as registry_rules  # noqa: F401 (registers)
 from workflows.models import HumanTask, ProcessInstance
 
-from . import rules_archive, rules_cases, rules_registry, work_permissions  # noqa: F401 (registers)
-from .directory import groups_of, has_role
-from .models import SavedFilter
-from .predicates import in_scope, is_auditor, is_process_admin, operating_area
-from .roles import Role
-
 # `user.has_perm` on any rule below evaluates the rule only: being a Django superuser grants no
-# work permission (casemgmt/work_permissions.py says why this is the one place to do it).
+# work permission (casemgmt/org/work_permissions.py says why this is the one place to do it).
 work_permissions.install()
 
 ENGINE_PERMISSIONS = (

@@ -276,19 +276,19 @@ CELERY_BEAT_SCHEDULE = {
 # How many due instances one timer sweep handles before yielding to the next beat tick.
 NQI_TIMER_BATCH = env_int("NQI_TIMER_BATCH", 100, minimum=1)
 # Per-process caches of rarely changed reference data on the engine's hot path, in seconds (0: none):
-# which org unit a lane's role resolves to (casemgmt/lanes.py) and the working-day calendar
-# (casemgmt/calendar.py). A change made in this process clears them at once; other processes see
-# it after at most this long. Memberships are not cached across requests (casemgmt/directory.py):
+# which org unit a lane's role resolves to (casemgmt/org/lanes.py) and the working-day calendar
+# (casemgmt/org/calendar.py). A change made in this process clears them at once; other processes see
+# it after at most this long. Memberships are not cached across requests (casemgmt/org/directory.py):
 # a revoked membership counts from the next request.
 NQI_LANE_CACHE_SECONDS = env_int("NQI_LANE_CACHE_SECONDS", 60, minimum=0)
 NQI_CALENDAR_CACHE_SECONDS = env_int("NQI_CALENDAR_CACHE_SECONDS", 60, minimum=0)
 
 # Public (no sign-in) online intake and status lookup: requests allowed per client address per
-# hour, counted in the database (casemgmt/throttle.py); failed lookups count too. Old hits are
+# hour, counted in the database (casemgmt/public/throttle.py); failed lookups count too. Old hits are
 # purged hourly by a job that is not in an app's tasks.py, hence the explicit import.
 NQI_PUBLIC_INTAKE_PER_HOUR = env_int("NQI_PUBLIC_INTAKE_PER_HOUR", 10, minimum=1)
 NQI_PUBLIC_LOOKUP_PER_HOUR = env_int("NQI_PUBLIC_LOOKUP_PER_HOUR", 30, minimum=1)
-CELERY_IMPORTS = ["casemgmt.throttle_tasks"]
+CELERY_IMPORTS = ["casemgmt.public.throttle_tasks"]
 # Notifications are drawn from the audit log by a beat job (notifications/delivery.py).
 NQI_NOTIFY_BATCH = env_int("NQI_NOTIFY_BATCH", 500, minimum=1)
 NQI_NOTIFICATION_DAYS = env_int("NQI_NOTIFICATION_DAYS", 180, minimum=1)

@@ -20,7 +20,7 @@ from casemgmt.models import (
     ServiceStation,
     TechnicalInstitution,
 )
-from casemgmt.validators import uscc_check_character
+from casemgmt.registry.validators import uscc_check_character
 
 TEST_PASSWORD = "correct-horse-battery"
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 
-from casemgmt.lanes import DISTRICT_CODE
 from casemgmt.models import OrgUnit
-from casemgmt.roles import Role
+from casemgmt.org.lanes import DISTRICT_CODE
+from casemgmt.org.roles import Role
 
 from .factories import make_membership, make_org_unit, make_user
 

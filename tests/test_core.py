@@ -3,7 +3,6 @@ only home of the helpers it holds (issue 14: no second copy, no shim at the old 
 
 from __future__ import annotations
 
-import ast
 import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,24 +14,15 @@ from audit.models import AuditEvent
 from core import service
 from core.errors import InvalidInput
 from tests.personas import Cast
+from tests.source_imports import imported_modules
 from workflows import guard
 
 CORE = Path(__file__).resolve().parent.parent / "core"
 
 
-def _imported_modules(path: Path) -> set[str]:
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            found.add(node.module)
-    return found
-
-
 def test_core_imports_neither_the_engine_nor_the_domain() -> None:
     for path in CORE.rglob("*.py"):
-        tops = {name.split(".")[0] for name in _imported_modules(path)}
+        tops = {name.split(".")[0] for name in imported_modules(path)}
         assert not tops & {"workflows", "casemgmt", "config", "notifications"}, path
 
 

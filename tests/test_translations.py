@@ -27,7 +27,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
-from casemgmt.roles import CHINESE_ROLE_NAMES, LANE_ALIASES, Role, role_for_lane
+from casemgmt.org.roles import CHINESE_ROLE_NAMES, LANE_ALIASES, Role, role_for_lane
 from core.errors import Conflict
 from workflows import human_tasks, instances
 from workflows.models import HumanTask, ProcessModelVersion

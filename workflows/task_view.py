@@ -1,6 +1,6 @@
 """What a page showing one human task needs from the engine, without touching the engine itself.
 
-The task page (casemgmt/web/task_page.py) shows the task's data in the workflow (its
+The task page (casemgmt/inbox/task_page.py) shows the task's data in the workflow (its
 instructions substitute it), which BPMN elements are already done, and the diagram of the main
 process. Reading those means loading the instance's Spiff state and parsing the deployed BPMN;
 `describe_task` does both and answers plain data, so the page imports neither SpiffWorkflow nor

@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("casemgmt.api.registry_urls")),
-    path("", include("casemgmt.api.cases_urls")),
-    path("", include("casemgmt.api.archive_urls")),
+    path("", include("casemgmt.registry.api.urls")),
+    path("", include("casemgmt.cases.api.urls")),
+    path("", include("casemgmt.archive.api.urls")),
 ]

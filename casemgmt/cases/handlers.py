@@ -16,11 +16,11 @@ from typing import Any
 from django.utils import timezone
 
 from audit.actions import Action
+from casemgmt.org.calendar import SHANGHAI
+from casemgmt.registry import catalogue
 from core.service import audit
 from workflows.registry import ServiceCall, register_service_handler
 
-from .. import catalogue
-from ..calendar import SHANGHAI
 from ..models import CaseStage, ServiceCase, ServiceClass, ServiceMode, ServiceRecord, TechnicalInstitution
 from .feedback import clean_feedback
 

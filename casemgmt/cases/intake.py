@@ -4,7 +4,7 @@
 the station), the public online page (actor None: the request itself is the authorisation) and
 the API. One transaction registers a new enterprise (an existing one is never changed: what the
 request says differently becomes a proposal for the enterprise's own staff to decide, see
-casemgmt.enterprise_changes), allocates the case number, creates the case with the enterprise
+casemgmt.registry.enterprise_changes), allocates the case number, creates the case with the enterprise
 details as typed, starts the `service_case` process and records CASE_SUBMITTED; any refusal
 leaves nothing behind, not even a used number.
 """
@@ -20,14 +20,14 @@ from django.db import connection
 from django.utils import timezone
 
 from audit.actions import Action
+from casemgmt.org.calendar import add_working_days
+from casemgmt.registry import catalogue
+from casemgmt.registry.enterprise_changes import propose_from_intake
+from casemgmt.registry.enterprises import register_for_intake
 from core.errors import Conflict, FieldError, InvalidInput, PermissionDenied
 from core.service import Actor, acting_user, audit, write_transaction
 from workflows import instances
 
-from .. import catalogue
-from ..calendar import add_working_days
-from ..enterprise_changes import propose_from_intake
-from ..enterprises import register_for_intake
 from ..models import Enterprise, IntakeEnterpriseDetails, ServiceCase, ServiceProject
 from ..models.service_case import Channel
 from .numbering import allocate_case_no

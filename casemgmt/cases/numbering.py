@@ -14,7 +14,8 @@ from datetime import datetime
 from django.db import connection
 from django.utils import timezone
 
-from ..calendar import SHANGHAI
+from casemgmt.org.calendar import SHANGHAI
+
 from ..models import CaseNumberSequence, ServiceProject
 
 SEQUENCE_DIGITS = 5

@@ -9,9 +9,9 @@ from typing import Any
 from django.utils.text import capfirst
 
 from audit.models import AuditEvent
+from casemgmt.registry import catalogue
 from workflows.models import HumanTask
 
-from .. import catalogue
 from ..models import CaseStage, EffectKind, ServiceCase, ServiceRecord, TechnicalInstitution
 
 # --- who sees which field ---------------------------------------------------------------------
@@ -20,7 +20,7 @@ from ..models import CaseStage, EffectKind, ServiceCase, ServiceRecord, Technica
 # see every field of a case they may see. An enterprise user sees its own case as the public
 # status page shows it, plus what it told us itself (intake and feedback): no staff notes, no
 # expert names, no process internals, no staff user names. One table, read by the case page and
-# by the API (casemgmt/api/cases_serializers.py); tests/cases/test_field_visibility.py walks it.
+# by the API (casemgmt/cases/api/serializers.py); tests/cases/test_field_visibility.py walks it.
 STAFF = "staff"
 ENTERPRISE = "enterprise"
 BOTH = frozenset({STAFF, ENTERPRISE})

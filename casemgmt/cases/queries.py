@@ -8,18 +8,19 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from .. import scopes
-from ..calendar import SHANGHAI
-from ..directory import visible_org_units
+from casemgmt.org import scopes
+from casemgmt.org.calendar import SHANGHAI
+from casemgmt.org.directory import visible_org_units
+from casemgmt.org.roles import Role
+
 from ..models import CaseStage, ServiceCase, ServiceProject
-from ..roles import Role
 
 STAFF_ROLES = (Role.OPERATOR.value, Role.OFFICE_STAFF.value, Role.DISTRICT_REVIEWER.value)
 
 
 def visible_cases(user: Any) -> QuerySet[ServiceCase]:
     """Operators: their project's cases; offices: their area's; enterprises: their own; the
-    district, process admins and auditors: all (casemgmt.scopes)."""
+    district, process admins and auditors: all (casemgmt.org.scopes)."""
     return scopes.visible_cases(user).select_related("project__operator", "enterprise", "matched_institution")
 
 

@@ -8,9 +8,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from casemgmt.registry.validators import validate_cn_phone, validate_uscc
 from core.errors import FieldError
-
-from ..validators import validate_cn_phone, validate_uscc
 
 MAX_REASON = 1000
 

@@ -6,12 +6,12 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import casemgmt.validators
+import casemgmt.registry.validators
 
 
 def fill_case_prefixes(apps, schema_editor):
     """Projects loaded before prefixes existed get the seed's prefix, or one made from their id."""
-    from casemgmt.seed_registry import CASE_PREFIXES
+    from casemgmt.registry.seed import CASE_PREFIXES
 
     ServiceProject = apps.get_model("casemgmt", "ServiceProject")
     letters = "ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -99,7 +99,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         max_length=18,
                         unique=True,
-                        validators=[casemgmt.validators.check_uscc],
+                        validators=[casemgmt.registry.validators.check_uscc],
                         verbose_name="unified social credit code",
                     ),
                 ),
@@ -111,7 +111,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         blank=True,
                         max_length=32,
-                        validators=[casemgmt.validators.check_cn_phone],
+                        validators=[casemgmt.registry.validators.check_cn_phone],
                         verbose_name="contact phone",
                     ),
                 ),
@@ -184,7 +184,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         blank=True,
                         max_length=32,
-                        validators=[casemgmt.validators.check_cn_phone],
+                        validators=[casemgmt.registry.validators.check_cn_phone],
                         verbose_name="complaint phone",
                     ),
                 ),
@@ -246,7 +246,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         blank=True,
                         max_length=32,
-                        validators=[casemgmt.validators.check_cn_phone],
+                        validators=[casemgmt.registry.validators.check_cn_phone],
                         verbose_name="phone",
                     ),
                 ),
@@ -305,7 +305,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         blank=True,
                         max_length=32,
-                        validators=[casemgmt.validators.check_cn_phone],
+                        validators=[casemgmt.registry.validators.check_cn_phone],
                         verbose_name="phone",
                     ),
                 ),
@@ -352,7 +352,7 @@ class Migration(migrations.Migration):
                     "contact_phone",
                     models.CharField(
                         max_length=32,
-                        validators=[casemgmt.validators.check_cn_phone],
+                        validators=[casemgmt.registry.validators.check_cn_phone],
                         verbose_name="contact phone",
                     ),
                 ),

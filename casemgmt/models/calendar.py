@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 class CalendarDay(models.Model):
     """An exception to "Monday to Friday": a weekday off, or a weekend day worked.
 
-    Only exceptions are stored; every other date follows the weekday rule (casemgmt/calendar.py).
+    Only exceptions are stored; every other date follows the weekday rule (casemgmt/org/calendar.py).
     """
 
     class Kind(models.TextChoices):

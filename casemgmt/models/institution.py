@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..validators import check_cn_phone
+from casemgmt.registry.validators import check_cn_phone
 
 
 class InstitutionKind(models.TextChoices):

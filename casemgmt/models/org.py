@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..roles import Role
+from casemgmt.org.roles import Role
 
 
 class OrgUnit(models.Model):

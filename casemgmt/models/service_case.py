@@ -8,9 +8,9 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from casemgmt.registry.validators import check_cn_phone
 from workflows.models import ProcessInstance
 
-from ..validators import check_cn_phone
 from .enterprise import Enterprise
 from .institution import TechnicalInstitution
 from .registry import ServiceProject

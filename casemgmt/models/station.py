@@ -6,7 +6,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..validators import check_cn_phone
+from casemgmt.registry.validators import check_cn_phone
+
 from .registry import ServiceProject
 
 
@@ -23,7 +24,7 @@ class ServiceStation(models.Model):
         _("complaint phone"), max_length=32, blank=True, validators=[check_cn_phone]
     )
     online_channel = models.URLField(_("online service channel"), blank=True)
-    # Keys of casemgmt.catalogue items ("metrology.1"); checked against the catalogue on save.
+    # Keys of casemgmt.registry.catalogue items ("metrology.1"); checked against the catalogue on save.
     published_items = ArrayField(
         models.CharField(max_length=32), verbose_name=_("published service items"), default=list, blank=True
     )

@@ -11,7 +11,7 @@ class PromotionConfig(AppConfig):
         # ready() runs in every process (web, Celery worker, manage.py, tests), after the
         # workflows and casemgmt apps (INSTALLED_APPS order): the service tasks of
         # site_promotion.bpmn and typical_cases.bpmn, and the assessment's facts beside a task.
-        from casemgmt.task_facts import register_related_facts
+        from casemgmt.inbox.task_facts import register_related_facts
 
         from . import handlers
         from .task_facts import assessment_facts

@@ -8,10 +8,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from casemgmt.directory import visible_org_units
 from casemgmt.models import OrgUnit, ServiceProject
-from casemgmt.roles import Role
-from casemgmt.scopes import visible_projects
+from casemgmt.org.directory import visible_org_units
+from casemgmt.org.roles import Role
+from casemgmt.org.scopes import visible_projects
 from workflows.models import HumanTask, InstanceStatus, ProcessInstance
 
 from .models import ProjectAssessment

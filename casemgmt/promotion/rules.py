@@ -14,10 +14,10 @@ from typing import Any
 
 import rules
 
-from casemgmt.directory import has_role
 from casemgmt.models import ServiceProject
-from casemgmt.predicates import in_scope
-from casemgmt.roles import Role
+from casemgmt.org.directory import has_role
+from casemgmt.org.predicates import in_scope
+from casemgmt.org.roles import Role
 
 from .models import CityNomination
 

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.actions import Action
-from casemgmt.calendar import add_working_days
 from casemgmt.models import OrgUnit, ProjectLevel, ServiceProject
+from casemgmt.org.calendar import add_working_days
 from core.errors import Conflict, FieldError, InvalidInput
 from core.service import Actor, audit, require, write_transaction
 from workflows import instances

@@ -1,4 +1,4 @@
-"""The promotion's facts beside a task (casemgmt.task_facts): the assessment the instance runs,
+"""The promotion's facts beside a task (casemgmt.inbox.task_facts): the assessment the instance runs,
 with what a decision needs at a glance (the scores, the band, the proposed name).
 
 Registered from PromotionConfig.ready().
@@ -11,8 +11,8 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from casemgmt.inbox.task_facts import Fact
 from casemgmt.scorecard.task_facts import evaluation_fact
-from casemgmt.task_facts import Fact
 from workflows.models import ProcessInstance
 
 from .models import ProjectAssessment

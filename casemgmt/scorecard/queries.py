@@ -10,8 +10,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from casemgmt.directory import visible_org_units
 from casemgmt.models import ServiceProject
+from casemgmt.org.directory import visible_org_units
 from core.errors import NotFound
 
 from .models import Evaluation, IndicatorGroup, IndicatorScore, Stage, SubItemScore

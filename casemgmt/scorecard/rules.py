@@ -14,10 +14,10 @@ from typing import Any
 
 import rules
 
-from casemgmt.directory import has_role, role_area
 from casemgmt.models import OrgUnit, ServiceProject
-from casemgmt.predicates import is_auditor, is_process_admin
-from casemgmt.roles import Role
+from casemgmt.org.directory import has_role, role_area
+from casemgmt.org.predicates import is_auditor, is_process_admin
+from casemgmt.org.roles import Role
 
 from .models import Evaluation, Stage, TypicalCase
 

@@ -1,4 +1,4 @@
-"""How an evaluation reads as a fact beside a task (casemgmt.task_facts).
+"""How an evaluation reads as a fact beside a task (casemgmt.inbox.task_facts).
 
 The scorecard registers no provider of its own: its evaluations belong to a promotion
 assessment, whose provider (casemgmt/promotion/task_facts.py) lists them with this helper, so the
@@ -12,7 +12,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from casemgmt.task_facts import Fact
+from casemgmt.inbox.task_facts import Fact
 
 from .models import Evaluation
 

@@ -13,8 +13,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from audit.actions import Action
-from casemgmt.directory import visible_org_units
 from casemgmt.models import OrgUnit, ServiceCase, ServiceProject
+from casemgmt.org.directory import visible_org_units
 from core.errors import Conflict, FieldError, InvalidInput, NotFound
 from core.service import Actor, acting_user, audit, require, write_transaction
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from ..validators import display_phone
+from casemgmt.registry.validators import display_phone
 
 register = template.Library()
 

@@ -6,11 +6,11 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from casemgmt.org.directory import memberships
+from casemgmt.org.roles import Role
 from workflows.queries.task_pages import COUNT_CAP, open_counts
 
-from ..directory import memberships
 from ..models import OrgUnit
-from ..roles import Role
 
 
 def header(request: HttpRequest) -> dict[str, Any]:

@@ -3,12 +3,12 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("casemgmt.web.inbox_urls")),
-    path("", include("casemgmt.web.task_urls")),
-    path("", include("casemgmt.web.board_urls")),
-    path("", include("casemgmt.web.registry_urls")),
-    path("", include("casemgmt.web.cases_urls")),
-    path("", include("casemgmt.web.public_urls")),
-    path("", include("casemgmt.web.archive_urls")),
+    path("", include("casemgmt.inbox.urls")),
+    path("", include("casemgmt.inbox.task_urls")),
+    path("", include("casemgmt.cases.web.board_urls")),
+    path("", include("casemgmt.registry.web.urls")),
+    path("", include("casemgmt.cases.web.urls")),
+    path("", include("casemgmt.public.urls")),
+    path("", include("casemgmt.archive.web.urls")),
     path("", include("casemgmt.web.account_urls")),
 ]

@@ -11,9 +11,10 @@ from django.urls import NoReverseMatch, reverse
 
 from audit.actions import Action
 from audit.services import record
-from casemgmt import archive, scopes
+from casemgmt.archive import timeline as archive
 from casemgmt.models import ServiceCase
 from casemgmt.models.service_case import CaseStage
+from casemgmt.org import scopes
 from tests.factories import make_case, make_outcome, make_record, make_user
 
 from .conftest import Area, shanghai

@@ -12,8 +12,8 @@ from django.utils import timezone
 from audit.actions import Action
 from audit.models import AuditEvent
 from audit.verify import verify_chain
+from casemgmt.archive.outcomes import correct_outcome, record_outcome
 from casemgmt.models import Outcome
-from casemgmt.outcomes import correct_outcome, record_outcome
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from tests.factories import make_case, make_outcome
 

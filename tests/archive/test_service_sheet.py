@@ -12,8 +12,8 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from casemgmt.exports.period import today
-from casemgmt.exports.service_sheet import unique_sheet_names
+from casemgmt.archive.exports.period import today
+from casemgmt.archive.exports.service_sheet import unique_sheet_names
 from casemgmt.models import ServiceCase
 from casemgmt.models.service_case import CaseStage
 from tests.factories import make_case, make_enterprise, make_record

@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from audit.actions import Action
 from audit.services import record
-from casemgmt.api.cases_serializers import CaseDetailSerializer
 from casemgmt.cases import presentation
+from casemgmt.cases.api.serializers import CaseDetailSerializer
 from casemgmt.models import Enterprise, OrgUnit, ServiceCase
 from tests.factories import make_case, make_project, make_record
 from tests.personas import AREA_A, ENTERPRISE_A, OPERATOR_A, Cast

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from casemgmt.lanes import DISTRICT_CODE, OrgUnitLaneResolver
 from casemgmt.models import OrgUnit
+from casemgmt.org.lanes import DISTRICT_CODE, OrgUnitLaneResolver
 from tests.personas import AREA_A, OPERATOR_A, Cast
 from workflows.models import ProcessInstance
 

@@ -10,10 +10,10 @@ from django.test import override_settings
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from casemgmt.calendar import add_working_days
 from casemgmt.cases.intake import start_data
-from casemgmt.lanes import DISTRICT_CODE
 from casemgmt.models import CaseStage, OrgUnit, ServiceCase, ServiceProject
+from casemgmt.org.calendar import add_working_days
+from casemgmt.org.lanes import DISTRICT_CODE
 from config.celery import app
 from core.errors import PermissionDenied
 from tests.factories import make_enterprise, make_project

@@ -3,8 +3,8 @@
 The objects: project "archive-a" run by operator-fs and coordinated by office A, an enterprise
 whose org unit is enterprise-fs (so enterprise_a is its user), one case of it in the project and
 one certificate outcome of that case. Built on first use and kept on the matrix's world object.
-Seeing follows casemgmt/archive.py; recording and correcting is for the project's operator, its
-coordinating office and process admins (casemgmt/rules_archive.py).
+Seeing follows casemgmt/archive/timeline.py; recording and correcting is for the project's operator, its
+coordinating office and process admins (casemgmt/archive/rules.py).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from django.urls import reverse
 from audit.actions import Action
 from audit.models import AuditEvent
 from casemgmt.models import CaseNumberSequence, Enterprise, RateLimitHit, ServiceCase, ServiceProject
-from casemgmt.validators import uscc_check_character
+from casemgmt.registry.validators import uscc_check_character
 from tests.factories import make_project
 
 from .support import intake_body

@@ -14,7 +14,7 @@ from django.utils import timezone
 from audit.actions import Action
 from audit.models import AuditEvent
 from casemgmt.models import RateLimitHit, ServiceCase, ServiceProject
-from casemgmt.web import public_access
+from casemgmt.public import access as public_access
 from tests.factories import make_case, make_institution, make_record
 
 from .support import advance_to_feedback, intake_body

@@ -10,9 +10,9 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from audit import context
-from casemgmt import throttle
 from casemgmt.models import RateLimitHit
-from casemgmt.throttle_tasks import purge_rate_limit_hits
+from casemgmt.public import throttle
+from casemgmt.public.throttle_tasks import purge_rate_limit_hits
 from tests.concurrency import run_concurrently
 from tests.live_worker import LiveWorker
 

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from casemgmt import catalogue
+from casemgmt.registry import catalogue
 
 
 def test_seven_categories_with_the_notices_item_counts() -> None:

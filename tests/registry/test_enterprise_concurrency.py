@@ -7,8 +7,8 @@ import pytest
 from audit.actions import Action
 from audit.models import AuditEvent
 from audit.verify import verify_chain
-from casemgmt.enterprises import upsert_enterprise
 from casemgmt.models import Enterprise
+from casemgmt.registry.enterprises import upsert_enterprise
 from core.service import write_transaction
 from tests.concurrency import run_concurrently
 from tests.factories import valid_uscc

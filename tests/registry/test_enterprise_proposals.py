@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from audit.actions import Action
 from audit.models import AuditEvent
-from casemgmt.enterprise_changes import accept_proposal, reject_proposal
 from casemgmt.models import Enterprise, EnterpriseChangeProposal
+from casemgmt.registry.enterprise_changes import accept_proposal, reject_proposal
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from tests.factories import make_case
 from tests.personas import Cast

@@ -6,9 +6,9 @@ import pytest
 
 from audit.actions import Action
 from audit.models import AuditEvent
-from casemgmt.enterprises import find_enterprise, upsert_enterprise
 from casemgmt.models import Enterprise, OrgUnit
-from casemgmt.validators import uscc_check_character
+from casemgmt.registry.enterprises import find_enterprise, upsert_enterprise
+from casemgmt.registry.validators import uscc_check_character
 from core.errors import InvalidInput
 from core.service import write_transaction
 from tests.factories import make_org_unit, make_user, valid_uscc

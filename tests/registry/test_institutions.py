@@ -6,9 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from casemgmt.institutions import escape_like, search_institutions
 from casemgmt.models import TechnicalInstitution
-from casemgmt.seed_samples import INSTITUTIONS, SAMPLE_SUFFIX
+from casemgmt.registry.institutions import escape_like, search_institutions
+from casemgmt.registry.samples import INSTITUTIONS, SAMPLE_SUFFIX
 from tests.factories import make_institution
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from casemgmt.lanes import DISTRICT_CODE
 from casemgmt.models import NamingRecord, OrgUnit, ProjectLevel, ServiceProject
-from casemgmt.seed_registry import DIVISIONS, NOTICE_DATE, PROJECTS, divisions_without_project
+from casemgmt.org.lanes import DISTRICT_CODE
+from casemgmt.registry.seed import DIVISIONS, NOTICE_DATE, PROJECTS, divisions_without_project
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from casemgmt.models import Enterprise, Membership, OrgUnit
-from casemgmt.seed_registry import load_registry
-from casemgmt.web.registry_common import display_phone
+from casemgmt.registry.seed import load_registry
+from casemgmt.registry.web.common import display_phone
 from tests.factories import make_institution, make_user
 from tests.personas import Cast
 from tests.registry import world

@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from casemgmt.models import ServiceProject, ServiceStation
-from casemgmt.seed_registry import load_registry
-from casemgmt.seed_samples import SAMPLE_SUFFIX, load_sample_stations
+from casemgmt.registry.samples import SAMPLE_SUFFIX, load_sample_stations
+from casemgmt.registry.seed import load_registry
 from tests.factories import make_station
 
 pytestmark = pytest.mark.django_db

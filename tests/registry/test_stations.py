@@ -6,8 +6,8 @@ import pytest
 
 from audit.actions import Action
 from audit.models import AuditEvent
-from casemgmt import stations
 from casemgmt.models import ServiceStation, StationStaff
+from casemgmt.registry import stations
 from core.errors import InvalidInput, PermissionDenied
 from tests.personas import Cast
 from tests.registry import world

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from casemgmt.validators import uscc_check_character, validate_cn_phone, validate_uscc
+from casemgmt.registry.validators import uscc_check_character, validate_cn_phone, validate_uscc
 
 # Check characters computed with the GB 32100-2015 weights (and agreeing, for the first two, with
 # codes published on business licences).

@@ -1,6 +1,6 @@
 """A membership removed anywhere stops counting on the user's very next request.
 
-Memberships are read once per request (casemgmt/directory.py, core/request_cache.py) and kept
+Memberships are read once per request (casemgmt/org/directory.py, core/request_cache.py) and kept
 nowhere else: no per-process cache can let a revoked user keep working in another worker. The
 removal here is plain SQL, as another process's would be seen from this one: no signal in this
 process learns of it.

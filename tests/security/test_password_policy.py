@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from casemgmt.management.commands.seed_demo import DEMO_USERS, SITE_ADMIN
 from casemgmt.models import Membership
-from casemgmt.roles import Role
+from casemgmt.org.roles import Role
 from tests.factories import TEST_PASSWORD
 from tests.personas import Cast
 

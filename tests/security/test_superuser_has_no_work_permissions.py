@@ -1,4 +1,4 @@
-"""A Django superuser gets no work permission from being one (casemgmt/work_permissions.py).
+"""A Django superuser gets no work permission from being one (casemgmt/org/work_permissions.py).
 
 Before: `User.has_perm` answered True for any active superuser without asking the rules, and
 several predicates and scopes treated `is_superuser` as district-wide, so the demo `admin`
@@ -22,11 +22,11 @@ from django.urls import reverse
 from rules.permissions import permissions as registered_rules
 
 from casemgmt.models import OrgUnit, Outcome, SavedFilter, ServiceProject
+from casemgmt.org.work_permissions import is_model_permission
 from casemgmt.promotion.services import start_assessment
 from casemgmt.scorecard.models import Evaluation
 from casemgmt.scorecard.seed import load_template
 from casemgmt.scorecard.services import create_evaluation, set_score
-from casemgmt.work_permissions import is_model_permission
 from core.errors import ServiceError
 from tests.factories import make_case, make_outcome, make_project, make_station
 from tests.personas import AREA_A, OPERATOR_A, Cast

@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
-from casemgmt.calendar import SHANGHAI
+from casemgmt.org.calendar import SHANGHAI
 from workflows import human_tasks, instances
 from workflows.models import HumanTask, ProcessInstance
 

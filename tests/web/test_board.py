@@ -17,8 +17,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from casemgmt.cases.web.board import Card, Column
 from casemgmt.models import OrgUnit
-from casemgmt.web.board import Card, Column
 from tests.factories import make_membership, make_user
 from tests.personas import AREA_A, AREA_B, ENTERPRISE_A, OPERATOR_A, OPERATOR_B, Cast
 from workflows import human_tasks, instances

@@ -16,9 +16,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from casemgmt import calendar
-from casemgmt.calendar import SHANGHAI, add_working_days, is_working_day
 from casemgmt.models import CalendarDay, Membership, OrgUnit, SavedFilter
+from casemgmt.org import calendar
+from casemgmt.org.calendar import SHANGHAI, add_working_days, is_working_day
 from tests.personas import OPERATOR_A, Cast
 from workflows import instances, registry
 from workflows.models import HumanTask, ProcessModelVersion

@@ -140,7 +140,7 @@ CHECKS = [
 
 
 # A Django superuser with no role is walked too and must get exactly what the stranger (signed
-# in, no role) gets: superuser status grants no work permission (casemgmt/work_permissions.py).
+# in, no role) gets: superuser status grants no work permission (casemgmt/org/work_permissions.py).
 # The Django admin site is exempt above and tested in tests/test_superuser_permissions.py.
 AS_STRANGER = {"superuser": "stranger"}
 

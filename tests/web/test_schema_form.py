@@ -8,8 +8,8 @@ import pytest
 from django.http import QueryDict
 from django.utils import translation
 
-from casemgmt.web import schema_form
-from casemgmt.web.schema_form import build_fields, field_of_error, parse_submission
+from casemgmt.inbox import schema_form
+from casemgmt.inbox.schema_form import build_fields, field_of_error, parse_submission
 
 SCHEMA: dict[str, Any] = {
     "type": "object",

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from casemgmt.web.instructions import render_instructions
+from casemgmt.inbox.instructions import render_instructions
 from tests.conftest import BPMN_DIR
 from tests.personas import Cast
 from workflows import human_tasks, instances

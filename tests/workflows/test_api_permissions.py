@@ -153,7 +153,7 @@ def world(cast: Cast, deploy_fixture: Callable[[str], Any]) -> World:
 
 # The rows name the personas of tests/personas.py; a Django superuser with no role is walked too
 # and must get exactly what the stranger (signed in, no role) gets: superuser status grants no
-# work permission (casemgmt/work_permissions.py).
+# work permission (casemgmt/org/work_permissions.py).
 AS_STRANGER = {"superuser": "stranger"}
 
 

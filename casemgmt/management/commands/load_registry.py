@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from casemgmt.seed_registry import divisions_without_project, load_registry
+from casemgmt.registry.seed import divisions_without_project, load_registry
 
 
 class Command(BaseCommand):

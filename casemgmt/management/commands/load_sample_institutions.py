@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from casemgmt.seed_samples import load_sample_institutions, load_sample_stations
+from casemgmt.registry.samples import load_sample_institutions, load_sample_stations
 
 
 class Command(BaseCommand):

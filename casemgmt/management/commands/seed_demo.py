@@ -4,7 +4,7 @@ Passwords are generated on first run and kept in the data folder (not in the rep
 so a second run prints the same logins. Every one passes AUTH_PASSWORD_VALIDATORS.
 
 No demo user with a role is a Django superuser: a superuser's `has_perm` would otherwise have
-skipped the rules (casemgmt/work_permissions.py). The Django admin site has its own account,
+skipped the rules (casemgmt/org/work_permissions.py). The Django admin site has its own account,
 SITE_ADMIN, with no role at all: it can use the admin site and nothing else.
 """
 
@@ -24,8 +24,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from casemgmt.models import Membership, OrgUnit
-from casemgmt.roles import Role
-from casemgmt.seed_orgs import load_org_units
+from casemgmt.org.roles import Role
+from casemgmt.org.seed import load_org_units
 
 DEMO_OPERATOR_UNIT = ("operator-fangsong-station", "方松街道质量服务驿站", "Fangsong quality service station")
 DEMO_ENTERPRISE_UNIT = ("enterprise-demo", "上海示例精密制造有限公司", "Demo Precision Manufacturing Co.")

@@ -15,8 +15,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from casemgmt.directory import visible_org_units
 from casemgmt.models import ServiceProject
+from casemgmt.org.directory import visible_org_units
 from core.errors import FieldError, InvalidInput, ServiceError
 
 from ..models import TypicalCaseKind, TypicalCaseStatus

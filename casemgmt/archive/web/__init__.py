@@ -1,0 +1,1 @@
+"""The archive's pages: reading, recording and correcting outcomes, the printable and XLSX sheets."""

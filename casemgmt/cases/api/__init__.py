@@ -1,0 +1,1 @@
+"""The cases' REST endpoints: list, detail, intake, withdrawal and cancellation."""

@@ -1,0 +1,1 @@
+"""Staff pages for service cases: the list, the case, the window intake, the operator board."""

@@ -1,0 +1,246 @@
+"""The task page: instructions, the generated form, the case's context and history, the diagram.
+
+Reads come straight from the models; every write goes through `workflows.human_tasks`
+(`complete`, `claim`), which re-check permissions under the instance lock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from audit.actions import Action
+from audit.models import AuditEvent
+from audit.services import events_for_instance
+from casemgmt.inbox import schema_form
+from casemgmt.inbox.instructions import render_instructions
+from casemgmt.inbox.task_facts import related_facts
+from casemgmt.models import OrgUnit
+from casemgmt.org.roles import Role
+from core.errors import FieldError, InvalidInput, ServiceError
+from core.http.page_errors import field_message, page_message, raise_for_refusal
+from workflows import human_tasks
+from workflows.forms import validate_task_data
+from workflows.models import HumanTask, ProcessInstance
+from workflows.task_view import TaskView, describe_task
+
+TIMELINE_LIMIT = 200
+
+Errors = schema_form.Errors
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def _task_or_404(request: HttpRequest, pk: int) -> HumanTask:
+    task = (
+        HumanTask.objects.select_related(
+            "instance__version__process_model",
+            "instance__started_by",
+            "assignee",
+            "completed_by",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    # A task the user may not see answers exactly like one that does not exist.
+    if task is None or not request.user.has_perm("workflows.view_task", task):
+        raise Http404
+    return task
+
+
+def _diagram(task: HumanTask, view: TaskView, rows: list[HumanTask]) -> dict[str, Any] | None:
+    """What diagram.js needs: the XML, which elements are current/done, and badge texts."""
+    diagram = view.diagram
+    if diagram is None:
+        return None
+    current = sorted({r.task_spec for r in rows if r.status == HumanTask.Status.OPEN})
+    finished = {r.task_spec for r in rows if r.status == HumanTask.Status.COMPLETED}
+    return {
+        "xml": diagram.xml,
+        "file": diagram.file,
+        "has_layout": diagram.has_layout,
+        "task": task.task_spec,
+        "current": current,
+        "done": sorted((view.done | finished) - set(current)),
+        "labels": {"task": _("This task"), "current": _("Open")},
+    }
+
+
+def _timeline(instance: ProcessInstance) -> tuple[list[AuditEvent], bool]:
+    newest = list(events_for_instance(instance.pk).order_by("-id")[: TIMELINE_LIMIT + 1])
+    return list(reversed(newest[:TIMELINE_LIMIT])), len(newest) > TIMELINE_LIMIT
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    event: AuditEvent
+    task_title: str  # the task a task event is about, so the timeline reads as a story
+
+
+def _entries(events: list[AuditEvent], rows: list[HumanTask]) -> list[TimelineEntry]:
+    titles = {str(row.pk): row.title for row in rows}
+    return [TimelineEntry(e, titles.get(e.target_id, "") if e.target_type == "task" else "") for e in events]
+
+
+def _submitted_data(task: HumanTask, events: list[AuditEvent], case: dict[str, Any]) -> dict[str, Any]:
+    """What was submitted when the task was completed: the audit record, else the workflow data."""
+    if task.status != HumanTask.Status.COMPLETED:
+        return {}  # cancelled: nothing was submitted, and the case data would mislead
+    for event in events:
+        if (
+            event.action == Action.TASK_COMPLETED
+            and event.target_type == "task"
+            and event.target_id == str(task.pk)
+            and isinstance(event.after, dict)
+            and isinstance(event.after.get("data"), dict)
+        ):
+            return event.after["data"]
+    return case
+
+
+def _merge(errors: Errors, form_errors: list[str], fields: list[FieldError], names: set[str]) -> None:
+    """Put the service's field errors next to their inputs; errors for no input go on top."""
+    for error in fields:
+        target = schema_form.field_of_error(error.field, names)
+        message = field_message(error)
+        if target is None:
+            form_errors.append(f"{error.field}: {message}")
+        elif target not in errors:
+            errors[target] = [message]
+        # An input that failed conversion was left out, so "required" would only repeat it.
+        elif error.code != "required" and message not in errors[target]:
+            errors[target].append(message)
+
+
+def _page(
+    request: HttpRequest,
+    task: HumanTask,
+    *,
+    submitted: Any = None,
+    errors: Errors | None = None,
+    form_errors: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    instance = task.instance
+    version = instance.version
+    user = request.user
+    is_open = task.status == HumanTask.Status.OPEN
+    workable = instance.status in human_tasks.WORKABLE_STATUSES
+    may_work = is_open and user.has_perm("workflows.work_task", task)
+    can_claim = (
+        is_open and task.assignee_id is None and workable and user.has_perm("workflows.claim_task", task)
+    )
+    schema = human_tasks.form_schema(task, version)
+    view = describe_task(task)
+    case = view.data
+    events, truncated = _timeline(instance)
+    rows = list(instance.human_tasks.only("id", "task_spec", "title", "status", "instance_id"))
+    data = None if is_open else _submitted_data(task, events, case)
+    fields = schema_form.build_fields(schema, data=data, submitted=submitted, errors=errors)
+    units = dict(
+        OrgUnit.objects.filter(code__in={instance.org_unit_code, task.candidate_org_unit}).values_list(
+            "code", "name"
+        )
+    )
+    role = task.candidate_role
+    context = {
+        "related": related_facts(user, instance),
+        "task": task,
+        "instance": instance,
+        "version": version,
+        "process": version.process_model,
+        "org_unit_name": units.get(instance.org_unit_code, instance.org_unit_code),
+        "candidates": (
+            str(Role(role).label) if role in Role.values else role,
+            units.get(task.candidate_org_unit, task.candidate_org_unit),
+        ),
+        "can_work": may_work and workable,
+        "blocked_by_instance": may_work and not workable,
+        "can_claim": can_claim,
+        "overdue": bool(is_open and task.due_at and task.due_at < timezone.now()),
+        "fields": fields,
+        "has_form": schema is not None,
+        "form_errors": form_errors or [],
+        "instructions": render_instructions(task.instructions, case),
+        "timeline": _entries(events, rows),
+        "timeline_truncated": truncated,
+        "diagram": _diagram(task, view, rows),
+    }
+    return render(request, "casemgmt/task_detail.html", context, status=status)
+
+
+# --- views ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task_or_404(request, pk)
+    if request.method != "POST":
+        return _page(request, task)
+    return _submit(request, task)
+
+
+def _submit(request: HttpRequest, task: HumanTask) -> HttpResponse:
+    if task.status != HumanTask.Status.OPEN:
+        return _page(request, task, form_errors=[_("This task is no longer open.")], status=409)
+    if not request.user.has_perm("workflows.work_task", task):
+        return _page(request, task, form_errors=[_("You may view this task but not work on it.")], status=403)
+    schema = human_tasks.form_schema(task, task.instance.version)
+    names = set(schema_form.properties(schema))
+    data, errors = schema_form.parse_submission(schema, request.POST)
+    form_errors: list[str] = []
+    if errors:
+        # Report the rest of the form too, so the user fixes everything in one round.
+        try:
+            validate_task_data(data, schema)
+        except InvalidInput as exc:
+            _merge(errors, form_errors, exc.fields, names)
+        return _page(
+            request, task, submitted=request.POST, errors=errors, form_errors=form_errors, status=400
+        )
+    try:
+        human_tasks.complete(task.pk, actor=request.user, data=data)
+    except InvalidInput as exc:
+        _merge(errors, form_errors, exc.fields, names)
+        if not exc.fields:
+            form_errors.append(page_message(exc))
+        return _page(
+            request, task, submitted=request.POST, errors=errors, form_errors=form_errors, status=400
+        )
+    except ServiceError as exc:
+        task.refresh_from_db()
+        return _page(
+            request,
+            task,
+            submitted=request.POST if task.status == HumanTask.Status.OPEN else None,
+            form_errors=[page_message(exc)],
+            status=exc.status,
+        )
+    messages.success(request, _("Task “%(title)s” completed.") % {"title": task.title})
+    return redirect("inbox")
+
+
+@login_required
+@require_POST
+def task_claim(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task_or_404(request, pk)
+    try:
+        human_tasks.claim(task.pk, actor=request.user)
+    except ServiceError as exc:
+        # Forbidden and hidden are answered as such, like every other page action; only a lost
+        # race (409: taken or closed) is a message on the page.
+        raise_for_refusal(exc)
+        messages.error(request, page_message(exc))
+    else:
+        messages.success(request, _("You have claimed this task."))
+    return redirect("task-detail-page", pk=task.pk)

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from casemgmt.inbox import task_page
+
+urlpatterns = [
+    path("tasks/<int:pk>/", task_page.task_detail, name="task-detail-page"),
+    path("tasks/<int:pk>/claim/", task_page.task_claim, name="task-claim-page"),
+]

@@ -1,0 +1,126 @@
+"""Who belongs where: memberships turned into candidate groups and visibility scopes.
+
+Read from the database once per request and kept on the user object (core.request_cache), because
+permission checks run many times per request. Nothing is kept across requests: a membership
+removed in any process stops counting on the user's next request.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from casemgmt.models import Membership, OrgUnit
+from casemgmt.org.roles import DISTRICT_WIDE_ROLES
+from core.db.statements import execute
+from core.request_cache import per_user
+from workflows.registry import group_key
+
+_ORG_UNIT_EXISTS = f"SELECT 1 FROM {OrgUnit._meta.db_table} WHERE code = %s"  # noqa: S608 - fixed names
+# The units at and below the roots, to a depth of 8: the tree is shallow; the cap guards against
+# a cycle.
+_AREA_BELOW = (
+    f"WITH RECURSIVE area(id, code, depth) AS (SELECT id, code, 0 FROM {OrgUnit._meta.db_table} "  # noqa: S608
+    "WHERE code = ANY(%s) UNION ALL "
+    f"SELECT c.id, c.code, a.depth + 1 FROM {OrgUnit._meta.db_table} c JOIN area a ON c.parent_id = a.id "
+    "WHERE a.depth < 8) SELECT code FROM area"
+)
+
+
+def _load_memberships(user: Any) -> list[tuple[str, str, str]]:
+    rows = Membership.objects.filter(user_id=user.pk)
+    return list(rows.values_list("role", "org_unit__code", "org_unit__kind"))
+
+
+def memberships(user: Any) -> list[tuple[str, str, str]]:
+    """[(role, org unit code, org unit kind)] for an authenticated user, else []."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    return per_user(user, "memberships", lambda: _load_memberships(user))
+
+
+def roles_of(user: Any) -> set[str]:
+    return {role for role, _, _ in memberships(user)}
+
+
+def has_role(user: Any, *roles: str) -> bool:
+    return bool(roles_of(user).intersection(roles))
+
+
+def groups_of(user: Any) -> frozenset[str]:
+    return frozenset(group_key(role, code) for role, code, _ in memberships(user))
+
+
+def visible_org_units(user: Any) -> frozenset[str] | None:
+    """Org unit codes whose work the user may see; None means every unit."""
+    if has_role(user, *DISTRICT_WIDE_ROLES):
+        return None
+    return per_user(user, "visible_org_units", lambda: _area_of_memberships(user))
+
+
+def _area_of_memberships(user: Any) -> frozenset[str]:
+    return area_below({code for _, code, _ in memberships(user)})
+
+
+def role_area(user: Any, *roles: str) -> frozenset[str]:
+    """Org unit codes at or below the user's memberships in these roles (once per request).
+
+    Narrower than `visible_org_units` when the user also holds other roles: e.g. an enterprise
+    membership must not extend what the same user may do as an operator.
+    """
+    return per_user(user, ("role_area", *sorted(roles)), lambda: _role_area(user, roles))
+
+
+def _role_area(user: Any, roles: tuple[str, ...]) -> frozenset[str]:
+    found = memberships(user)
+    if found and all(role in roles for role, _, _ in found):
+        # Every membership counts: that is the visible scope, which the request may know already.
+        return visible_org_units(user) or frozenset()
+    return area_below({code for role, code, _ in found if role in roles})
+
+
+def area_below(roots: set[str]) -> frozenset[str]:
+    """The given org units and every unit below them (an office's area): one round trip, as
+    every request that checks a scope asks it."""
+    if not roots:
+        return frozenset()
+    return frozenset(roots) | {code for (code,) in execute((_AREA_BELOW, [sorted(roots)]))}
+
+
+class MembershipDirectory:
+    """The engine's view of people (workflows.registry.Directory)."""
+
+    def groups_of(self, user: Any) -> frozenset[str]:
+        return groups_of(user)
+
+    def describe(self, user: Any) -> tuple[str, str]:
+        found = memberships(user)
+        if not found:
+            return ("", "")
+        role, code, _ = found[0]
+        return (role, code)
+
+    def same_group(self, user: Any, group: str) -> bool:
+        return group in groups_of(user)
+
+    def members_of(self, group: str) -> list[int]:
+        role, _, code = group.partition("@")
+        return list(
+            Membership.objects.filter(role=role, org_unit__code=code, user__is_active=True)
+            .values_list("user_id", flat=True)
+            .distinct()
+        )
+
+    def holders_of(self, role: str) -> list[int]:
+        holders = Membership.objects.filter(role=role, user__is_active=True)
+        return list(holders.values_list("user_id", flat=True).distinct())
+
+    def visible_org_units(self, user: Any) -> frozenset[str] | None:
+        return visible_org_units(user)
+
+    def org_unit_exists_clause(self) -> str:
+        return f"EXISTS ({_ORG_UNIT_EXISTS})"
+
+    def org_unit_exists(self, code: str) -> bool:
+        # Asked on every refused process start: a prepared statement, not an ORM query
+        # (core/db/statements.py).
+        return bool(execute((_ORG_UNIT_EXISTS, [code])))

@@ -1,0 +1,1 @@
+"""The registry's pages (staff) and the public directory (no sign-in)."""

@@ -1,8 +1,0 @@
-from django.urls import path
-
-from . import task_page
-
-urlpatterns = [
-    path("tasks/<int:pk>/", task_page.task_detail, name="task-detail-page"),
-    path("tasks/<int:pk>/claim/", task_page.task_claim, name="task-claim-page"),
-]
