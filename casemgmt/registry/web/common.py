@@ -13,7 +13,7 @@ from casemgmt.registry.catalogue import CatalogueItem
 from casemgmt.registry.validators import display_phone  # noqa: F401 (used here and re-exported)
 from casemgmt.web.form_fields import Field, attach_errors  # noqa: F401 (re-exported for the registry views)
 from core.errors import ServiceError
-from core.http.page_errors import in_english, page_errors, page_message
+from core.http.page_errors import in_english, page_errors
 
 
 def require_perm(request: HttpRequest, permission: str, obj: Any = None) -> None:
@@ -24,10 +24,6 @@ def require_perm(request: HttpRequest, permission: str, obj: Any = None) -> None
 def field_errors(error: ServiceError) -> dict[str, str]:
     """{field: message} in the page's language, for showing next to each input."""
     return page_errors(error).first()
-
-
-def error_message(error: ServiceError) -> str:
-    return page_message(error)
 
 
 def item_text(item: CatalogueItem) -> str:

@@ -30,12 +30,12 @@ from casemgmt.registry.web.common import (
     Field,
     attach_errors,
     display_phone,
-    error_message,
     field_errors,
     require_perm,
     url_if_exists,
 )
 from core.errors import InvalidInput, NotFound, ServiceError
+from core.http.page_errors import page_message
 
 LIST = "casemgmt.registry_view_enterprise_list"
 CHANGE = "casemgmt.registry_change_enterprise"
@@ -237,7 +237,7 @@ def _decide(request: HttpRequest, credit_code: str, pk: int, accept: bool) -> Ht
         raise Http404 from refusal
     except ServiceError as refusal:
         enterprise.refresh_from_db()
-        return _detail(request, enterprise, error=error_message(refusal), status=refusal.status)
+        return _detail(request, enterprise, error=page_message(refusal), status=refusal.status)
     return redirect("registry-enterprise", credit_code=enterprise.credit_code)
 
 
