@@ -62,14 +62,15 @@ def service_instance(
     lookups do not count as the service's SQL time.
     """
     durations: list[float] = []
-    operator = _persona(world.cast, "operator_a")
+    # Loaded as authentication loads it, before the call: in a request that is not the service's.
+    operator = fresh(_persona(world.cast, "operator_a"))
     if observe is not None:
         observe("start", True)
     _enable(db, True)
     began = time.perf_counter()
     instance = instances.start_instance(
         "approval",
-        actor=fresh(operator),
+        actor=operator,
         business_key=f"BENCH-{n:06d}",
         subject="计量校准申请",
         org_unit_code=world.org_unit,

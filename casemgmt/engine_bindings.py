@@ -5,7 +5,8 @@ from __future__ import annotations
 from casemgmt.org.calendar import add_working_days
 from casemgmt.org.directory import MembershipDirectory
 from casemgmt.org.lanes import OrgUnitLaneResolver
-from core import service
+from casemgmt.org.user_loading import load
+from core import service, user_loading
 from workflows import registry
 
 from .cases import engine_events  # noqa: F401 (engine_events: receivers)
@@ -18,6 +19,9 @@ def install() -> None:
     registry.set_directory(directory)
     # Audit events record the acting user's role and org unit as the directory knows them.
     service.set_actor_describer(directory.describe)
+    # An API token's user arrives with its memberships and area in the token's one query
+    # (the session's through casemgmt.org.auth_backend, named in settings).
+    user_loading.set_user_loader(load)
     # Due dates count working days on the district's calendar (holidays, make-up days), not
     # calendar days: a "3 days" review started before the National Day week is not overdue in it.
     registry.set_due_date_policy(add_working_days)

@@ -123,6 +123,12 @@ AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out account is refused before any password is checked.
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
+    # ModelBackend whose get_user loads the session's user with its memberships and visible area
+    # in one query (casemgmt/org/user_loading.py).
+    "casemgmt.org.auth_backend.MembershipLoadingBackend",
+    # Still listed so that sessions signed in through it (before the one above existed, or forced
+    # by tests) stay valid: Django signs out a session whose backend is not listed here. It never
+    # checks a password: the backend above stops a failed sign-in.
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [

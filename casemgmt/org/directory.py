@@ -3,10 +3,15 @@
 Read from the database once per request and kept on the user object (core.request_cache), because
 permission checks run many times per request. Nothing is kept across requests: a membership
 removed in any process stops counting on the user's next request.
+
+Usually nothing is read here at all: authentication loads the user row together with its
+memberships and visible area (casemgmt/org/user_loading.py, `visible_area_sql`) and hands them to
+`prime`. The lazy reads below answer for user objects that did not come that way.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from casemgmt.models import Membership, OrgUnit
@@ -15,19 +20,28 @@ from core.db.statements import execute
 from core.request_cache import per_user
 from workflows.registry import group_key
 
-_ORG_UNIT_EXISTS = f"SELECT 1 FROM {OrgUnit._meta.db_table} WHERE code = %s"  # noqa: S608 - fixed names
-# The units at and below the roots, to a depth of 8: the tree is shallow; the cap guards against
-# a cycle.
-_AREA_BELOW = (
-    f"WITH RECURSIVE area(id, code, depth) AS (SELECT id, code, 0 FROM {OrgUnit._meta.db_table} "  # noqa: S608
-    "WHERE code = ANY(%s) UNION ALL "
-    f"SELECT c.id, c.code, a.depth + 1 FROM {OrgUnit._meta.db_table} c JOIN area a ON c.parent_id = a.id "
-    "WHERE a.depth < 8) SELECT code FROM area"
-)
+_ORG_UNIT_TABLE = OrgUnit._meta.db_table
+_MEMBERSHIP_TABLE = Membership._meta.db_table
+_ORG_UNIT_EXISTS = f"SELECT 1 FROM {_ORG_UNIT_TABLE} WHERE code = %s"  # noqa: S608 - fixed names
+
+
+def _area_below_sql(roots: str) -> str:
+    """The codes of the org units matching `roots` (a condition on the org unit table) and of
+    every unit below them, to a depth of 8: the tree is shallow; the cap guards against a cycle."""
+    return (
+        f"WITH RECURSIVE area(id, code, depth) AS (SELECT id, code, 0 FROM {_ORG_UNIT_TABLE} "  # noqa: S608
+        f"WHERE {roots} UNION ALL "
+        f"SELECT c.id, c.code, a.depth + 1 FROM {_ORG_UNIT_TABLE} c JOIN area a ON c.parent_id = a.id "
+        "WHERE a.depth < 8) SELECT code FROM area"
+    )
+
+
+_AREA_BELOW = _area_below_sql("code = ANY(%s)")
 
 
 def _load_memberships(user: Any) -> list[tuple[str, str, str]]:
-    rows = Membership.objects.filter(user_id=user.pk)
+    # Creation order, as user_loading loads them: describe() reports the first one.
+    rows = Membership.objects.filter(user_id=user.pk).order_by("pk")
     return list(rows.values_list("role", "org_unit__code", "org_unit__kind"))
 
 
@@ -76,6 +90,33 @@ def _role_area(user: Any, roles: tuple[str, ...]) -> frozenset[str]:
         # Every membership counts: that is the visible scope, which the request may know already.
         return visible_org_units(user) or frozenset()
     return area_below({code for role, code, _ in found if role in roles})
+
+
+def visible_area_sql(user_id: str, params: Sequence[Any]) -> tuple[str, list[Any]]:
+    """`visible_org_units` as one SQL expression, for loading it with the user row
+    (casemgmt.org.user_loading): NULL for a district-wide user, else the array of the codes at
+    and below its memberships' units. `user_id` is the SQL of the user's id in the outer query
+    (its column), `params` that SQL's parameters."""
+    own_units = f"SELECT m.org_unit_id FROM {_MEMBERSHIP_TABLE} m WHERE m.user_id = {user_id}"  # noqa: S608
+    district_wide = f"SELECT 1 FROM {_MEMBERSHIP_TABLE} m WHERE m.user_id = {user_id} AND m.role = ANY(%s)"  # noqa: S608
+    sql = (
+        f"CASE WHEN EXISTS ({district_wide}) THEN NULL "
+        f"ELSE ARRAY({_area_below_sql(f'id IN ({own_units})')}) END"
+    )
+    return sql, [*params, sorted(DISTRICT_WIDE_ROLES), *params]
+
+
+def prime(user: Any, found: Iterable[Sequence[str]], area: Iterable[str] | None) -> None:
+    """Take what authentication loaded with the user row as this request's answers: `found` the
+    (role, org unit code, org unit kind) rows, `area` what `visible_area_sql` gave (None for a
+    district-wide user). Only for a user object just loaded: what is on it already stays."""
+    rows = [(role, code, kind) for role, code, kind in found]
+    per_user(user, "memberships", lambda: rows)
+    # The SQL answers NULL exactly when a membership is district-wide (one statement, one
+    # snapshot); visible_org_units then answers None without asking the cache.
+    if area is not None and not any(role in DISTRICT_WIDE_ROLES for role, _, _ in rows):
+        visible = frozenset(area)
+        per_user(user, "visible_org_units", lambda: visible)
 
 
 def area_below(roots: set[str]) -> frozenset[str]:
