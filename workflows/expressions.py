@@ -19,9 +19,11 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
+from . import timers
 from .sandbox import limits
 from .sandbox.evaluator import Evaluator
 from .sandbox.functions import FUNCTIONS
@@ -185,6 +187,23 @@ class SandboxScriptEngine(PythonScriptEngine):
     def __init__(self, service_dispatcher: Callable[[Any, str, dict[str, Any]], str] | None = None) -> None:
         super().__init__(environment=SandboxEnvironment())
         self._service_dispatcher = service_dispatcher
+
+    def evaluate(self, task: Any, expression: str, external_context: Any = None) -> Any:
+        """A timer's text written as ISO 8601 is its own value (as Python `P7D` would be a name and
+        `R6/P1D` a division); any other text is an expression. Either way a timer's value is
+        checked with Spiff's parsers here, so that a bad one fails naming its step and text."""
+        kind = timers.timer_kind(task, expression)
+        if kind is None:
+            return super().evaluate(task, expression, external_context)
+        literal = timers.iso_literal(expression)
+        value = literal if literal is not None else super().evaluate(task, expression, external_context)
+        problem = timers.value_problem(kind, value)
+        if problem is not None:
+            raise WorkflowTaskException(
+                f"timer text {expression.strip()!r} of {task.task_spec.name!r}: {problem.message_en}",
+                task=task,
+            )
+        return value
 
     def validate(self, expression: str) -> None:
         try:

@@ -160,7 +160,7 @@ def complete(task_id: int, *, actor: Actor, data: Any) -> HumanTask:
         data = validate_task_data(data, form_schema(row, version))
         workflow = runtime.load_workflow(instance)
         open_before = runtime.open_task_ids(workflow)
-        spiff_task = workflow.tasks.get(row.spiff_task_id)
+        spiff_task = runtime.find_task(workflow, row.spiff_task_id)
         if spiff_task is None or spiff_task.state != TaskState.READY:
             raise NotFound("The task is not ready in the workflow.", "该任务在流程中不是待办状态。")
         spiff_task.data.update(data)

@@ -17,7 +17,6 @@ from typing import Any
 
 from django.db import transaction
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff, migrate_workflow
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
@@ -27,7 +26,7 @@ from audit.actions import Action
 from core.errors import Conflict, FieldError, InvalidInput, in_chinese
 from core.service import Actor, acting_user, audit, require, require_reason, write_transaction
 
-from . import rows, runtime, state
+from . import rows, runtime, state, timers
 from .guard import lock_instance
 from .instances import after_turn
 from .models import HumanTask, InstanceStatus, ProcessInstance, ProcessModelVersion
@@ -230,7 +229,8 @@ def _waiting_timers(workflow: BpmnWorkflow) -> set[str]:
     return {
         task.task_spec.name
         for task in workflow.get_tasks(state=TaskState.WAITING)
-        if isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition)
+        # An event-based gateway's timers wait inside its combined definition.
+        if any(timers.timer_definitions(getattr(task.task_spec, "event_definition", None)))
     }
 
 
@@ -257,7 +257,7 @@ def _refresh_open_rows(
     for row in HumanTask.objects.filter(instance=instance, status=HumanTask.Status.OPEN).exclude(
         pk__in=just_created
     ):
-        task = workflow.tasks.get(row.spiff_task_id)
+        task = runtime.find_task(workflow, row.spiff_task_id)
         if task is None or task.state != TaskState.READY:
             continue
         fields = {"task_spec": task.task_spec.name, **runtime.task_row_fields(instance, task)}

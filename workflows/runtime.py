@@ -21,7 +21,6 @@ from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.task import Task
@@ -29,7 +28,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from core.db import tail
 
-from . import registry, rows, state
+from . import registry, rows, state, timers
 from .expressions import SandboxScriptEngine
 from .models import HumanTask, InstanceStatus, ProcessInstance, ProcessModelVersion
 from .sandbox import limits as expression_limits
@@ -109,7 +108,21 @@ def load_workflow(instance: ProcessInstance) -> BpmnWorkflow:
 
 
 def ready_human_tasks(workflow: BpmnWorkflow) -> list[Task]:
+    # get_tasks walks the subprocesses too (embedded, event, call activities, nested ones).
     return list(workflow.get_tasks(state=TaskState.READY, manual=True))
+
+
+def find_task(workflow: BpmnWorkflow, task_id: UUID) -> Task | None:
+    """The task with this id wherever it runs. `workflow.tasks` holds the top level only; the
+    tasks of every subprocess, nested ones included, are in the subprocess workflows that Spiff
+    keeps in the top workflow's `subprocesses` (what get_task_from_id searches, but raising)."""
+    found = workflow.tasks.get(task_id)
+    if found is None:
+        for subprocess in workflow.subprocesses.values():
+            found = subprocess.tasks.get(task_id)
+            if found is not None:
+                break
+    return found
 
 
 def run_engine(workflow: BpmnWorkflow) -> HandlerFailed | None:
@@ -138,7 +151,10 @@ def run_human_task(task: Task) -> HandlerFailed | None:
 
 def _failure(workflow: BpmnWorkflow, exc: Exception) -> HandlerFailed:
     failed = next(iter(workflow.get_tasks(state=TaskState.ERROR)), None)
-    spec_name = failed.task_spec.name if failed is not None else ""
+    # An expression that fails while a task is being updated rather than run (a timer's text as
+    # its event starts waiting) leaves no task in ERROR: Spiff's exception names the task then.
+    failed_spec = failed.task_spec if failed is not None else getattr(exc, "task_spec", None)
+    spec_name = str(getattr(failed_spec, "name", "") or "")
     message = _error_message(exc)
     logger.info("engine step failed at %s: %s", spec_name, message)
     return HandlerFailed(message, spec_name)
@@ -164,23 +180,9 @@ def reset_errored_tasks(workflow: BpmnWorkflow) -> int:
 
 
 def next_timer_at(waiting: Iterable[Task]) -> datetime | None:
-    """The earliest due time among the timer events of `waiting` (WAITING tasks)."""
-    due: list[datetime] = []
-    for task in waiting:
-        definition = getattr(task.task_spec, "event_definition", None)
-        if not isinstance(definition, TimerEventDefinition):
-            continue
-        value = task._get_internal_data("event_value")
-        if isinstance(value, dict):
-            value = value.get("next")
-        if isinstance(value, str):
-            try:
-                moment = datetime.fromisoformat(value)
-            except ValueError:
-                continue
-            if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=timezone.get_current_timezone())
-            due.append(moment)
+    """The earliest due time among the timer events of `waiting` (WAITING tasks), including the
+    timers an event-based gateway (or any multiple event) waits for (workflows/timers.py)."""
+    due = [moment for moment in map(timers.due_at, waiting) if moment is not None]
     return min(due) if due else None
 
 

@@ -19,7 +19,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from .models import HumanTask, ProcessModelVersion
 from .parsing import BPMN_NS, safe_xml_parser
-from .runtime import load_workflow
+from .runtime import find_task, load_workflow
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def _workflow_data(task: HumanTask) -> tuple[dict[str, Any], frozenset[str]]:
     except Exception:
         logger.exception("task page: could not load the workflow of instance %s", instance.pk)
         return {}, frozenset()
-    spiff_task = workflow.tasks.get(task.spiff_task_id)
+    spiff_task = find_task(workflow, task.spiff_task_id)
     source = spiff_task or workflow.last_task
     data = dict(source.data) if source is not None else dict(workflow.data)
     done = frozenset(

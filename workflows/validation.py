@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterator
 from typing import Any
 
 from lxml import etree
 
-from . import registry
+from . import registry, timers
 from .expressions import UnsafeExpression, compile_expression
 from .form_schemas import schema_problems
+from .lane_rules import lane_problems, lanes_by_node
 from .parsing import NSMAP, DeployProblem, ParsedFiles
 
 DMN_NAMESPACES = (
@@ -60,17 +62,8 @@ def task_properties(task: etree._Element) -> dict[str, str]:
     return props
 
 
-def _lanes_by_node(root: etree._Element) -> dict[str, str]:
-    lanes: dict[str, str] = {}
-    for lane in root.iter(_bpmn("lane")):
-        for ref in lane.iterfind("bpmn:flowNodeRef", NSMAP):
-            if ref.text:
-                lanes[ref.text.strip()] = lane.get("name") or ""
-    return lanes
-
-
 def _check_bpmn(file: str, root: etree._Element, forms: dict[str, Any]) -> Iterator[DeployProblem]:
-    lanes = _lanes_by_node(root)
+    lanes = lanes_by_node(root)
     resolver = registry.lane_resolver()
     for node in root.iter(_bpmn("scriptTask")):
         yield DeployProblem(
@@ -91,11 +84,7 @@ def _check_bpmn(file: str, root: etree._Element, forms: dict[str, Any]) -> Itera
             )
     for node in root.iter(_bpmn("conditionExpression"), _bpmn("condition")):
         yield from _check_expression(file, node, node.text, "condition")
-    for tag in ("timeDuration", "timeDate", "timeCycle"):
-        for node in root.iter(_bpmn(tag)):
-            if not (node.text or "").strip():
-                yield DeployProblem(file, f"{tag} is empty", node.sourceline, _id_of(node), "timer")
-            yield from _check_expression(file, node, node.text, "timer expression")
+    yield from _check_timers(file, root)
     for tag in ("completionCondition", "loopCardinality", "loopCondition"):
         for node in root.iter(_bpmn(tag)):
             yield from _check_expression(file, node, node.text, tag)
@@ -127,7 +116,9 @@ def _check_bpmn(file: str, root: etree._Element, forms: dict[str, Any]) -> Itera
     yield from _check_payloads(file, root)
     for tag in HUMAN_TASK_TAGS:
         for node in root.iter(_bpmn(tag)):
-            yield from _check_human_task(file, node, lanes.get(node.get("id", "")), resolver, forms)
+            # The lane the task runs in, as Spiff resolves it (a subprocess may hand its own down).
+            yield from lane_problems(file, node, lanes, resolver)
+            yield from _check_human_task(file, node, forms)
 
 
 # Expressions Spiff evaluates when an event is thrown or a message is correlated: the payload a
@@ -172,16 +163,52 @@ def _check_payloads(file: str, root: etree._Element) -> Iterator[DeployProblem]:
                 )
 
 
-def _check_human_task(
-    file: str, node: etree._Element, lane: str | None, resolver: registry.LaneResolver, forms: dict[str, Any]
-) -> Iterator[DeployProblem]:
+def _check_timers(file: str, root: etree._Element) -> Iterator[DeployProblem]:
+    """A timer's text is ISO 8601 as written (P7D, R3/PT1H) or an expression; what it gives must
+    be what Spiff's timers read, checked with the parsers the run uses (workflows/timers.py). A
+    computed value is checked when it is computed; a constant one (`"P3D"`, `3`) here already."""
+    for kind in (timers.DURATION, timers.DATE, timers.CYCLE):
+        for node in root.iter(_bpmn(kind)):
+            element_id = _flow_node_id(node)
+            text = (node.text or "").strip()
+            if not text:
+                yield DeployProblem(
+                    file, f"{kind} is empty", node.sourceline, element_id, "timer", message_zh=f"{kind} 为空"
+                )
+                continue
+            value: object = timers.iso_literal(text)
+            if value is None:
+                try:
+                    tree = compile_expression(text)
+                except UnsafeExpression as exc:
+                    yield DeployProblem(
+                        file,
+                        f"timer text {text!r} is neither ISO 8601 (P7D, 2026-12-31T09:00:00+08:00, R3/PT1H)"
+                        f" nor a valid expression: {exc}",
+                        node.sourceline,
+                        element_id,
+                        "expression",
+                        message_zh=f"定时器文本「{text}」既不是 ISO 8601 格式"
+                        f"（如 P7D、2026-12-31T09:00:00+08:00、R3/PT1H），也不是有效的表达式：{exc}",
+                    )
+                    continue
+                if not isinstance(tree.body, ast.Constant):
+                    continue  # computed: checked when it is computed
+                value = tree.body.value
+            problem = timers.value_problem(kind, value)
+            if problem is not None:
+                yield DeployProblem(
+                    file,
+                    problem.message_en,
+                    node.sourceline,
+                    element_id,
+                    "timer",
+                    message_zh=problem.message_zh,
+                )
+
+
+def _check_human_task(file: str, node: etree._Element, forms: dict[str, Any]) -> Iterator[DeployProblem]:
     task_id = node.get("id", "")
-    if lane is None:
-        yield DeployProblem(
-            file, "human task is not in a lane, so nobody could work it", node.sourceline, task_id, "lane"
-        )
-    elif resolver.role_for_lane(lane) is None:
-        yield DeployProblem(file, f"lane {lane!r} does not map to a role", node.sourceline, task_id, "lane")
     form = task_properties(node).get(FORM_PROPERTY)
     if form and form not in forms:
         yield DeployProblem(
