@@ -62,8 +62,13 @@ def service_instance(
     lookups do not count as the service's SQL time.
     """
     durations: list[float] = []
-    # Loaded as authentication loads it, before the call: in a request that is not the service's.
+    # Each call gets a user object of its own, loaded as authentication loads it (one query with
+    # the memberships and the area): in a request that query is the authentication's, not the
+    # service's. All five are loaded up front, so that no extra query runs right before a timed
+    # call: one that does slows the call after it by 0.1-0.3 ms on this machine (measured on the
+    # code before this change, by adding a user SELECT there), which the bare engine never pays.
     operator = fresh(_persona(world.cast, "operator_a"))
+    actors = {name: fresh(_persona(world.cast, persona)) for name, persona, _ in STEPS}
     if observe is not None:
         observe("start", True)
     _enable(db, True)
@@ -79,9 +84,9 @@ def service_instance(
     _enable(db, False)
     if observe is not None:
         observe("start", False)
-    for name, persona, data in STEPS:
+    for name, _, data in STEPS:
         task_id = _open_task_id(instance.pk)
-        actor = fresh(_persona(world.cast, persona))
+        actor = actors[name]
         if observe is not None:
             observe(name, True)
         _enable(db, True)
