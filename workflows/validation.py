@@ -44,8 +44,8 @@ def _id_of(node: etree._Element) -> str:
 def _check_expression(
     file: str, node: etree._Element, text: str | None, what: str, element_id: str | None = None
 ) -> Iterator[DeployProblem]:
-    if text is None or not text.strip():
-        return
+    if text is None or not text.strip() or _foreign_language(node):
+        return  # a foreign language is reported once, by _check_languages
     try:
         compile_expression(text.strip())
     except UnsafeExpression as exc:
@@ -82,6 +82,7 @@ def _check_bpmn(file: str, root: etree._Element, forms: dict[str, Any]) -> Itera
                 _id_of(node),
                 "script",
             )
+    yield from _check_languages(file, root)
     for node in root.iter(_bpmn("conditionExpression"), _bpmn("condition")):
         yield from _check_expression(file, node, node.text, "condition")
     yield from _check_timers(file, root)
@@ -119,6 +120,37 @@ def _check_bpmn(file: str, root: etree._Element, forms: dict[str, Any]) -> Itera
             # The lane the task runs in, as Spiff resolves it (a subprocess may hand its own down).
             yield from lane_problems(file, node, lanes, resolver)
             yield from _check_human_task(file, node, forms)
+
+
+# What a `language` attribute may name: the expressions are the sandbox's Python subset. Anything
+# else (FEEL, JUEL, XPath, JavaScript) would be read as Python and mean something else, or fail
+# only when the instance gets there.
+_PYTHON_LANGUAGES = ("python", "text/python", "text/x-python", "application/x-python")
+
+
+def _foreign_language(node: etree._Element) -> str | None:
+    language = node.get("language") if isinstance(node.tag, str) else None
+    if language is None or language.strip().lower() in _PYTHON_LANGUAGES:
+        return None
+    return language.strip()
+
+
+def _check_languages(file: str, root: etree._Element) -> Iterator[DeployProblem]:
+    for node in root.iter():
+        language = _foreign_language(node)
+        if language is None:
+            continue
+        tag = etree.QName(node).localname
+        yield DeployProblem(
+            file,
+            f"{tag} is written in {language!r}: only Python expressions (the sandbox's subset) "
+            "are supported; rewrite it in Python, e.g. amount > 100 and approved",
+            node.sourceline,
+            _id_of(node),
+            "expression_language",
+            message_zh=f"{tag} 使用了不支持的表达式语言「{language}」：仅支持 Python 表达式（沙箱子集），"
+            "请改写为 Python，例如 amount > 100 and approved",
+        )
 
 
 # Expressions Spiff evaluates when an event is thrown or a message is correlated: the payload a
@@ -171,6 +203,8 @@ def _check_timers(file: str, root: etree._Element) -> Iterator[DeployProblem]:
         for node in root.iter(_bpmn(kind)):
             element_id = _flow_node_id(node)
             text = (node.text or "").strip()
+            if _foreign_language(node):
+                continue  # reported once, by _check_languages
             if not text:
                 yield DeployProblem(
                     file, f"{kind} is empty", node.sourceline, element_id, "timer", message_zh=f"{kind} 为空"

@@ -129,3 +129,50 @@ def test_form_json_nested_too_deeply_is_a_problem_not_a_crash() -> None:
     files["review.json"] = "[" * 100_000 + "]" * 100_000
     problems = refused(files, "approval").problems
     assert [(p.file, p.code) for p in problems] == [("review.json", "json")]
+
+
+def with_condition(language: str, written: str) -> dict[str, str]:
+    """guarded_gateway.bpmn with its condition written in `language`, as modelling tools write it."""
+    files = bundle_for(BPMN_DIR / "guarded_gateway.bpmn")
+    name = next(n for n in files if n.endswith(".bpmn"))
+    files[name] = (
+        files[name]
+        .replace(
+            "<bpmn:definitions ",
+            '<bpmn:definitions xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ',
+            1,
+        )
+        .replace(
+            "<bpmn:conditionExpression>flag == True</bpmn:conditionExpression>",
+            f'<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression" language="{language}">'
+            f"{written}</bpmn:conditionExpression>",
+        )
+    )
+    return files
+
+
+@pytest.mark.parametrize(
+    ("language", "written"),
+    [
+        ("feel", "${amount > 100}"),
+        ("juel", "#{approved}"),
+        ("http://www.w3.org/1999/XPath", "getDataObject('amount') &gt; 100"),
+        ("javascript", "flag === true"),
+    ],
+)
+def test_a_condition_in_another_language_is_refused_naming_the_languages_supported(
+    language: str, written: str
+) -> None:
+    files = with_condition(language, written)
+    problems = refused(files, "guarded_gateway").problems
+    # One problem for the condition, saying what to write instead; no second one from reading it as Python.
+    assert [p.code for p in problems] == ["expression_language"]
+    assert problems[0].line is not None and "only Python expressions" in problems[0].message
+    assert "仅支持 Python 表达式" in problems[0].message_zh
+
+
+@pytest.mark.parametrize("language", ["python", "text/x-python", "Python"])
+def test_a_condition_marked_python_deploys(language: str) -> None:
+    files = with_condition(language, "flag == True")
+    outcome = deploy(files, actor=None, model_key="guarded_gateway")
+    assert outcome.created and not outcome.problems
