@@ -22,6 +22,8 @@ class Sizes:
     inbox_big_requests: int
     inbox_requests: int
     inbox_warmups: int
+    message_waiting: int
+    message_samples: int
 
 
 FULL = Sizes(
@@ -42,6 +44,8 @@ FULL = Sizes(
     inbox_big_requests=50,
     inbox_requests=200,
     inbox_warmups=20,
+    message_waiting=1_000_000,
+    message_samples=200,
 )
 
 QUICK = Sizes(
@@ -60,4 +64,6 @@ QUICK = Sizes(
     inbox_big_requests=10,
     inbox_requests=40,
     inbox_warmups=5,
+    message_waiting=20_000,
+    message_samples=20,
 )

@@ -125,6 +125,9 @@ rules.add_perm("workflows.view_task", is_process_admin | is_auditor | task_visib
 rules.add_perm("workflows.claim_task", ~is_auditor & in_task_group)
 rules.add_perm("workflows.work_task", ~is_auditor & may_work_task)
 rules.add_perm("workflows.assign_task", is_process_admin | (~is_auditor & in_task_group))
+# Sending a message or signal into processes: staff who work cases and process admins; which
+# instance it may reach is workflows.operate_instance, checked on the instance it would reach.
+rules.add_perm("workflows.send_message", is_process_admin | works_cases)
 rules.add_perm("audit.view_events", is_auditor | is_process_admin)
 
 

@@ -260,6 +260,8 @@ def _default_broker_url(db: Any) -> str:
 
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or _default_broker_url(_db)
+# How often workers look for new jobs on the default SQL broker (config/celery.py applies it).
+NQI_SQL_BROKER_POLL_MS = env_int("NQI_SQL_BROKER_POLL_MS", 200, minimum=50)
 # Separate queues let a test run (or a second deployment) share a broker with a running service.
 CELERY_TASK_DEFAULT_QUEUE = env_str("NQI_CELERY_QUEUE", "celery")
 CELERY_TASK_ALWAYS_EAGER = False
@@ -275,12 +277,17 @@ if CELERY_TASK_TIME_LIMIT <= CELERY_TASK_SOFT_TIME_LIMIT:
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE = {
-    "fire-due-timers": {"task": "workflows.fire_due_timers", "schedule": 60.0},
-}
-
-# How many due instances one timer sweep handles before yielding to the next beat tick.
+# Timers (workflows/timer_sweep.py, docs/design.md "Timers"). A sweep job advances at most
+# NQI_TIMER_BATCH due instances and, when more are due, queues the next job, so every worker drains
+# in parallel. A turn that sets a timer due within two poll intervals (and every sweep, for the
+# earliest one left) queues a job at its due time (NQI_TIMER_WAKE_UPS); the beat tick every
+# NQI_TIMER_POLL_SECONDS is the safety net for a lost one.
 NQI_TIMER_BATCH = env_int("NQI_TIMER_BATCH", 100, minimum=1)
+NQI_TIMER_POLL_SECONDS = env_int("NQI_TIMER_POLL_SECONDS", 5, minimum=1)
+NQI_TIMER_WAKE_UPS = env_bool("NQI_TIMER_WAKE_UPS", True)
+CELERY_BEAT_SCHEDULE = {
+    "fire-due-timers": {"task": "workflows.fire_due_timers", "schedule": float(NQI_TIMER_POLL_SECONDS)},
+}
 # Per-process caches of rarely changed reference data on the engine's hot path, in seconds (0: none):
 # which org unit a lane's role resolves to (casemgmt/org/lanes.py) and the working-day calendar
 # (casemgmt/org/calendar.py). A change made in this process clears them at once; other processes see
@@ -294,7 +301,7 @@ NQI_CALENDAR_CACHE_SECONDS = env_int("NQI_CALENDAR_CACHE_SECONDS", 60, minimum=0
 # purged hourly by a job that is not in an app's tasks.py, hence the explicit import.
 NQI_PUBLIC_INTAKE_PER_HOUR = env_int("NQI_PUBLIC_INTAKE_PER_HOUR", 10, minimum=1)
 NQI_PUBLIC_LOOKUP_PER_HOUR = env_int("NQI_PUBLIC_LOOKUP_PER_HOUR", 30, minimum=1)
-CELERY_IMPORTS = ["casemgmt.public.throttle_tasks"]
+CELERY_IMPORTS = ["casemgmt.public.throttle_tasks", "workflows.message_jobs"]
 # Notifications are drawn from the audit log by a beat job (notifications/delivery.py).
 NQI_NOTIFY_BATCH = env_int("NQI_NOTIFY_BATCH", 500, minimum=1)
 NQI_NOTIFICATION_DAYS = env_int("NQI_NOTIFICATION_DAYS", 180, minimum=1)
@@ -313,6 +320,10 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("NQI_MAIL_FROM", "nqi-onestop@localhost")
 # Where links in e-mails point.
 NQI_PUBLIC_URL = env_str("NQI_PUBLIC_URL", "http://127.0.0.1:8000")
+CELERY_BEAT_SCHEDULE["expire-buffered-messages"] = {
+    "task": "workflows.expire_buffered_messages",
+    "schedule": 3600.0,
+}
 CELERY_BEAT_SCHEDULE["purge-rate-limit-hits"] = {"task": "casemgmt.purge_rate_limit_hits", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["purge-evidence-orphans"] = {
     "task": "scorecard.purge_evidence_orphans",

@@ -144,6 +144,9 @@ def celery_worker_process(
     env.update(
         DATABASE_URL=with_database_name(database_url, test_database),
         CELERY_BROKER_URL=broker_url,
+        # What the worker queues itself (a timer sweep handing on, a wake-up) must come back to it:
+        # its default queue is the one it consumes (per xdist process, tests/conftest.py).
+        NQI_CELERY_QUEUE=queue,
         PYTHONUNBUFFERED="1",
     )
     command = [

@@ -23,7 +23,7 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
-from . import timers
+from . import countersign, timers
 from .sandbox import limits
 from .sandbox.evaluator import Evaluator
 from .sandbox.functions import FUNCTIONS
@@ -194,6 +194,9 @@ class SandboxScriptEngine(PythonScriptEngine):
         checked with Spiff's parsers here, so that a bad one fails naming its step and text."""
         kind = timers.timer_kind(task, expression)
         if kind is None:
+            aggregates = countersign.condition_context(task, expression)
+            if aggregates is not None:
+                return self._completion_rule(task, expression, aggregates)
             return super().evaluate(task, expression, external_context)
         literal = timers.iso_literal(expression)
         value = literal if literal is not None else super().evaluate(task, expression, external_context)
@@ -204,6 +207,16 @@ class SandboxScriptEngine(PythonScriptEngine):
                 task=task,
             )
         return value
+
+    def _completion_rule(self, task: Any, expression: str, aggregates: dict[str, int]) -> Any:
+        """A multi-instance completion rule reads the engine's aggregates (countersign.py) over
+        the instance's own data: a signer's `approved` is one decision, never the count."""
+        try:
+            return evaluate(expression, {**task.data, **aggregates})
+        except Exception as exc:
+            raise WorkflowTaskException(
+                f"Error evaluating expression '{expression}'", task=task, exception=exc
+            ) from exc
 
     def validate(self, expression: str) -> None:
         try:

@@ -12,7 +12,7 @@ from audit.actions import Action
 from core.errors import Conflict, FieldError, InvalidInput, NotFound, in_chinese
 from core.service import Actor, acting_user, audit, require, write_transaction
 
-from . import registry, rows, runtime
+from . import countersign, registry, rows, runtime
 from .forms import validate_task_data
 from .guard import get_task, task_summary
 from .instances import after_turn
@@ -32,10 +32,35 @@ def _closed() -> Conflict:
     return Conflict("The task is no longer open.", "该任务已不再待办。", code="closed")
 
 
+def _already_signed() -> Conflict:
+    return Conflict(
+        "You have already signed this countersign; another signer must sign this part.",
+        "您已在本次会签中签署过，此份须由其他人签署。",
+        code="already_signed",
+    )
+
+
+def _signed_by(task: HumanTask, user: Any) -> bool:
+    """Whether `user` has already signed another part of `task`'s countersign."""
+    return (
+        task.countersign is not None
+        and HumanTask.objects.filter(
+            countersign=task.countersign, completed_by=user, status=HumanTask.Status.COMPLETED
+        ).exists()
+    )
+
+
+def _named_signer(task: HumanTask) -> bool:
+    """A countersign part assigned to one named person: it is theirs, never the lane group's."""
+    return bool(task.signer) and "@" not in task.signer
+
+
 def claim(task_id: int, *, actor: Actor) -> HumanTask:
     with write_transaction():
         task = get_task(task_id)
         require(actor, "workflows.claim_task", task)
+        if _signed_by(task, acting_user(actor)):
+            raise _already_signed()
         now = timezone.now()
         # The conditional update is the claim: of concurrent claimants exactly one matches a row.
         won = HumanTask.objects.filter(
@@ -60,6 +85,8 @@ def unclaim(task_id: int, *, actor: Actor) -> HumanTask:
     with write_transaction():
         task = get_task(task_id)
         require(actor, "workflows.claim_task", task)
+        if _named_signer(task):
+            raise _signer_named()
         released = HumanTask.objects.filter(
             pk=task_id, assignee=acting_user(actor), status=HumanTask.Status.OPEN
         ).update(assignee=None, claimed_at=None, claimed_by=None)
@@ -81,10 +108,20 @@ def unclaim(task_id: int, *, actor: Actor) -> HumanTask:
         return task
 
 
+def _signer_named() -> Conflict:
+    return Conflict(
+        "This countersign part is assigned to a named signer; it cannot be released or reassigned.",
+        "此份会签已指定签署人，不能释放或改派。",
+        code="named_signer",
+    )
+
+
 def assign(task_id: int, *, actor: Actor, assignee_username: str, reason: str = "") -> HumanTask:
     with write_transaction():
         task = get_task(task_id)
         require(actor, "workflows.assign_task", task)
+        if _named_signer(task):
+            raise _signer_named()
         assignee = get_user_model().objects.filter(username=assignee_username, is_active=True).first()
         if assignee is None:
             raise InvalidInput(
@@ -150,6 +187,9 @@ def complete(task_id: int, *, actor: Actor, data: Any) -> HumanTask:
             raise _closed()
         if row.assignee_id is not None and row.assignee_id != getattr(actor, "pk", None):
             raise _taken()
+        user = acting_user(actor)
+        if _signed_by(row, user):
+            raise _already_signed()
         if instance.status not in WORKABLE_STATUSES:
             raise Conflict(
                 f"The case is {instance.status}; its tasks cannot be completed now.",
@@ -163,10 +203,13 @@ def complete(task_id: int, *, actor: Actor, data: Any) -> HumanTask:
         spiff_task = runtime.find_task(workflow, row.spiff_task_id)
         if spiff_task is None or spiff_task.state != TaskState.READY:
             raise NotFound("The task is not ready in the workflow.", "该任务在流程中不是待办状态。")
+        signing = row.countersign is not None
+        signer = countersign.prepare(spiff_task) if signing else None
         spiff_task.data.update(data)
         failed = runtime.run_human_task(spiff_task)
+        if signing and failed is None:
+            countersign.record_signature(spiff_task, signer, getattr(user, "username", ""))
         now = timezone.now()
-        user = acting_user(actor)
         row.status = HumanTask.Status.COMPLETED
         row.completed_at = now
         row.completed_by = user

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -12,7 +11,7 @@ from audit.actions import Action
 from core.errors import Conflict, FieldError, InvalidInput, NotFound
 from core.service import Actor, acting_user, allowed, audit, require, require_reason, write_transaction
 
-from . import registry, rows, runtime, transitions
+from . import message_dispatch, registry, rows, runtime, timer_wake, transitions
 from .guard import lock_instance
 from .models import HumanTask, InstanceStatus, ProcessInstance, ProcessModel, ProcessModelVersion
 from .signals import instance_terminated
@@ -69,6 +68,10 @@ def after_turn(instance: ProcessInstance, result: runtime.TurnResult, actor: Act
         )
         if result.continue_data is not None:
             _continue_as_new(instance, result.continue_data, actor)
+    # A timer due soon gets a sweep queued for its due time once this transaction commits.
+    timer_wake.wake_after_commit(instance.next_timer_at)
+    # What it threw goes out, and buffered messages it now waits for come in, after commit.
+    message_dispatch.after_turn(instance, result)
 
 
 def _continue_as_new(previous: ProcessInstance, data: dict[str, Any], actor: Actor) -> ProcessInstance:
@@ -302,40 +305,10 @@ def retry(instance_id: int, *, actor: Actor, reason: str = "") -> ProcessInstanc
 
 
 def fire_due_timers(limit: int = 100) -> int:
-    """Advance instances whose next timer is due. Each instance in its own transaction; rows that
-    another sweeper holds are skipped, not waited for (SKIP LOCKED)."""
-    fired = 0
-    for _ in range(limit):
-        with write_transaction():
-            instance = (
-                ProcessInstance.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("version", "version__process_model")
-                .filter(
-                    next_timer_at__lte=timezone.now(),
-                    status__in=(InstanceStatus.RUNNING, InstanceStatus.WAITING),
-                )
-                .order_by("next_timer_at")
-                .first()
-            )
-            if instance is None:
-                break
-            workflow = runtime.load_workflow(instance)
-            due = instance.next_timer_at
-            result = runtime.turn(instance, workflow, runtime.open_task_ids(workflow))
-            if instance.next_timer_at is not None and due is not None and instance.next_timer_at <= due:
-                # The engine did not consume the timer (clock skew or a cycle timer); push it forward
-                # so that one stuck instance cannot starve the sweep.
-                instance.next_timer_at = timezone.now() + timedelta(seconds=30)
-                instance.save(update_fields=["next_timer_at"])
-            audit(
-                Action.TIMER_FIRED,
-                None,
-                target_type="instance",
-                target_id=instance.pk,
-                instance=instance,
-                before={"due": due.isoformat() if due else None},
-                after={"status": instance.status},
-            )
-            after_turn(instance, result, None)
-            fired += 1
-    return fired
+    """Advance up to `limit` instances whose next timer is due, each in its own transaction; rows
+    another transaction holds are skipped, not waited for (SKIP LOCKED). The sweep itself, its
+    hand-on to further jobs and its wake-ups are workflows/timer_sweep.py's (which builds on this
+    module, hence the import here)."""
+    from .timer_sweep import fire_due
+
+    return fire_due(limit)

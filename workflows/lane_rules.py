@@ -66,11 +66,23 @@ def lane_problems(
     if giver is None:
         if task_id not in lanes:
             yield DeployProblem(
-                file, "human task is not in a lane, so nobody could work it", line, task_id, "lane"
+                file,
+                "human task is not in a lane, so nobody could work it",
+                line,
+                task_id,
+                "lane",
+                "人工任务不在任何泳道中，无人可以办理",
             )
         elif resolver.role_for_lane(lanes[task_id]) is None:
             unmapped = lanes[task_id] or ""
-            yield DeployProblem(file, f"lane {unmapped!r} does not map to a role", line, task_id, "lane")
+            yield DeployProblem(
+                file,
+                f"lane {unmapped!r} does not map to a role",
+                line,
+                task_id,
+                "lane",
+                f"泳道“{unmapped}”没有对应的角色",
+            )
         return
     giver_id = giver.get("id", "")
     given = lanes[giver_id] or ""

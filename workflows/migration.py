@@ -26,7 +26,7 @@ from audit.actions import Action
 from core.errors import Conflict, FieldError, InvalidInput, in_chinese
 from core.service import Actor, acting_user, audit, require, require_reason, write_transaction
 
-from . import rows, runtime, state, timers
+from . import call_specs, rows, runtime, signers, state, timers
 from .guard import lock_instance
 from .instances import after_turn
 from .models import HumanTask, InstanceStatus, ProcessInstance, ProcessModelVersion
@@ -184,6 +184,8 @@ def _plan(
     added = {spec.name for spec in spec_diff.added}
     missing: set[str] = set()
     for sp_id, subworkflow in workflow.subprocesses.items():
+        if call_specs.pin_of(subworkflow.spec) is not None:
+            continue  # a call by key keeps the version it runs (workflows/call_specs.py)
         name = subworkflow.spec.name
         new_spec = new.subprocess_specs.get(name)
         if new_spec is None:
@@ -260,7 +262,13 @@ def _refresh_open_rows(
         task = runtime.find_task(workflow, row.spiff_task_id)
         if task is None or task.state != TaskState.READY:
             continue
-        fields = {"task_spec": task.task_spec.name, **runtime.task_row_fields(instance, task)}
+        signed = None
+        if row.countersign is not None:
+            resolved, _ = signers.resolve([task])
+            signed = resolved.get(task.id)
+            if signed is None:
+                continue  # its signer is no longer known: the row keeps the one it was opened for
+        fields = {"task_spec": task.task_spec.name, **runtime.task_row_fields(instance, task, signed)}
         if all(getattr(row, name) == value for name, value in fields.items()):
             continue
         if fields["candidate_group"] != row.candidate_group:

@@ -33,6 +33,10 @@ class ProcessModelVersion(models.Model):
     # {filename: text} for .bpmn, .dmn and form .json files, exactly as deployed.
     files = models.JSONField()
     main_process_id = models.CharField(max_length=200)
+    # {calledElement: version id} for the call activities bound to the callee version deployed at
+    # the time (calledElementBinding="deployment"; workflows/callees.py). Calls bound to the
+    # latest version are resolved when they start and need nothing here.
+    callees = models.JSONField(default=dict, blank=True)
     deployed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     deployed_at = models.DateTimeField(auto_now_add=True)
 
@@ -88,6 +92,9 @@ class ProcessInstance(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="continuation"
     )
     cycle = models.PositiveIntegerField(default=1)
+    # How many MessageWait rows the instance has: a turn rewrites them only when it had some or
+    # has some now, so instances that never wait for a message pay nothing for them.
+    message_waits = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-id"]
@@ -156,11 +163,22 @@ class HumanTask(models.Model):
         related_name="+",
         db_index=False,
     )
+    # A countersign instance (workflows/countersign.py): the Spiff id of its multi-instance task,
+    # shared by all its signers' rows, and this row's signer (a user name or role@org-unit).
+    countersign = models.UUIDField(null=True, blank=True)
+    signer = models.CharField(max_length=150, blank=True)
 
     class Meta:
         ordering = ["-priority", "due_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["instance", "spiff_task_id"], name="human_task_unique"),
+            # One person signs one part of a countersign, whatever its list says: enforced here too,
+            # beneath the service's check, so no path can record two signatures of one person.
+            models.UniqueConstraint(
+                fields=["countersign", "completed_by"],
+                name="htask_one_signature",
+                condition=models.Q(countersign__isnull=False),
+            ),
         ]
         indexes = [
             # "mine": open tasks assigned to a user
@@ -188,3 +206,78 @@ class HumanTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.instance_id})"
+
+
+class EventKind(models.TextChoices):
+    MESSAGE = "message", _("Message")
+    SIGNAL = "signal", _("Signal")
+
+
+class MessageWait(models.Model):
+    """A message or signal an instance is waiting for now (workflows/message_waits.py): rewritten
+    in the transaction of every turn that changes them, so that a sender finds the one instance by
+    name and correlation keys through an index, never by reading state blobs."""
+
+    instance = models.ForeignKey(ProcessInstance, on_delete=models.CASCADE, related_name="+", db_index=False)
+    kind = models.CharField(max_length=8, choices=EventKind.choices)
+    name = models.CharField(max_length=200)
+    # The correlation properties the instance waits with, {property: value}; {} for none.
+    correlation = models.JSONField(default=dict)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["kind", "name", "correlation"], name="message_wait_lookup"),
+            models.Index(fields=["instance"], name="message_wait_instance"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name} {self.correlation} ({self.instance_id})"
+
+
+class MessageDelivery(models.Model):
+    """What became of each message or signal sent (workflows/messages.py), by its id: the record
+    that makes sending idempotent, and the buffer of messages that arrived before anyone waited."""
+
+    class Outcome(models.TextChoices):
+        DELIVERED = "delivered", _("Delivered")
+        STARTED = "started", _("Started a process")
+        BUFFERED = "buffered", _("Buffered")
+        EXPIRED = "expired", _("Expired")
+        BROADCAST = "broadcast", _("Broadcast")
+
+    message_id = models.CharField(max_length=100)
+    kind = models.CharField(max_length=8, choices=EventKind.choices)
+    name = models.CharField(max_length=200)
+    correlation = models.JSONField(default=dict)
+    payload = models.JSONField(default=dict)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    # The instance it reached; none for a buffered message or a signal's own record.
+    instance = models.ForeignKey(
+        ProcessInstance, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # A message id is recorded once per target: a second send with the id is a replay.
+            models.UniqueConstraint(
+                fields=["kind", "message_id", "instance"],
+                name="message_delivery_once",
+                nulls_distinct=False,
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["kind", "name", "correlation"],
+                name="message_buffered",
+                condition=models.Q(outcome="buffered"),
+            ),
+            models.Index(fields=["instance"], name="message_delivery_instance"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name} #{self.message_id}: {self.outcome}"

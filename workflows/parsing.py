@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
-from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
+from SpiffWorkflow.dmn.parser.BpmnDmnParser import SCHEMAS as DMN_SCHEMAS
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from core.errors import FieldError, InvalidInput
+from . import call_specs, parse_errors, parser_hazards
+
+# DeployProblem and DiagramInvalid live in .problems (every checker needs them); this module is
+# where the rest of the code imports them from.
+from .problems import DeployProblem, DiagramInvalid
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
@@ -19,54 +25,6 @@ NSMAP = {"bpmn": BPMN_NS, "spiffworkflow": SPIFF_NS}
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_FILES = 50
-
-
-@dataclass(frozen=True)
-class DeployProblem:
-    """One reason a set of files cannot be deployed, located as precisely as we can."""
-
-    file: str
-    message: str
-    line: int | None = None
-    element_id: str = ""
-    code: str = "invalid"
-    # Chinese for the problems that have it; the others show the English message to both.
-    message_zh: str = ""
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "file": self.file,
-            "line": self.line,
-            "element_id": self.element_id,
-            "code": self.code,
-            "message": self.message,
-            "message_zh": self.message_zh or self.message,
-        }
-
-
-class DiagramInvalid(InvalidInput):
-    """The files cannot be deployed; `problems` says where and why, all of them at once."""
-
-    code = "diagram_invalid"
-
-    def __init__(self, problems: list[DeployProblem]) -> None:
-        summary = "; ".join(p.message for p in problems[:3])
-        summary_zh = "；".join(p.message_zh or p.message for p in problems[:3])
-        super().__init__(
-            f"The diagram cannot be deployed: {summary}",
-            f"流程图无法部署，共 {len(problems)} 处问题：{summary_zh}",
-            fields=[
-                FieldError(
-                    p.file or "files",
-                    p.code,
-                    p.message_zh or p.message,
-                    p.message,
-                    extra={"line": p.line, "element_id": p.element_id},
-                )
-                for p in problems
-            ],
-        )
-        self.problems = problems
 
 
 @dataclass
@@ -109,7 +67,15 @@ def _parse_xml(name: str, text: str) -> etree._Element:
         root = etree.fromstring(text.encode("utf-8"), parser=safe_xml_parser())
     except etree.XMLSyntaxError as exc:
         raise DiagramInvalid(
-            [DeployProblem(name, f"malformed XML: {exc.msg}", line=exc.lineno, code="xml")]
+            [
+                DeployProblem(
+                    name,
+                    f"malformed XML: {exc.msg}",
+                    line=exc.lineno,
+                    code="xml",
+                    message_zh=f"XML 格式错误：{exc.msg}",
+                )
+            ]
         ) from None
     return root
 
@@ -119,17 +85,35 @@ def read_files(files: dict[str, str]) -> ParsedFiles:
     problems: list[DeployProblem] = []
     parsed = ParsedFiles()
     if not files:
-        raise DiagramInvalid([DeployProblem("", "no files given", code="empty")])
+        raise DiagramInvalid(
+            [DeployProblem("", "no files given", code="empty", message_zh="没有提交任何文件")]
+        )
     if len(files) > MAX_FILES:
         raise DiagramInvalid(
-            [DeployProblem("", f"at most {MAX_FILES} files per deployment", code="too_many")]
+            [
+                DeployProblem(
+                    "",
+                    f"at most {MAX_FILES} files per deployment",
+                    code="too_many",
+                    message_zh=f"每次部署最多 {MAX_FILES} 个文件",
+                )
+            ]
         )
     for name, text in sorted(files.items()):
         if "/" in name or "\\" in name or name.startswith("."):
-            problems.append(DeployProblem(name, "file names may not contain paths", code="file_name"))
+            problems.append(
+                DeployProblem(
+                    name,
+                    "file names may not contain paths",
+                    code="file_name",
+                    message_zh="文件名中不能含有路径",
+                )
+            )
             continue
         if len(text.encode("utf-8")) > MAX_FILE_BYTES:
-            problems.append(DeployProblem(name, "file larger than 2 MiB", code="too_large"))
+            problems.append(
+                DeployProblem(name, "file larger than 2 MiB", code="too_large", message_zh="文件超过 2 MiB")
+            )
             continue
         try:
             if name.endswith(".bpmn"):
@@ -141,7 +125,13 @@ def read_files(files: dict[str, str]) -> ParsedFiles:
                     parsed.forms[name] = json.loads(text)
                 except json.JSONDecodeError as exc:
                     problems.append(
-                        DeployProblem(name, f"invalid JSON: {exc.msg}", line=exc.lineno, code="json")
+                        DeployProblem(
+                            name,
+                            f"invalid JSON: {exc.msg}",
+                            line=exc.lineno,
+                            code="json",
+                            message_zh=f"JSON 格式错误：{exc.msg}",
+                        )
                     )
                 except RecursionError:
                     problems.append(
@@ -151,12 +141,24 @@ def read_files(files: dict[str, str]) -> ParsedFiles:
                     )
             else:
                 problems.append(
-                    DeployProblem(name, "only .bpmn, .dmn and .json files can be deployed", code="kind")
+                    DeployProblem(
+                        name,
+                        "only .bpmn, .dmn and .json files can be deployed",
+                        code="kind",
+                        message_zh="只能部署 .bpmn、.dmn 和 .json 文件",
+                    )
                 )
         except DiagramInvalid as exc:
             problems.extend(exc.problems)
     if not parsed.bpmn and not problems:
-        problems.append(DeployProblem("", "a deployment needs at least one .bpmn file", code="no_bpmn"))
+        problems.append(
+            DeployProblem(
+                "",
+                "a deployment needs at least one .bpmn file",
+                code="no_bpmn",
+                message_zh="部署至少需要一个 .bpmn 文件",
+            )
+        )
     if problems:
         raise DiagramInvalid(problems)
     return parsed
@@ -171,40 +173,95 @@ def executable_process_ids(parsed: ParsedFiles) -> list[str]:
     return ids
 
 
+def _roots(parsed: ParsedFiles) -> dict[str, etree._Element]:
+    return {**parsed.bpmn, **parsed.dmn}
+
+
+@functools.cache
+def _dmn_validator(namespace: str | None) -> BpmnValidator | None:
+    # Spiff builds a DMN validator per file (its schema depends on the DMN version); one per
+    # version is enough. None: a namespace validation._check_dmn refuses.
+    schema = DMN_SCHEMAS.get(namespace or "")
+    return BpmnValidator(schema) if schema is not None else None
+
+
+def _schema_problems(
+    name: str, root: etree._Element, validator: BpmnValidator, standard: str
+) -> list[DeployProblem]:
+    # As Spiff's own validation does first: bpmn.js writes a correlation's formalExpression where
+    # the schema wants messagePath.
+    validator.preprocess(root)
+    return parse_errors.schema_problems(name, root, validator.validator, standard)
+
+
+def add_files(parsed: ParsedFiles) -> tuple[SpiffBpmnParser, list[DeployProblem]]:
+    """Load every file into Spiff's parser, each checked against its schema first, and collect
+    what each file's check or load finds: one file's problem does not hide another's. A file
+    with schema errors is not loaded (the parser would only trip over what the schema names),
+    nor one that would make the parser loop for ever (parser_hazards)."""
+    parser = SpiffBpmnParser()  # no validator: ours lists every XSD error of a file, with its line
+    roots = _roots(parsed)
+    problems: list[DeployProblem] = []
+    for name, root in sorted(parsed.dmn.items()):
+        validator = _dmn_validator(etree.QName(root).namespace)
+        if validator is None:
+            continue
+        problems.extend(
+            _schema_problems(name, root, validator, "DMN")
+            or parse_errors.guarded(functools.partial(parser.add_dmn_xml, root, filename=name), name, roots)
+        )
+    for name, root in sorted(parsed.bpmn.items()):
+        problems.extend(
+            _schema_problems(name, root, VALIDATOR, "BPMN 2.0")
+            or parser_hazards.data_object_hazards(name, root)
+            or parse_errors.guarded(functools.partial(parser.add_bpmn_xml, root, filename=name), name, roots)
+        )
+    return parser, problems
+
+
+def _file_of(parsed: ParsedFiles, process_id: str) -> str:
+    for name, root in sorted(parsed.bpmn.items()):
+        for process in root.iterfind("bpmn:process", NSMAP):
+            if process.get("id") == process_id:
+                return name
+    return ""
+
+
+def _specs(parser: SpiffBpmnParser, process_id: str) -> tuple[Any, dict[str, Any]]:
+    # A callee outside the file set is left as None: a deployed model called by key, or a missing
+    # one, which workflows/callees.py refuses at deploy naming the call activity.
+    return parser.get_spec(process_id), call_specs.subprocess_specs(parser, process_id)
+
+
+def engine_problems(parsed: ParsedFiles, process_id: str) -> list[DeployProblem]:
+    """What Spiff's parser finds: per file (schema, then load), then in building the process
+    `process_id` and the processes it calls (the first problem it meets there). The build waits
+    for every file to load: a file that did not would make its processes look missing."""
+    parser, problems = add_files(parsed)
+    if process_id and not problems:
+        file = _file_of(parsed, process_id)
+        problems = parse_errors.guarded(functools.partial(_specs, parser, process_id), file, _roots(parsed))
+    return problems
+
+
 def build_parser(parsed: ParsedFiles) -> SpiffBpmnParser:
-    """Load every file into Spiff's parser with XSD validation on (its default is none)."""
-    parser = SpiffBpmnParser(validator=VALIDATOR)
-    for name, root in parsed.dmn.items():
-        try:
-            parser.add_dmn_xml(root, filename=name)
-        except ValidationException as exc:
-            raise DiagramInvalid([_from_validation(exc, name)]) from None
-    for name, root in parsed.bpmn.items():
-        try:
-            parser.add_bpmn_xml(root, filename=name)
-        except ValidationException as exc:
-            raise DiagramInvalid([_from_validation(exc, name)]) from None
+    """Spiff's parser holding every file, schema-checked (Spiff's default is no check)."""
+    parser, problems = add_files(parsed)
+    if problems:
+        raise DiagramInvalid(problems)
     return parser
 
 
-def load_specs(parser: SpiffBpmnParser, process_id: str, file_name: str = "") -> tuple[Any, dict[str, Any]]:
-    try:
-        spec = parser.get_spec(process_id)
-        subprocess_specs = parser.get_subprocess_specs(process_id)
-    except ValidationException as exc:
-        raise DiagramInvalid([_from_validation(exc, file_name)]) from None
-    return spec, subprocess_specs
-
-
-def _from_validation(exc: ValidationException, default_file: str) -> DeployProblem:
-    line = getattr(exc, "line_number", None)
-    return DeployProblem(
-        file=getattr(exc, "file_name", "") or default_file,
-        message=str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
-        line=line if isinstance(line, int) else None,
-        element_id=getattr(exc, "id", "") or "",
-        code="schema",
-    )
+def load_specs(
+    parser: SpiffBpmnParser, process_id: str, file_name: str = "", parsed: ParsedFiles | None = None
+) -> tuple[Any, dict[str, Any]]:
+    roots = _roots(parsed) if parsed is not None else {}
+    file = file_name or (_file_of(parsed, process_id) if parsed is not None else "")
+    specs: list[tuple[Any, dict[str, Any]]] = []
+    problems = parse_errors.guarded(lambda: specs.append(_specs(parser, process_id)), file, roots)
+    if problems:
+        raise DiagramInvalid(problems)
+    return specs[0]
 
 
 def process_name(files: dict[str, str], process_id: str) -> str:

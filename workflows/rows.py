@@ -41,6 +41,11 @@ _LOCK_FOR_COMPLETION = (
     + " WHERE t.id = %s FOR UPDATE OF i, t"
 )
 _RESERVE_TASK_IDS = f"SELECT {_NEXT_TASK_ID} FROM generate_series(1, %s)"
+_LOCK_INSTANCE = (
+    "SELECT "
+    + ", ".join(f"i.{f.column}" for f in _INSTANCE_FIELDS)
+    + f", {_NEXT_TASK_ID} FROM {_INSTANCE_TABLE} i WHERE i.id = %s FOR UPDATE OF i"
+)
 
 _SAVED = (
     "version_id",
@@ -51,6 +56,7 @@ _SAVED = (
     "last_error",
     "error_task_spec",
     "ended_at",
+    "message_waits",
 )
 _SAVE_INSTANCE = (
     f"UPDATE {_INSTANCE_TABLE} SET " + ", ".join(f"{name} = %s" for name in _SAVED) + " WHERE id = %s"
@@ -104,6 +110,19 @@ def lock_task_and_instance(task_id: int) -> tuple[HumanTask, ProcessInstance, Ta
     task = HumanTask.from_db("default", _TASK_ATTNAMES, row[:split])
     instance = ProcessInstance.from_db("default", _INSTANCE_ATTNAMES, row[split:end])
     return task, instance, TaskIds([row[end]])
+
+
+def lock_instance(instance_id: int) -> tuple[ProcessInstance, TaskIds] | None:
+    """The instance row, locked, with an id reserved for the task its turn will probably open,
+    in one statement (as lock_task_and_instance does for a completion): for the turns that
+    start from an instance rather than a task (a message or signal delivered to it)."""
+    found = execute((_LOCK_INSTANCE, [instance_id]), binary_results=True)
+    if not found:
+        return None
+    row = found[0]
+    instance = ProcessInstance.from_db("default", _INSTANCE_ATTNAMES, row[: len(_INSTANCE_FIELDS)])
+    attach_version(instance)
+    return instance, TaskIds([row[len(_INSTANCE_FIELDS)]])
 
 
 def attach_version(instance: ProcessInstance) -> ProcessModelVersion:

@@ -21,6 +21,7 @@ from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.task import Task
@@ -28,7 +29,8 @@ from SpiffWorkflow.util.task import TaskState
 
 from core.db import tail
 
-from . import registry, rows, state, timers
+from . import bpmn_errors, message_waits, registry, rows, signers, state, timers
+from .countersign import Part
 from .expressions import SandboxScriptEngine
 from .models import HumanTask, InstanceStatus, ProcessInstance, ProcessModelVersion
 from .sandbox import limits as expression_limits
@@ -55,6 +57,11 @@ class TurnResult:
     cancelled: list[HumanTask] = field(default_factory=list)
     error: HandlerFailed | None = None
     continue_data: dict[str, Any] | None = None
+    # Messages and signals the instance threw that nothing inside it caught: delivered to other
+    # instances after the turn commits (workflows/messages.py).
+    thrown: list[BpmnEvent] = field(default_factory=list)
+    # The messages and signals the instance waits for after the turn (workflows/message_waits.py).
+    waits: list[message_waits.Wait] = field(default_factory=list)
 
 
 def properties_of(task_spec: Any) -> dict[str, str]:
@@ -90,8 +97,13 @@ def _script_engine(instance: ProcessInstance) -> SandboxScriptEngine:
             actor=_acting_user.get(),
         )
         # A savepoint: whatever the handler wrote is undone if it raises.
-        with transaction.atomic():
-            result = handler(call)
+        try:
+            with transaction.atomic():
+                result = handler(call)
+        except bpmn_errors.BpmnError as error:
+            # A business error: thrown to the diagram's error boundary (run_engine resumes after
+            # it), or the instance's error naming the code when none catches it.
+            bpmn_errors.throw(task, error, instance, call.actor)
         return json.dumps(result, ensure_ascii=False, default=str)
 
     return SandboxScriptEngine(service_dispatcher=dispatch)
@@ -131,7 +143,8 @@ def run_engine(workflow: BpmnWorkflow) -> HandlerFailed | None:
         # One budget for all the turn's expressions: many cheap-enough ones still end.
         with expression_limits.engine_turn():
             workflow.refresh_timers()
-            workflow.do_engine_steps()
+            # do_engine_steps, resumed after each BPMN error a boundary caught.
+            bpmn_errors.engine_steps(workflow)
     except Exception as exc:
         return _failure(workflow, exc)
     return None
@@ -150,17 +163,17 @@ def run_human_task(task: Task) -> HandlerFailed | None:
 
 
 def _failure(workflow: BpmnWorkflow, exc: Exception) -> HandlerFailed:
-    failed = next(iter(workflow.get_tasks(state=TaskState.ERROR)), None)
+    failed = next(iter(errored_tasks(workflow)), None)
     # An expression that fails while a task is being updated rather than run (a timer's text as
     # its event starts waiting) leaves no task in ERROR: Spiff's exception names the task then.
     failed_spec = failed.task_spec if failed is not None else getattr(exc, "task_spec", None)
     spec_name = str(getattr(failed_spec, "name", "") or "")
-    message = _error_message(exc)
+    message = error_message(exc)
     logger.info("engine step failed at %s: %s", spec_name, message)
     return HandlerFailed(message, spec_name)
 
 
-def _error_message(exc: BaseException) -> str:
+def error_message(exc: BaseException) -> str:
     inner = getattr(exc, "error", None) or getattr(exc, "exception", None)
     if not isinstance(inner, BaseException) and isinstance(exc, SpiffWorkflowException):
         # Spiff wraps a failing expression without keeping the exception, except as the context
@@ -172,8 +185,16 @@ def _error_message(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}"[:2000]
 
 
+def errored_tasks(workflow: BpmnWorkflow) -> list[Task]:
+    """The tasks in ERROR. Asked for ERROR alone, Spiff's iterator walks only below finished
+    tasks, and misses an instance in ERROR under its multi-instance task, which is still STARTED
+    (countersign signers, workflows/signers.py): asking for STARTED too makes it walk those."""
+    walked = workflow.get_tasks(state=TaskState.ERROR | TaskState.STARTED)
+    return [task for task in walked if task.state == TaskState.ERROR]
+
+
 def reset_errored_tasks(workflow: BpmnWorkflow) -> int:
-    errored = list(workflow.get_tasks(state=TaskState.ERROR))
+    errored = errored_tasks(workflow)
     for task in errored:
         task._set_state(TaskState.READY)
     return len(errored)
@@ -233,13 +254,16 @@ def open_task_ids(workflow: BpmnWorkflow) -> set[UUID]:
 
 
 def new_human_tasks(
-    instance: ProcessInstance, ready: list[Task], open_before: set[UUID], task_ids: rows.TaskIds
+    instance: ProcessInstance,
+    opened: list[Task],
+    task_ids: rows.TaskIds,
+    signed: signers.Resolved,
 ) -> list[HumanTask]:
-    """Rows for the human tasks that became ready during this turn (`ready`: all ready now)."""
+    """Rows for the human tasks that became ready during this turn; `signed`: the parts and
+    signers of the countersign instances among them."""
     now = timezone.now()
     due_date = registry.due_date_policy()
     created: list[HumanTask] = []
-    opened = [task for task in ready if task.id not in open_before]
     for task, task_id in zip(opened, task_ids.take(len(opened)), strict=True):
         due_days = properties_of(task.task_spec).get(DUE_PROPERTY, "")
         created.append(
@@ -250,15 +274,18 @@ def new_human_tasks(
                 task_spec=task.task_spec.name,
                 due_at=due_date(now, int(due_days)) if due_days.isdigit() else None,
                 created_at=now,
-                **task_row_fields(instance, task),
+                **task_row_fields(instance, task, signed.get(task.id)),
             )
         )
     return created
 
 
-def task_row_fields(instance: ProcessInstance, task: Task) -> dict[str, Any]:
+def task_row_fields(
+    instance: ProcessInstance, task: Task, signed: tuple[Part, signers.Signer] | None = None
+) -> dict[str, Any]:
     """What a human-task row shows of its ready task's definition: title, lane and the group it
-    resolves to for this instance, priority, form and instructions."""
+    resolves to for this instance, priority, form and instructions; for a countersign instance
+    (`signed`), its part in the title and its signer: the group, or the named user as assignee."""
     spec = task.task_spec
     lane = getattr(spec, "lane", None)
     resolver = registry.lane_resolver()
@@ -268,8 +295,17 @@ def task_row_fields(instance: ProcessInstance, task: Task) -> dict[str, Any]:
     candidate = resolver.candidate_for(role, instance)
     props = properties_of(spec)
     extensions = getattr(spec, "extensions", None) or {}
+    title = getattr(spec, "bpmn_name", None) or spec.name
+    signing: dict[str, Any] = {}
+    if signed is not None:
+        part, signer = signed
+        title = part.title(title)
+        candidate = signer.candidate or candidate
+        signing = {"countersign": part.countersign, "signer": part.signer[:150]}
+        if signer.user_id is not None:
+            signing["assignee_id"] = signer.user_id
     return {
-        "title": (getattr(spec, "bpmn_name", None) or spec.name)[:300],
+        "title": title[:300],
         "lane": lane or "",
         "candidate_role": candidate.role,
         "candidate_org_unit": candidate.org_unit_code,
@@ -277,6 +313,7 @@ def task_row_fields(instance: ProcessInstance, task: Task) -> dict[str, Any]:
         "priority": int(props[PRIORITY_PROPERTY]) if props.get(PRIORITY_PROPERTY, "").isdigit() else 50,
         "form_file": props.get("formJsonSchemaFilename", ""),
         "instructions": extensions.get("instructionsForEndUser") or "",
+        **signing,
     }
 
 
@@ -300,9 +337,23 @@ def turn(
     # One walk of the task tree for every use below: walking it is much of a turn's Python.
     pending = list(workflow.get_tasks(state=TaskState.READY | TaskState.WAITING))
     ready = [task for task in pending if task.state == TaskState.READY and task.task_spec.manual]
+    opened = [task for task in ready if task.id not in open_before]
+    signed, unknown = signers.resolve(opened)
+    if unknown:
+        # The instances whose signer is unknown wait in ERROR: the instance stops there, and a
+        # retry opens them again (reset_errored_tasks) with the signers resolved afresh.
+        for problem in unknown:
+            problem.task._set_state(TaskState.ERROR)
+        error = error or HandlerFailed(str(unknown[0]), unknown[0].task.task_spec.name)
+        pending = [task for task in pending if task.state != TaskState.ERROR]
+        ready = [task for task in ready if task.state == TaskState.READY]
+        opened = [task for task in opened if task.state == TaskState.READY]
     apply_outcome(instance, workflow, error, pending)
-    result = TurnResult(error=error)
-    result.created = new_human_tasks(instance, ready, open_before, task_ids or rows.TaskIds())
+    result = TurnResult(error=error, thrown=workflow.get_events())
+    result.created = new_human_tasks(instance, opened, task_ids or rows.TaskIds(), signed)
+    # After the task ids are reserved (a statement of its own when none was reserved in advance),
+    # so that the waits' rewrite stays in the tail with the rest.
+    result.waits = message_waits.record(instance, pending)
     still_open = {task.id for task in ready}
     gone = open_before - still_open - ({completed.spiff_task_id} if completed is not None else set())
     if gone:

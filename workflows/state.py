@@ -12,9 +12,16 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import (
+    BpmnSubWorkflowConverter,
+    BpmnWorkflowConverter,
+    WorkflowConverter,
+)
+from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+
+from . import call_specs
 
 STATE_FORMAT = "nqi-state-1"
 
@@ -36,9 +43,35 @@ class _StateOnlyWorkflowConverter(BpmnWorkflowConverter):
         return workflow
 
 
+class _PinnedSubWorkflowConverter(BpmnSubWorkflowConverter):
+    """A subprocess running a version called by key is stored with its pin (call_specs) and read
+    back against that version's spec, whatever the caller's binding would pick today."""
+
+    def to_dict(self, workflow: Any) -> dict[str, Any]:
+        dct: dict[str, Any] = super().to_dict(workflow)
+        pin = call_specs.pin_of(workflow.spec)
+        if pin is not None:
+            dct["callee"] = list(pin)
+        return dct
+
+    def from_dict(self, dct: dict[str, Any], task: Any, top_workflow: BpmnWorkflow) -> Any:
+        pin = dct.pop("callee", None)
+        if pin is None:
+            return super().from_dict(dct, task, top_workflow)
+        from .spec_cache import pinned_spec  # the cache imports the models; state stays light
+
+        spec = pinned_spec((int(pin[0]), pin[1]))
+        subprocess = self.target_class(spec, task.id, top_workflow, deserializing=True)
+        subprocess.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=subprocess)
+        subprocess.task_tree = subprocess.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(subprocess, dct)
+        return subprocess
+
+
 def _make_serializer() -> BpmnWorkflowSerializer:
     config = dict(SPIFF_CONFIG)
     config[BpmnWorkflow] = _StateOnlyWorkflowConverter
+    config[BpmnSubWorkflow] = _PinnedSubWorkflowConverter
     return BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
 
 

@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-import time
-
 from celery import shared_task
 from django.conf import settings
 
-from .instances import fire_due_timers as _fire_due_timers
+from . import timer_sweep
 
 
 def sweep_timers(batch: int, seconds: float) -> int:
-    """Fire due timers one instance at a time (each in its own transaction) until `batch` have
-    fired, none is due, or `seconds` have passed: a sweep that takes no new instance after that
-    leaves the rest to the next beat tick instead of running into the job's time limit, which
-    would then fall on a healthy instance's turn."""
-    deadline = time.monotonic() + seconds
-    fired = 0
-    while fired < batch and time.monotonic() < deadline:
-        if _fire_due_timers(limit=1) == 0:
-            break
-        fired += 1
-    return fired
+    """One timer sweep (workflows/timer_sweep.py): at most `batch` due instances, each in its own
+    transaction, none taken after `seconds`; a backlog is handed on to a further job. Returns how
+    many instances it handled."""
+    return timer_sweep.sweep(batch, seconds).handled
 
 
 @shared_task(name="workflows.fire_due_timers")
 def fire_due_timers() -> int:
+    """What beat sends every NQI_TIMER_POLL_SECONDS, a wake-up at a timer's due time, and a sweep
+    to the next: the same job. It takes no new instance after half the soft time limit, so the
+    limit never falls on a healthy instance's turn."""
     return sweep_timers(settings.NQI_TIMER_BATCH, settings.CELERY_TASK_SOFT_TIME_LIMIT / 2)

@@ -9,7 +9,7 @@ from typing import Any
 
 from lxml import etree
 
-from . import registry, timers
+from . import construct_rules, message_rules, registry, timers
 from .expressions import UnsafeExpression, compile_expression
 from .form_schemas import schema_problems
 from .lane_rules import lane_problems, lanes_by_node
@@ -21,7 +21,9 @@ DMN_NAMESPACES = (
     "https://www.omg.org/spec/DMN/20180521/MODEL/",
 )
 FORM_PROPERTY = "formJsonSchemaFilename"
-HUMAN_TASK_TAGS = ("userTask", "manualTask")
+# The tasks Spiff waits on a person for: a plain bpmn:task too (its spec is `manual`), so it needs a
+# lane that maps to a role like the others.
+HUMAN_TASK_TAGS = ("userTask", "manualTask", "task")
 
 
 def _bpmn(tag: str) -> str:
@@ -50,7 +52,9 @@ def _check_expression(
         compile_expression(text.strip())
     except UnsafeExpression as exc:
         located = _id_of(node) if element_id is None else element_id
-        yield DeployProblem(file, f"{what}: {exc}", node.sourceline, located, "expression")
+        yield DeployProblem(
+            file, f"{what}: {exc}", node.sourceline, located, "expression", f"表达式无效（{what}）：{exc}"
+        )
 
 
 def task_properties(task: etree._Element) -> dict[str, str]:
@@ -72,6 +76,7 @@ def _check_bpmn(file: str, root: etree._Element, forms: dict[str, Any]) -> Itera
             node.sourceline,
             _id_of(node),
             "script_task",
+            "不允许使用脚本任务；请改用服务任务并指定已注册的处理程序",
         )
     for tag in ("preScript", "postScript"):
         for node in root.iter(_spiff(tag)):
@@ -81,6 +86,7 @@ def _check_bpmn(file: str, root: etree._Element, forms: dict[str, Any]) -> Itera
                 node.sourceline,
                 _id_of(node),
                 "script",
+                f"不允许使用 {tag}；请改用服务任务并指定已注册的处理程序",
             )
     yield from _check_languages(file, root)
     for node in root.iter(_bpmn("conditionExpression"), _bpmn("condition")):
@@ -93,7 +99,12 @@ def _check_bpmn(file: str, root: etree._Element, forms: dict[str, Any]) -> Itera
         operator = node.find("bpmn:extensionElements/spiffworkflow:serviceTaskOperator", NSMAP)
         if operator is None:
             yield DeployProblem(
-                file, "service task names no handler", node.sourceline, node.get("id", ""), "handler"
+                file,
+                "service task names no handler",
+                node.sourceline,
+                node.get("id", ""),
+                "handler",
+                "服务任务没有指定处理程序（spiffworkflow:serviceTaskOperator）",
             )
             continue
         name = operator.get("id", "")
@@ -104,6 +115,7 @@ def _check_bpmn(file: str, root: etree._Element, forms: dict[str, Any]) -> Itera
                 node.sourceline,
                 node.get("id", ""),
                 "handler",
+                f"服务任务的处理程序“{name}”未注册",
             )
         task_id = node.get("id", "")
         for param in operator.iter(_spiff("parameter")):
@@ -120,6 +132,8 @@ def _check_bpmn(file: str, root: etree._Element, forms: dict[str, Any]) -> Itera
             # The lane the task runs in, as Spiff resolves it (a subprocess may hand its own down).
             yield from lane_problems(file, node, lanes, resolver)
             yield from _check_human_task(file, node, forms)
+    yield from construct_rules.check(file, root)
+    yield from message_rules.check(file, root)
 
 
 # What a `language` attribute may name: the expressions are the sandbox's Python subset. Anything
@@ -251,6 +265,7 @@ def _check_human_task(file: str, node: etree._Element, forms: dict[str, Any]) ->
             node.sourceline,
             task_id,
             "form_missing",
+            f"表单文件“{form}”不在本次部署的文件中",
         )
 
 
@@ -289,14 +304,26 @@ def _check_dmn_cell(
         compile_expression(_dmn_cell_expression(input_expr, cell))
     except UnsafeExpression as exc:
         yield DeployProblem(
-            file, f"decision cell {cell!r} ({where}): {exc}", entry.sourceline, _id_of(entry), "expression"
+            file,
+            f"decision cell {cell!r} ({where}): {exc}",
+            entry.sourceline,
+            _id_of(entry),
+            "expression",
+            f"决策单元格“{cell}”（{where}）无效：{exc}",
         )
 
 
 def _check_dmn(file: str, root: etree._Element) -> Iterator[DeployProblem]:
     ns = etree.QName(root).namespace
     if ns not in DMN_NAMESPACES:
-        yield DeployProblem(file, f"unsupported DMN namespace {ns!r}", root.sourceline, "", "dmn")
+        yield DeployProblem(
+            file,
+            f"unsupported DMN namespace {ns!r}",
+            root.sourceline,
+            "",
+            "dmn",
+            f"不支持的 DMN 命名空间“{ns}”",
+        )
         return
     q = {"dmn": ns}
     for table in root.iterfind(".//dmn:decisionTable", q):
@@ -309,7 +336,12 @@ def _check_dmn(file: str, root: etree._Element) -> Iterator[DeployProblem]:
         ):
             if not text:
                 yield DeployProblem(
-                    file, "decision input has no expression", expr_node.sourceline, _id_of(expr_node), "dmn"
+                    file,
+                    "decision input has no expression",
+                    expr_node.sourceline,
+                    _id_of(expr_node),
+                    "dmn",
+                    "决策输入没有表达式",
                 )
             else:
                 yield from _check_expression(file, expr_node, text, "decision input")

@@ -27,6 +27,7 @@ ADMIN_ONLY_ON_CASE = {"admin": 200, "auditor": 403, "reviewer": 403, "office_a":
 # Suspend, resume and terminate (workflows.operate_instance): the case's own operator and office
 # as well as process admins; the district reviewer and the auditor see the case but may not move it.
 OPERATORS_ON_CASE = {"admin": 200, "auditor": 403, "reviewer": 403, "office_a": 200, "operator_a": 200}
+SENDERS = ("admin", "reviewer", "office_a", "office_b", "operator_a", "operator_b")
 ONLY_OPERATOR_A = {"admin": 403, "auditor": 403, "reviewer": 403, "office_a": 403, "operator_a": 200}
 
 MATRIX: dict[str, Row] = {
@@ -106,6 +107,22 @@ MATRIX: dict[str, Row] = {
         url("task-complete", pk=TASK),
         lambda w: {"data": {"title": "校准", "amount": 1}},
         by_visibility(ONLY_OPERATOR_A),
+        403,
+    ),
+    # Senders are staff who work cases and process admins; nobody waits for this one, so theirs is
+    # the 404 naming the keys (a match out of their reach is a 404 too: tests/workflows/test_messages.py).
+    "message-send": Row(
+        "post",
+        url("message-send"),
+        lambda w: {"name": "无人等待", "message_id": "m-1", "correlation": {"case_no": "SQ-1"}},
+        {p: 404 for p in SENDERS},
+        403,
+    ),
+    "signal-send": Row(
+        "post",
+        url("signal-send"),
+        lambda w: {"name": "政策调整", "message_id": "s-1"},
+        {p: 202 for p in SENDERS},
         403,
     ),
     "audit-event-list": Row("get", url("audit-event-list"), None, {"admin": 200, "auditor": 200}, 403),

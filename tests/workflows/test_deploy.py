@@ -244,3 +244,110 @@ def test_management_command_is_idempotent(capsys: pytest.CaptureFixture[str]) ->
 def test_shipped_diagrams_all_deploy(deploy_fixture: Callable[[str], ProcessModelVersion]) -> None:
     for stem in ("approval", "cycle", "service_step", "timer", "decision"):
         assert deploy_fixture(stem).number == 1
+
+
+def test_our_checks_and_the_engines_come_back_together_sorted_by_line() -> None:
+    files = approval_files()
+    files["approval.bpmn"] = (
+        files["approval.bpmn"]
+        .replace('name="district_reviewer"', 'name="财务科"')  # ours: a lane without a role
+        .replace(' default="f_reject"', "")  # the engine's: a gateway flow with no condition
+    )
+    problems = refused(files).problems
+    assert [(p.code, p.element_id) for p in problems] == [
+        ("condition", "f_reject"),
+        ("lane", "district_review"),
+    ]
+    lines = [p.line or 0 for p in problems]
+    assert all(isinstance(p.line, int) for p in problems) and lines == sorted(lines)
+    assert all(p.message_zh for p in problems)
+
+
+def test_every_schema_error_of_every_file_comes_back_with_its_line() -> None:
+    files = bundle_for(BPMN_DIR / "decision.bpmn")
+    files["decision.bpmn"] = (
+        files["decision.bpmn"]
+        .replace('<bpmn:userTask id="promote"', '<bpmn:userTask id="promote" colour="red"')
+        .replace('<bpmn:userTask id="guide"', '<bpmn:userTask id="guide" colour="blue"')
+    )
+    files["test_band.dmn"] = files["test_band.dmn"].replace(
+        '<rule id="r_recorded">', '<note id="stray" /><rule id="r_recorded">'
+    )
+    problems = refused(files).problems
+    assert [(p.file, p.code, p.element_id) for p in problems] == [
+        ("decision.bpmn", "schema", "promote"),
+        ("decision.bpmn", "schema", "guide"),
+        ("test_band.dmn", "schema", "stray"),
+    ]
+    assert problems[0].message == "attribute colour is not allowed on element bpmn:userTask"
+    assert problems[0].message_zh == "元素 bpmn:userTask 不允许有属性 colour"
+    assert problems[2].message == "element dmn:note is not allowed here; expected dmn:rule"
+    assert all(isinstance(p.line, int) for p in problems)
+
+
+def test_a_problem_both_we_and_the_engine_find_is_listed_once() -> None:
+    files = bundle_for(BPMN_DIR / "service_step.bpmn")
+    text = files["service_step.bpmn"]
+    operator = text[text.index("<spiffworkflow:serviceTaskOperator") :]
+    operator = operator[: operator.index("</spiffworkflow:serviceTaskOperator>") + 36]
+    files["service_step.bpmn"] = text.replace(operator, "")
+    problems = refused(files).problems
+    assert [(p.code, p.element_id, p.message) for p in problems] == [
+        ("handler", "record", "service task names no handler")
+    ]
+
+
+FLOW_TO = '<bpmn:sequenceFlow id="f5" sourceRef="archive" targetRef="done" />'
+
+
+@pytest.mark.parametrize(
+    ("edit", "code", "element_id", "words"),
+    [
+        (  # Spiff's "Multiple outgoing flows are not supported for tasks of type"
+            lambda x: x.replace(
+                FLOW_TO, FLOW_TO + '<bpmn:sequenceFlow id="f6" sourceRef="archive" targetRef="rejected" />'
+            ),
+            "outgoing",
+            "archive",
+            "several outgoing sequence flows",
+        ),
+        (  # Spiff's TypeError from raise_validation_exception(node=...)
+            lambda x: x.replace(
+                "</bpmn:process>",
+                '<bpmn:boundaryEvent id="late" attachedToRef="archive"><bpmn:errorEventDefinition '
+                'id="late_error" errorRef="no_such_error" /></bpmn:boundaryEvent></bpmn:process>',
+            ),
+            "missing_ref",
+            "late",
+            "does not define",
+        ),
+        (
+            lambda x: x.replace(
+                '<bpmn:userTask id="archive" name="归档">', '<bpmn:complexGateway id="archive" name="归档">'
+            ).replace(
+                '</bpmn:userTask>\n    <bpmn:endEvent id="done">',
+                '</bpmn:complexGateway>\n    <bpmn:endEvent id="done">',
+            ),
+            "unsupported_element",
+            "archive",
+            "does not support bpmn:complexGateway",
+        ),
+        (
+            lambda x: x.replace(FLOW_TO, FLOW_TO.replace('targetRef="done"', 'targetRef="nowhere"')),
+            "flow",
+            "archive",
+            "'nowhere', which is not an element of its process",
+        ),
+    ],
+)
+def test_the_engines_refusals_are_located_and_said_in_both_languages(
+    edit: Callable[[str], str], code: str, element_id: str, words: str
+) -> None:
+    files = approval_files()
+    files["approval.bpmn"] = edit(files["approval.bpmn"])
+    problems = [p for p in refused(files).problems if p.code != "lane"]
+    assert [(p.code, p.element_id) for p in problems] == [(code, element_id)]
+    problem = problems[0]
+    assert words in problem.message and problem.message_zh and isinstance(problem.line, int)
+    for garbage in ("for tasks of type", "object at 0x", "<", "Error(", "Context:"):
+        assert garbage not in problem.message

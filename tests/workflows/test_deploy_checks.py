@@ -5,6 +5,10 @@ named as the author wrote them."""
 from __future__ import annotations
 
 import json
+import logging
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -17,6 +21,7 @@ from workflows import instances
 from workflows.deploy import bundle_for, deploy
 from workflows.models import InstanceStatus, ProcessModelVersion
 from workflows.parsing import DiagramInvalid
+from workflows.spec_cache import compile_files
 
 pytestmark = pytest.mark.django_db
 
@@ -176,3 +181,199 @@ def test_a_condition_marked_python_deploys(language: str) -> None:
     files = with_condition(language, "flag == True")
     outcome = deploy(files, actor=None, model_key="guarded_gateway")
     assert outcome.created and not outcome.problems
+
+
+def event_start(start: str = "", reminder: str = "", interrupting: bool = False) -> dict[str, str]:
+    """event_start.bpmn with `start` as the process start's event definition and `reminder`
+    in place of the event subprocess's timer."""
+    files = bundle_for(BPMN_DIR / "event_start.bpmn")
+    text = files["event_start.bpmn"].replace("<!-- process start definition -->", start)
+    if reminder:
+        timer = text[text.index('<bpmn:timerEventDefinition id="remind_timer">') :]
+        timer = timer[: timer.index("</bpmn:timerEventDefinition>") + len("</bpmn:timerEventDefinition>")]
+        text = text.replace(timer, reminder)
+    if interrupting:
+        text = text.replace('isInterrupting="false"', 'isInterrupting="true"')
+    files["event_start.bpmn"] = text
+    return files
+
+
+ERROR = '<bpmn:errorEventDefinition id="d" errorRef="late_error" />'
+ESCALATION = '<bpmn:escalationEventDefinition id="d" escalationRef="late_escalation" />'
+MESSAGE = '<bpmn:messageEventDefinition id="d" messageRef="go_message" />'
+SIGNAL = '<bpmn:signalEventDefinition id="d" signalRef="go_signal" />'
+TIMER = (
+    '<bpmn:timerEventDefinition id="d"><bpmn:timeDuration>P1D</bpmn:timeDuration></bpmn:timerEventDefinition>'
+)
+
+
+def the_refusal(files: dict[str, str]) -> Any:
+    problems = refused(files, "event_start").problems
+    assert len(problems) == 1, problems
+    problem = problems[0]
+    assert problem.code == "unsupported_event" and problem.file == "event_start.bpmn"
+    assert problem.line is not None and problem.message_zh
+    return problem
+
+
+@pytest.mark.parametrize(("definition", "kind"), [(ERROR, "error"), (ESCALATION, "escalation")])
+@pytest.mark.parametrize("interrupting", [False, True])
+def test_an_error_or_escalation_start_of_an_event_subprocess_is_refused(
+    definition: str, kind: str, interrupting: bool
+) -> None:
+    # Spiff reads it as a plain start: the event subprocess would run as the instance starts.
+    problem = the_refusal(event_start(reminder=definition, interrupting=interrupting))
+    assert problem.element_id == "remind"
+    assert problem.message.startswith(f"{kind} start events are not supported")
+    assert f"{kind} boundary event" in problem.message and "边界事件" in problem.message_zh
+
+
+@pytest.mark.parametrize("definition", [TIMER, MESSAGE, SIGNAL])
+def test_an_interrupting_event_subprocess_is_refused(definition: str) -> None:
+    # Spiff runs it beside the rest of the process, which it never interrupts.
+    problem = the_refusal(event_start(reminder=definition, interrupting=True))
+    assert problem.element_id == "remind"
+    assert 'isInterrupting="false"' in problem.message and "interrupting boundary event" in problem.message
+
+
+def test_a_conditional_start_of_an_event_subprocess_is_refused() -> None:
+    condition = (
+        '<bpmn:conditionalEventDefinition id="d"><bpmn:condition>late == True</bpmn:condition>'
+        "</bpmn:conditionalEventDefinition>"
+    )
+    problem = the_refusal(event_start(reminder=condition))
+    assert problem.element_id == "remind" and "never start" in problem.message
+
+
+def test_a_process_started_by_a_signal_is_refused() -> None:
+    # The instance would wait for ever: signals start nothing.
+    problem = the_refusal(event_start(start=SIGNAL))
+    assert problem.element_id == "start"
+    assert problem.message.startswith("starting a process by a signal is not supported")
+    assert "message start event" in problem.message
+
+
+def test_a_process_started_by_a_message_deploys() -> None:
+    # A message nobody waits for starts it (tests/workflows/test_messages.py).
+    outcome = deploy(event_start(start=MESSAGE), actor=None, model_key="event_start")
+    assert outcome.created and not outcome.problems
+
+
+@pytest.mark.parametrize("definition", ["", MESSAGE, SIGNAL])
+def test_non_interrupting_reminders_deploy(definition: str) -> None:
+    outcome = deploy(event_start(reminder=definition), actor=None, model_key="event_start")
+    assert outcome.created and not outcome.problems
+
+
+def test_an_error_boundary_on_a_service_task_deploys() -> None:
+    files = bundle_for(BPMN_DIR / "service_step.bpmn")
+    files["service_step.bpmn"] = (
+        files["service_step.bpmn"]
+        .replace(
+            '<bpmn:process id="service_step"',
+            '<bpmn:error id="full" name="full" errorCode="full" /><bpmn:process id="service_step"',
+        )
+        .replace(
+            "<bpmn:flowNodeRef>end</bpmn:flowNodeRef>",
+            "<bpmn:flowNodeRef>end</bpmn:flowNodeRef>"
+            "<bpmn:flowNodeRef>on_full</bpmn:flowNodeRef><bpmn:flowNodeRef>full_end</bpmn:flowNodeRef>",
+        )
+        .replace(
+            "</bpmn:process>",
+            '<bpmn:boundaryEvent id="on_full" attachedToRef="record"><bpmn:outgoing>s5</bpmn:outgoing>'
+            '<bpmn:errorEventDefinition id="on_full_error" errorRef="full" /></bpmn:boundaryEvent>'
+            '<bpmn:endEvent id="full_end"><bpmn:incoming>s5</bpmn:incoming></bpmn:endEvent>'
+            '<bpmn:sequenceFlow id="s5" sourceRef="on_full" targetRef="full_end" /></bpmn:process>',
+        )
+    )
+    assert deploy(files, actor=None, model_key="service_step").created
+
+
+@contextmanager
+def at_most(seconds: int) -> Iterator[None]:
+    """Fail instead of hanging the suite if the parser loops."""
+
+    def give_up(signum: int, frame: object) -> None:
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, give_up)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def with_unresolvable_data_object() -> dict[str, str]:
+    """subprocess_task.bpmn whose inner task reads a data object declared nowhere: Spiff 3.2's
+    parser would look for it for ever."""
+    files = bundle_for(BPMN_DIR / "subprocess_task.bpmn")
+    files["subprocess_task.bpmn"] = (
+        files["subprocess_task.bpmn"]
+        .replace(
+            "<bpmn:incoming>s1</bpmn:incoming><bpmn:outgoing>s2</bpmn:outgoing>",
+            "<bpmn:incoming>s1</bpmn:incoming><bpmn:outgoing>s2</bpmn:outgoing>"
+            '<bpmn:dataInputAssociation id="reads"><bpmn:sourceRef>notes_ref</bpmn:sourceRef>'
+            "<bpmn:targetRef>check</bpmn:targetRef></bpmn:dataInputAssociation>",
+        )
+        .replace(
+            '<bpmn:sequenceFlow id="s1"',
+            '<bpmn:dataObjectReference id="notes_ref" dataObjectRef="notes" /><bpmn:sequenceFlow id="s1"',
+        )
+    )
+    return files
+
+
+def test_a_data_object_the_parser_could_never_resolve_is_refused_not_hung() -> None:
+    files = with_unresolvable_data_object()
+    with at_most(20):
+        problems = refused(files, "subprocess_task").problems
+    assert [(p.code, p.element_id) for p in problems] == [("data_object", "check")]
+    assert "'notes'" in problems[0].message and problems[0].message_zh
+    with at_most(20), pytest.raises(DiagramInvalid):
+        compile_files(files, "subprocess_task")  # a stored version fails to load, it does not hang
+
+
+def test_a_data_object_declared_in_the_subprocess_deploys() -> None:
+    files = with_unresolvable_data_object()
+    files["subprocess_task.bpmn"] = files["subprocess_task.bpmn"].replace(
+        '<bpmn:dataObjectReference id="notes_ref"',
+        '<bpmn:dataObject id="notes" /><bpmn:dataObjectReference id="notes_ref"',
+    )
+    with at_most(20):
+        assert deploy(files, actor=None, model_key="subprocess_task").created
+
+
+def test_a_chain_too_long_for_the_parser_is_a_problem() -> None:
+    steps = 1200
+    tasks = "".join(
+        f'<bpmn:intermediateThrowEvent id="t{i}"><bpmn:incoming>c{i}</bpmn:incoming>'
+        f"<bpmn:outgoing>c{i + 1}</bpmn:outgoing></bpmn:intermediateThrowEvent>"
+        f'<bpmn:sequenceFlow id="c{i + 1}" sourceRef="t{i}" targetRef="t{i + 1}" />'
+        for i in range(1, steps)
+    )
+    files = {
+        "chain.bpmn": '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" '
+        'targetNamespace="http://x"><bpmn:process id="chain" isExecutable="true">'
+        '<bpmn:startEvent id="t0"><bpmn:outgoing>c1</bpmn:outgoing></bpmn:startEvent>'
+        f'<bpmn:sequenceFlow id="c1" sourceRef="t0" targetRef="t1" />{tasks}'
+        f'<bpmn:endEvent id="t{steps}"><bpmn:incoming>c{steps}</bpmn:incoming></bpmn:endEvent>'
+        "</bpmn:process></bpmn:definitions>"
+    }
+    problems = refused(files, "chain").problems
+    assert [p.code for p in problems] == ["too_deep"]
+    assert isinstance(problems[0].line, int) and "too long" in problems[0].message
+
+
+def test_a_parser_crash_is_a_problem_logged_once_without_traceback(caplog: pytest.LogCaptureFixture) -> None:
+    files = bundle_for(BPMN_DIR / "decision.bpmn")
+    files["test_band.dmn"] = (
+        '<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="x" name="x" namespace="http://x"/>'
+    )
+    with caplog.at_level(logging.WARNING, logger="workflows.parse_errors"):
+        problems = refused(files, "decision").problems
+    assert [(p.file, p.code, p.line) for p in problems] == [("test_band.dmn", "engine", 1)]
+    records = [r for r in caplog.records if r.name == "workflows.parse_errors"]
+    assert len(records) == 1 and records[0].exc_info is None
+    assert "IndexError" in records[0].getMessage()

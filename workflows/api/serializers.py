@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema_serializer
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
 from audit.api.serializers import AuditEventSerializer
 from audit.services import events_for_instance
 
+from ..call_tree import calls_of
 from ..human_tasks import form_schema
 from ..models import HumanTask, ProcessInstance, ProcessModel, ProcessModelVersion
 from ..runtime import load_workflow
@@ -132,6 +134,7 @@ class TaskSerializer(serializers.ModelSerializer):
             "claimed_at",
             "completed_at",
             "completed_by",
+            "signer",
         ]
 
     def get_overdue(self, task: HumanTask) -> bool:
@@ -191,13 +194,43 @@ class InstanceSerializer(serializers.ModelSerializer):
         ]
 
 
+class CallTaskSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    task_spec = serializers.CharField()
+    title = serializers.CharField()
+    candidate_group = serializers.CharField()
+    assignee = serializers.CharField(allow_null=True)
+
+
+class CallSerializer(serializers.Serializer):
+    """One call the instance made (workflows/call_tree.py): `depth` 1 for a call of the instance's
+    own process, 2 for a call made inside that one, and so on; listed in the order of the process."""
+
+    call_activity = serializers.CharField()
+    name = serializers.CharField()
+    called_element = serializers.CharField()
+    model_key = serializers.CharField()
+    version = serializers.IntegerField()
+    status = serializers.CharField()
+    depth = serializers.IntegerField()
+    open_tasks = CallTaskSerializer(many=True)
+
+
 class InstanceDetailSerializer(InstanceSerializer):
     open_tasks = serializers.SerializerMethodField()
     audit_events = serializers.SerializerMethodField()
     variables = serializers.SerializerMethodField()
+    calls = serializers.SerializerMethodField()
 
     class Meta(InstanceSerializer.Meta):
-        fields = [*InstanceSerializer.Meta.fields, "open_tasks", "audit_events", "variables"]
+        fields = [*InstanceSerializer.Meta.fields, "open_tasks", "audit_events", "variables", "calls"]
+
+    def _workflow(self, instance: ProcessInstance) -> BpmnWorkflow:
+        # Loaded once for the variables and the calls.
+        loaded: dict[int, BpmnWorkflow] = self.__dict__.setdefault("_loaded", {})
+        if instance.pk not in loaded:
+            loaded[instance.pk] = load_workflow(instance)
+        return loaded[instance.pk]
 
     def get_open_tasks(self, instance: ProcessInstance) -> list[dict[str, Any]]:
         rows = instance.human_tasks.filter(status=HumanTask.Status.OPEN).select_related(
@@ -211,9 +244,15 @@ class InstanceDetailSerializer(InstanceSerializer):
     def get_variables(self, instance: ProcessInstance) -> dict[str, Any]:
         if not instance.state or instance.state == "{}":
             return {}
-        workflow = load_workflow(instance)
+        workflow = self._workflow(instance)
         last = workflow.last_task
         return dict(last.data) if last is not None else dict(workflow.data)
+
+    @extend_schema_field(CallSerializer(many=True))
+    def get_calls(self, instance: ProcessInstance) -> list[dict[str, Any]]:
+        if not instance.state or instance.state == "{}":
+            return []
+        return [call.as_dict() for call in calls_of(instance, self._workflow(instance))]
 
 
 class ProcessModelVersionsSerializer(serializers.Serializer):

@@ -54,6 +54,7 @@ _ROW_COLUMNS: tuple[tuple[str, str], ...] = (
     ("claimed_at", "t.claimed_at"),
     ("completed_at", "t.completed_at"),
     ("completed_by", "c.username"),
+    ("signer", "t.signer"),
 )
 _ROW_KEYS = tuple(key for key, _ in _ROW_COLUMNS)
 _STATUS = _ROW_KEYS.index("status")

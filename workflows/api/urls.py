@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import message_views, views
 
 urlpatterns = [
     path("process-models/", views.ProcessModelList.as_view(), name="process-model-list"),
@@ -20,6 +20,8 @@ urlpatterns = [
     path("tasks/<int:pk>/unclaim/", views.TaskUnclaim.as_view(), name="task-unclaim"),
     path("tasks/<int:pk>/assign/", views.TaskAssign.as_view(), name="task-assign"),
     path("tasks/<int:pk>/complete/", views.TaskComplete.as_view(), name="task-complete"),
+    path("messages/", message_views.MessageSend.as_view(), name="message-send"),
+    path("signals/", message_views.SignalSend.as_view(), name="signal-send"),
 ]
 for _name in ("suspend", "resume", "terminate", "retry"):
     urlpatterns.append(

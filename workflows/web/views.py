@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from audit.services import events_for_instance
 from core.errors import ServiceError
 
-from .. import migration
+from .. import call_tree, migration
 from ..models import HumanTask, InstanceStatus, ProcessInstance
 from ..queries.instances import filter_instances, visible_instances
 from . import actions, filters
@@ -102,6 +102,7 @@ def _detail(
         "offered": actions.offered(request.user, instance, ADMIN_ACTIONS),
         "action_error": error,
         "migration_plan": _migration_preview(request, instance),
+        "calls": call_tree.calls_of(instance),
     }
     return render(request, "workflows/instance_admin_detail.html", context, status=status)
 
