@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -10,10 +11,15 @@ app = Celery("nqi")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-if str(app.conf.broker_url).startswith("sqla+"):
-    # The SQL transport polls for new jobs, every second by default: a chain of timer sweeps or a
-    # message sent after a commit would wait that long at each hand-off. Its transport options all
-    # go to SQLAlchemy's create_engine(), so the interval is set on the transport class instead.
+
+@worker_init.connect
+def poll_the_sql_broker_often(**_: object) -> None:
+    """The SQL transport polls for new jobs, every second by default: a chain of timer sweeps or a
+    message sent after a commit would wait that long at each hand-off. Its transport options all
+    go to SQLAlchemy's create_engine(), so the interval is set on the transport class, in the
+    worker only (importing this module must not read the settings: config.embedded imports it)."""
+    if not str(app.conf.broker_url).startswith("sqla+"):
+        return
     from django.conf import settings
     from kombu.transport.sqlalchemy import Transport
 

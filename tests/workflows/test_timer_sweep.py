@@ -290,3 +290,20 @@ def test_an_instance_that_cannot_be_loaded_goes_to_error_and_the_sweep_goes_on(
     error = AuditEvent.objects.get(instance_id=broken.pk, action="instance.error")
     assert error.after is not None and error.after["error"] == broken.last_error
     assert not AuditEvent.objects.filter(instance_id=broken.pk, action="timer.fired").exists()
+
+
+def test_workers_poll_the_sql_broker_five_times_a_second() -> None:
+    # A chained sweep or a message sent after a commit waits one poll at each hand-off; the
+    # worker_init handler sets it (the transport's options would go to create_engine()).
+    from kombu.transport.sqlalchemy import Transport
+
+    from config.celery import poll_the_sql_broker_often
+
+    before = Transport.polling_interval
+    try:
+        Transport.polling_interval = 1.0
+        poll_the_sql_broker_often()
+        expected = 0.2 if str(app.conf.broker_url).startswith("sqla+") else 1.0
+        assert Transport.polling_interval == expected
+    finally:
+        Transport.polling_interval = before
