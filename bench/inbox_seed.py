@@ -28,9 +28,9 @@ BIG_GROUP = group_key(BIG_ROLE, DISTRICT_CODE)
 INSTANCES_SQL = """
 INSERT INTO workflows_processinstance
     (version_id, status, state, row_version, business_key, subject, org_unit_code, started_at,
-     last_error, error_task_spec, suspended_from, cycle)
+     last_error, error_task_spec, suspended_from, cycle, message_waits)
 SELECT %(version)s, 'running', '{}', 1, 'INBOX-' || lpad(g::text, 6, '0'), '收件箱压测 ' || g,
-       'unit-' || lpad(mod(g, %(groups)s)::text, 4, '0'), now() - make_interval(mins => g), '', '', '', 1
+       'unit-' || lpad(mod(g, %(groups)s)::text, 4, '0'), now() - make_interval(mins => g), '', '', '', 1, 0
 FROM generate_series(0, %(instances)s - 1) AS g
 """
 
@@ -46,11 +46,11 @@ TASKS_SQL = """
 INSERT INTO workflows_humantask
     (instance_id, spiff_task_id, task_spec, title, lane, candidate_role, candidate_org_unit,
      candidate_group, assignee_id, status, due_at, priority, form_file, instructions, created_at,
-     claimed_at, claimed_by_id, completed_at, completed_by_id)
+     claimed_at, claimed_by_id, completed_at, completed_by_id, signer)
 SELECT i.id, gen_random_uuid(), 'office_review', '市场监管所审核 #' || s.g, s.lane,
        s.role, s.unit, s.role || '@' || s.unit,
        NULL, 'open', now() + make_interval(days => mod(s.g, 60)::int - 20), (random() * 100)::int,
-       'review.json', '', now() - make_interval(secs => mod(s.g, 100000)), NULL, NULL, NULL, NULL
+       'review.json', '', now() - make_interval(secs => mod(s.g, 100000)), NULL, NULL, NULL, NULL, ''
 FROM (
     SELECT g,
            CASE WHEN mod(mod(g, %(groups)s), 2) = 0 THEN %(role_even)s ELSE %(role_odd)s END AS role,
@@ -68,10 +68,10 @@ BIG_GROUP_SQL = """
 INSERT INTO workflows_humantask
     (instance_id, spiff_task_id, task_spec, title, lane, candidate_role, candidate_org_unit,
      candidate_group, assignee_id, status, due_at, priority, form_file, instructions, created_at,
-     claimed_at, claimed_by_id, completed_at, completed_by_id)
+     claimed_at, claimed_by_id, completed_at, completed_by_id, signer)
 SELECT i.id, gen_random_uuid(), 'district_review', '区局审核 #' || g, 'district_reviewer',
        %(role)s, %(unit)s, %(group)s, NULL, 'open', now() + make_interval(days => mod(g, 60)::int - 20),
-       (random() * 100)::int, 'review.json', '', now() - make_interval(secs => g), NULL, NULL, NULL, NULL
+       (random() * 100)::int, 'review.json', '', now() - make_interval(secs => g), NULL, NULL, NULL, NULL, ''
 FROM generate_series(0, %(tasks)s - 1) AS g
 JOIN bench_inbox_instances AS i ON i.n = mod(g, %(instances)s)
 """
