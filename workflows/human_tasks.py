@@ -16,10 +16,8 @@ from . import countersign, registry, rows, runtime
 from .forms import validate_task_data
 from .guard import get_task, task_summary
 from .instances import after_turn
-from .models import HumanTask, InstanceStatus, ProcessModelVersion
+from .models import WORKABLE_STATUSES, HumanTask, InstanceStatus, ProcessModelVersion
 from .spec_cache import compiled
-
-WORKABLE_STATUSES = (InstanceStatus.RUNNING, InstanceStatus.WAITING)
 
 
 def _taken() -> Conflict:

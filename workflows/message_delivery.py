@@ -17,10 +17,8 @@ from core.service import Actor, acting_user, allowed, audit
 from . import message_waits, rows, runtime
 from .instances import after_turn
 from .message_records import record
-from .models import EventKind, InstanceStatus, MessageDelivery
+from .models import WORKABLE_STATUSES, EventKind, MessageDelivery
 from .sending import SendRequest
-
-WORKABLE = (InstanceStatus.RUNNING, InstanceStatus.WAITING)
 
 
 def _catches(workflow: BpmnWorkflow, kind: str, name: str) -> list[tuple[Any, Any, message_waits.Wait]]:
@@ -44,7 +42,7 @@ def deliver(
     if locked is None:
         return False
     instance, task_ids = locked
-    if instance.status not in WORKABLE or not allowed(actor, "workflows.operate_instance", instance):
+    if instance.status not in WORKABLE_STATUSES or not allowed(actor, "workflows.operate_instance", instance):
         return False  # moved on, or out of the sender's reach: to the sender nobody waits
     workflow = runtime.load_workflow(instance)
     catches = [

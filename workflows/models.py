@@ -66,6 +66,8 @@ OPEN_STATUSES = (
     InstanceStatus.SUSPENDED,
     InstanceStatus.ERROR,
 )
+# Where an instance takes turns: its tasks are completed, its timers fired, its messages caught.
+WORKABLE_STATUSES = (InstanceStatus.RUNNING, InstanceStatus.WAITING)
 
 
 class ProcessInstance(models.Model):

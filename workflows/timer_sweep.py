@@ -28,11 +28,10 @@ from core.service import audit, write_transaction
 from . import rows, runtime, timer_wake
 from .guard import lock_instance
 from .instances import after_turn
-from .models import InstanceStatus, ProcessInstance
+from .models import WORKABLE_STATUSES, InstanceStatus, ProcessInstance
 
 logger = logging.getLogger(__name__)
 
-SWEPT_STATUSES = (InstanceStatus.RUNNING, InstanceStatus.WAITING)
 # A timer the engine did not consume (it is not due by Spiff's clock) is tried again this much later.
 STUCK_RETRY = timedelta(seconds=30)
 # A due instance another transaction holds (a person's completion) is looked at again this soon.
@@ -62,14 +61,14 @@ class SweepResult:
 
 
 def _due(now: datetime) -> QuerySet[ProcessInstance]:
-    return ProcessInstance.objects.filter(next_timer_at__lte=now, status__in=SWEPT_STATUSES)
+    return ProcessInstance.objects.filter(next_timer_at__lte=now, status__in=WORKABLE_STATUSES)
 
 
 _FIELDS = ProcessInstance._meta.concrete_fields
 _ATTNAMES = [f.attname for f in _FIELDS]
 # A fixed statement, prepared on the server and carrying the transaction's BEGIN
 # (core/db/statements.py): built by the ORM, it cost more to compile than to run.
-_STATUSES = ", ".join(f"'{status.value}'" for status in SWEPT_STATUSES)
+_STATUSES = ", ".join(f"'{status.value}'" for status in WORKABLE_STATUSES)
 _TAKE_DUE = (
     f"SELECT {', '.join(f.column for f in _FIELDS)} FROM {ProcessInstance._meta.db_table} "  # noqa: S608 (names from the model)
     f"WHERE next_timer_at <= %s AND status IN ({_STATUSES}) "
@@ -137,7 +136,7 @@ def _put_in_error(instance_id: int, exc: Exception) -> None:
     message = f"{type(exc).__name__}: {exc}"[:2000]
     with write_transaction():
         instance = lock_instance(instance_id)
-        if instance.status not in SWEPT_STATUSES or instance.next_timer_at is None:
+        if instance.status not in WORKABLE_STATUSES or instance.next_timer_at is None:
             return  # changed since (terminated, suspended): no longer the sweep's
         instance.status = InstanceStatus.ERROR
         instance.last_error = message
@@ -179,7 +178,7 @@ def more_due_than(count: int) -> bool:
 def next_due() -> datetime | None:
     """The earliest timer of any instance the sweep would take (due or not)."""
     return (
-        ProcessInstance.objects.filter(next_timer_at__isnull=False, status__in=SWEPT_STATUSES)
+        ProcessInstance.objects.filter(next_timer_at__isnull=False, status__in=WORKABLE_STATUSES)
         .order_by("next_timer_at")
         .values_list("next_timer_at", flat=True)
         .first()
