@@ -35,12 +35,14 @@ class Sent:
         }
 
 
-_WAITING = (
+_WAITING_WHERE = (
     "SELECT w.instance_id FROM workflows_messagewait w "
     "JOIN workflows_processinstance i ON i.id = w.instance_id "
     "WHERE w.kind = %s AND w.name = %s AND w.correlation = %s::jsonb "
-    "AND i.status IN ('running', 'waiting') ORDER BY w.instance_id LIMIT %s"
+    "AND i.status IN ('running', 'waiting')"
 )
+_WAITING_ORDER = " ORDER BY w.instance_id LIMIT %s"
+_WAITING = _WAITING_WHERE + _WAITING_ORDER
 # The send's first statement: what an earlier send with this id became, and who waits now.
 _LOOKUP = (
     "SELECT (SELECT jsonb_build_object('name', d.name, 'correlation', d.correlation, "
@@ -62,9 +64,24 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
-def waiting(kind: str, name: str, correlation: dict[str, str], limit: int) -> list[int]:
+# A signal's scope narrows who waits (sending.SCOPES): the column each key compares.
+_SCOPE_FILTERS = {
+    "process": "i.version_id IN (SELECT v.id FROM workflows_processmodelversion v "
+    "JOIN workflows_processmodel m ON m.id = v.process_model_id WHERE m.key = %s)",
+    "org_unit": "i.org_unit_code = %s",
+    "business_key": "i.business_key = %s",
+}
+
+
+def waiting(
+    kind: str, name: str, correlation: dict[str, str], limit: int, scope: dict[str, str] | None = None
+) -> list[int]:
+    sql, params = _WAITING_WHERE, [kind, name, _json(correlation)]
+    for key, value in sorted((scope or {}).items()):
+        sql += f" AND {_SCOPE_FILTERS[key]}"
+        params.append(value)
     with connection.cursor() as cursor:
-        cursor.execute(_WAITING, [kind, name, _json(correlation), limit])
+        cursor.execute(sql + _WAITING_ORDER, [*params, limit])
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -82,9 +99,9 @@ def lookup(request: SendRequest, kind: str, limit: int) -> tuple[dict[str, Any] 
 def replayed(prior: dict[str, Any], request: SendRequest, kind: str) -> Sent:
     """The first outcome of a send with this id; a different send under an id already used is a
     conflict, not a replay."""
-    if prior["name"] != request.name or (
-        kind == EventKind.MESSAGE and prior["correlation"] != request.correlation
-    ):
+    # A signal's record keeps its scope where a message's keeps its correlation keys.
+    keys = request.correlation if kind == EventKind.MESSAGE else request.scope
+    if prior["name"] != request.name or prior["correlation"] != keys:
         raise Conflict(
             f"Message id {request.message_id!r} was already used for another {kind}.",
             f"消息编号「{request.message_id}」已用于另一条消息。",
@@ -103,7 +120,7 @@ def record(request: SendRequest, kind: str, outcome: str, actor: Actor, **row: A
             request.message_id,
             kind,
             request.name,
-            _json(request.correlation if kind == EventKind.MESSAGE else {}),
+            _json(request.correlation if kind == EventKind.MESSAGE else request.scope),
             _json(request.payload),
             outcome,
             row.get("instance_id"),

@@ -40,6 +40,12 @@ SIGNAL_BATCH = 200
 def send_message(request: SendRequest, *, actor: Actor) -> Sent:
     """Deliver a message to the one instance waiting for it, or buffer or refuse it."""
     require(actor, "workflows.send_message")
+    if request.scope:
+        raise InvalidInput(
+            "A message names its receiver by correlation keys; a scope is for signals.",
+            "消息以关联键确定接收方；范围（scope）仅用于信号。",
+            fields=[FieldError("scope", "not_allowed", "消息不接受范围", "a message takes no scope")],
+        )
     with write_transaction():
         prior, found = message_records.lookup(request, EventKind.MESSAGE, 2)
         if prior is not None:
@@ -118,7 +124,8 @@ def _buffer(request: SendRequest, buffer_for: timedelta, actor: Actor) -> None:
 
 
 def send_signal(request: SendRequest, *, actor: Actor) -> Sent:
-    """Record the signal, then deliver it to every instance waiting for it after commit."""
+    """Record the signal, then deliver it to every instance of its scope waiting for it, after
+    commit (an operator's signal reaches only the instances it may operate)."""
     require(actor, "workflows.send_message")
     with write_transaction():
         prior, _ = message_records.lookup(request, EventKind.SIGNAL, 0)
@@ -132,9 +139,9 @@ def send_signal(request: SendRequest, *, actor: Actor) -> Sent:
             actor,
             target_type="message",
             target_id=record_id,
-            after={"name": request.name, "message_id": request.message_id},
+            after={"name": request.name, "message_id": request.message_id, "scope": request.scope},
         )
-        waiting = len(message_records.waiting(EventKind.SIGNAL, request.name, {}, 100_000))
+        waiting = len(message_records.waiting(EventKind.SIGNAL, request.name, {}, 100_000, request.scope))
         transaction.on_commit(lambda: _enqueue_broadcast(record_id))
     return Sent(MessageDelivery.Outcome.BROADCAST, count=waiting)
 
@@ -149,14 +156,17 @@ def broadcast(record_id: int) -> int:
     """Deliver a recorded signal to every instance waiting for it, each in its own transaction;
     an instance that already has it (a job run twice) is skipped. Returns how many got it."""
     record = MessageDelivery.objects.select_related("sent_by").get(pk=record_id)
-    request = SendRequest(record.name, record.message_id, {}, dict(record.payload))
+    scope = dict(record.correlation)  # a signal's record keeps its scope there
+    request = SendRequest(record.name, record.message_id, {}, dict(record.payload), scope=scope)
     actor = record.sent_by
     delivered = 0
     done: set[int] = set()
     while True:
         batch = [
             pk
-            for pk in message_records.waiting(EventKind.SIGNAL, record.name, {}, SIGNAL_BATCH + len(done))
+            for pk in message_records.waiting(
+                EventKind.SIGNAL, record.name, {}, SIGNAL_BATCH + len(done), request.scope
+            )
             if pk not in done
         ]
         if not batch:

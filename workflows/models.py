@@ -250,6 +250,7 @@ class MessageDelivery(models.Model):
     message_id = models.CharField(max_length=100)
     kind = models.CharField(max_length=8, choices=EventKind.choices)
     name = models.CharField(max_length=200)
+    # A message's correlation keys; a signal's scope (workflows/sending.SCOPES).
     correlation = models.JSONField(default=dict)
     payload = models.JSONField(default=dict)
     outcome = models.CharField(max_length=16, choices=Outcome.choices)

@@ -24,6 +24,12 @@ class SendRequest:
     # For a message that starts a process: the org unit it runs for, and its business key.
     org_unit: str = ""
     business_key: str = ""
+    # For a signal: which waiting instances it reaches, {SCOPE key: value}; {} for all of them.
+    scope: dict[str, str] = field(default_factory=dict)
+
+
+# What a signal's scope may name: the model key, the org unit, the business key of the instances.
+SCOPES = ("process", "org_unit", "business_key")
 
 
 def _refuse(name: str, code: str, zh: str, en: str) -> InvalidInput:
@@ -85,5 +91,34 @@ def request_from(data: Any) -> SendRequest:
                 f"text of at most {MAX_ID} characters",
             )
     return SendRequest(
-        name.strip(), message_id.strip(), keys, payload, org_unit.strip(), business_key.strip()
+        name.strip(),
+        message_id.strip(),
+        keys,
+        payload,
+        org_unit.strip(),
+        business_key.strip(),
+        _scope(data.get("scope", {})),
     )
+
+
+def _scope(scope: Any) -> dict[str, str]:
+    if not isinstance(scope, dict):
+        raise _refuse("scope", "invalid", "须为 JSON 对象", "a JSON object")
+    checked: dict[str, str] = {}
+    for key, value in scope.items():
+        if key not in SCOPES:
+            raise _refuse(
+                f"scope.{key}",
+                "unknown",
+                f"范围只能是 {'、'.join(SCOPES)}",
+                f"a scope is one of {', '.join(SCOPES)}",
+            )
+        if not isinstance(value, str) or not value.strip() or len(value) > MAX_ID:
+            raise _refuse(
+                f"scope.{key}",
+                "invalid",
+                f"须为 1–{MAX_ID} 个字符的文本",
+                f"text of 1-{MAX_ID} characters",
+            )
+        checked[key] = value.strip()
+    return checked

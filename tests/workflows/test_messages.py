@@ -13,7 +13,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from tests.conftest import BPMN_DIR
-from tests.personas import AREA_A, OPERATOR_A, OPERATOR_B, Cast
+from tests.personas import AREA_A, AREA_B, OPERATOR_A, OPERATOR_B, Cast
 from workflows import human_tasks, instances, messages, runtime
 from workflows.deploy import bundle_for, deploy
 from workflows.models import HumanTask, InstanceStatus, MessageDelivery, MessageWait, ProcessInstance
@@ -257,6 +257,56 @@ def test_a_signal_reaches_every_waiting_instance_once(cast: Cast, deploy_fixture
     assert [open_specs(case) for case in cases] == [["reassess"], ["reassess"], ["notify"]]
     assert AuditEvent.objects.filter(action="signal.delivered").count() == 2
     assert messages.send_signal(SendRequest("政策调整", "sig-1"), actor=cast.office_a).replay
+
+
+def test_a_signal_reaches_only_the_instances_of_its_scope(cast: Cast, deploy_fixture: Deploy) -> None:
+    deploy_fixture("await_choice")
+    units = [(AREA_A, "K-1"), (AREA_B, "K-2"), (AREA_A, "K-3"), (AREA_B, "K-4")]
+    cases = []
+    for n, (unit, key) in enumerate(units):
+        office = cast.office_a if unit == AREA_A else cast.office_b
+        case = instances.start_instance(
+            "await_choice", actor=office, org_unit_code=unit, business_key=key, data={"case_no": n}
+        )
+        human_tasks.complete(case.human_tasks.get().pk, actor=office, data={})
+        cases.append(case)
+
+    def signal(message_id: str, actor: Any = cast.admin, **scope: str) -> int:
+        body = {"name": "政策调整", "message_id": message_id, "scope": scope}
+        messages.send_signal(request_from(body), actor=actor)
+        # the job that delivers it, run here: how many got it
+        return messages.broadcast(MessageDelivery.objects.get(message_id=message_id, outcome="broadcast").pk)
+
+    def reached() -> list[bool]:
+        return [bool(open_specs(case)) for case in cases]
+
+    assert signal("s-none", process="no_such_model") == 0
+    assert signal("s-key", business_key="K-2") == 1
+    assert reached() == [False, True, False, False]
+    # an operator's broadcast reaches only what it may operate, whatever the scope says
+    assert signal("s-office", actor=cast.office_a, process="await_choice") == 2
+    assert reached() == [True, True, True, False]
+    assert signal("s-unit", org_unit=AREA_B) == 1
+    assert reached() == [True, True, True, True]
+    record = MessageDelivery.objects.get(message_id="s-unit", outcome="broadcast")
+    assert record.correlation == {"org_unit": AREA_B}
+    # the same id with another scope is another signal, not a replay
+    with pytest.raises(Conflict):
+        messages.send_signal(SendRequest("政策调整", "s-unit", scope={"org_unit": AREA_A}), actor=cast.admin)
+    scope = AuditEvent.objects.filter(action="signal.sent").values_list("after__scope", flat=True)
+    assert {"business_key": "K-2"} in list(scope)
+
+
+def test_a_scope_is_checked_and_belongs_to_signals(cast: Cast) -> None:
+    bad = (({"tenant": "x"}, "scope.tenant"), ({"org_unit": ""}, "scope.org_unit"), ([], "scope"))
+    for scope, field in bad:
+        with pytest.raises(InvalidInput) as refused:
+            request_from({"name": "n", "message_id": "x", "scope": scope})
+        assert [f.field for f in refused.value.fields] == [field]
+    with pytest.raises(InvalidInput) as refused:
+        messages.send_message(SendRequest(REPLY, "m-x", scope={"org_unit": AREA_A}), actor=cast.admin)
+    assert [f.field for f in refused.value.fields] == ["scope"]
+    assert not MessageDelivery.objects.exists()
 
 
 def test_what_an_instance_throws_is_sent_as_the_same_requests(cast: Cast, deploy_fixture: Deploy) -> None:
