@@ -298,7 +298,11 @@ def test_a_signal_reaches_only_the_instances_of_its_scope(cast: Cast, deploy_fix
 
 
 def test_a_scope_is_checked_and_belongs_to_signals(cast: Cast) -> None:
-    bad = (({"tenant": "x"}, "scope.tenant"), ({"org_unit": ""}, "scope.org_unit"), ([], "scope"))
+    bad: tuple[tuple[Any, str], ...] = (
+        ({"tenant": "x"}, "scope.tenant"),
+        ({"org_unit": ""}, "scope.org_unit"),
+        ([], "scope"),
+    )
     for scope, field in bad:
         with pytest.raises(InvalidInput) as refused:
             request_from({"name": "n", "message_id": "x", "scope": scope})
