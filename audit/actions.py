@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 class Action(models.TextChoices):
     MODEL_DEPLOYED = "model.deployed", _("Process model deployed")
     MODEL_VALIDATED = "model.validated", _("Process model validated")
+    MODEL_ENABLED = "model.enabled", _("Process model enabled for new instances")
+    MODEL_DISABLED = "model.disabled", _("Process model disabled for new instances")
     INSTANCE_STARTED = "instance.started", _("Process instance started")
     INSTANCE_COMPLETED = "instance.completed", _("Process instance completed")
     INSTANCE_CONTINUED = "instance.continued", _("Process instance continued")

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "casemgmt.scorecard",
     "casemgmt.promotion",
     "notifications",
+    "studio",
 ]
 
 MIDDLEWARE = [

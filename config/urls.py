@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("casemgmt.scorecard.web.urls")),
     path("", include("casemgmt.promotion.web.urls")),
     path("", include("notifications.web.urls")),
+    path("", include("studio.web.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

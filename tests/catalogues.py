@@ -21,7 +21,8 @@ ZH_PO = LOCALE_DIR / "zh_Hans" / "LC_MESSAGES" / "django.po"
 # The source the catalogue is extracted from, and the command that extracts it (also what a
 # developer runs after adding a string; keep the two in step).
 SOURCE_DIRS = (
-    "config", "core", "workflows", "casemgmt", "audit", "notifications", "templates", "static", "locale",
+    "config", "core", "workflows", "casemgmt", "audit", "notifications", "studio", "templates", "static",
+    "locale",
 )  # fmt: skip
 SOURCE_FILES = ("manage.py",)
 MAKEMESSAGES_IGNORES = (".venv", "node_modules", "var", "bench", "tests")

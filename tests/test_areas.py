@@ -79,6 +79,7 @@ def test_no_file_is_over_400_lines() -> None:
         "config",
         "core",
         "notifications",
+        "studio",
         "workflows",
         "scripts",
         "tests",

@@ -9,7 +9,7 @@ from django.db.models import Max
 from lxml import etree
 
 from audit.actions import Action
-from core.errors import InvalidInput
+from core.errors import FieldError, InvalidInput
 from core.service import Actor, acting_user, audit, require, write_transaction
 
 from . import callees, validation
@@ -28,6 +28,8 @@ from .parsing import (
 )
 from .problems import settle
 from .validation import FORM_PROPERTY, HUMAN_TASK_TAGS, task_properties
+
+MAX_NOTE = 500
 
 
 @dataclass
@@ -106,7 +108,10 @@ def deploy(
     model_key: str | None = None,
     name: str = "",
     validate_only: bool = False,
+    note: str = "",
 ) -> DeployOutcome:
+    """Deploy `files` as a new version of the model (the same content again is its version, not a
+    new one); `note`: what changed, in the deployer's words."""
     require(actor, "workflows.deploy_model")
     main, problems = check_files(files, model_key)
     key = model_key or main
@@ -119,6 +124,14 @@ def deploy(
         return outcome
     if not key or len(key) > 100:
         raise InvalidInput("A model key is required.", "必须提供流程模型标识。")
+    if len(note) > MAX_NOTE:
+        raise InvalidInput(
+            "The change note is too long.",
+            "变更说明过长。",
+            fields=[
+                FieldError("note", "too_long", f"不超过 {MAX_NOTE} 个字符", f"at most {MAX_NOTE} characters")
+            ],
+        )
     name = name or process_name(files, main)
     with write_transaction():
         model, _ = ProcessModel.objects.get_or_create(key=key, defaults={"name": name or key})
@@ -137,6 +150,7 @@ def deploy(
             main_process_id=main,
             callees=callees.bindings(read_files(files)),
             deployed_by=acting_user(actor),
+            change_note=note.strip(),
         )
         outcome.created = True
         if name and model.name != name:
@@ -152,6 +166,7 @@ def deploy(
                 "version": number,
                 "hash": outcome.content_hash,
                 "files": sorted(files),
+                **({"note": note.strip()} if note.strip() else {}),
                 **({"callees": outcome.version.callees} if outcome.version.callees else {}),
             },
         )

@@ -33,6 +33,15 @@ def _resolve_version(model_key: str, version_number: int | None) -> ProcessModel
     return version
 
 
+def _refuse_disabled(model_key: str) -> None:
+    if ProcessModel.objects.filter(key=model_key, enabled=False).exists():
+        raise Conflict(
+            f"Process model {model_key!r} is disabled: no new instances may start.",
+            f"流程模型 {model_key} 已停用，不能发起新的实例。",
+            code="model_disabled",
+        )
+
+
 def after_turn(instance: ProcessInstance, result: runtime.TurnResult, actor: Actor) -> None:
     """Audit what a turn changed and, for a finished cycle, start the next one."""
     for row in result.created:
@@ -201,7 +210,8 @@ def start_instance(
 
 
 def _refuse_start(model_key: str, version_number: int | None, org_unit_code: str) -> None:
-    """Raise the error for a start whose org unit, model or version is missing, if one is."""
+    """Raise the error for a start whose org unit, model or version is missing, or whose model is
+    disabled, if one is."""
     if not registry.directory().org_unit_exists(org_unit_code):
         raise InvalidInput(
             "The org unit does not exist.",
@@ -209,6 +219,7 @@ def _refuse_start(model_key: str, version_number: int | None, org_unit_code: str
             fields=[FieldError("org_unit", "not_found", "所属单位不存在", f"no org unit {org_unit_code!r}")],
         )
     _resolve_version(model_key, version_number)
+    _refuse_disabled(model_key)
 
 
 def _cancel_open_tasks(instance: ProcessInstance) -> None:

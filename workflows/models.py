@@ -13,6 +13,9 @@ class ProcessModel(models.Model):
     key = models.SlugField(_("key"), max_length=100, unique=True)
     name = models.CharField(_("name"), max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A process admin can stop new instances of a model (studio/availability.py); running ones go
+    # on. db_default: statements that insert models by hand need not name it.
+    enabled = models.BooleanField(_("enabled"), default=True, db_default=True)
 
     class Meta:
         ordering = ["key"]
@@ -39,6 +42,8 @@ class ProcessModelVersion(models.Model):
     callees = models.JSONField(default=dict, blank=True)
     deployed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     deployed_at = models.DateTimeField(auto_now_add=True)
+    # What changed, in the deployer's words (the studio asks for it).
+    change_note = models.CharField(_("change note"), max_length=500, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["process_model", "-number"]

@@ -173,7 +173,7 @@ _START_FROM_VERSION = (
     f"INSERT INTO {_INSTANCE_TABLE} (version_id, {', '.join(f.column for f in _STARTED)}) "
     f"SELECT v.id, {', '.join(['%s'] * len(_STARTED))} FROM workflows_processmodelversion v "
     "JOIN workflows_processmodel m ON m.id = v.process_model_id "
-    "WHERE m.key = %s AND {version} AND {org_unit} "
+    "WHERE m.key = %s AND m.enabled AND {version} AND {org_unit} "
     f"ORDER BY v.number DESC LIMIT 1 RETURNING id, version_id, {_NEXT_TASK_ID}"
 )
 
@@ -184,7 +184,7 @@ def insert_started_instance(
     """INSERT a started instance of the model's version `number` (its newest when None), found in
     the same statement, and only if its org unit exists (`org_unit_exists`: the directory's SQL
     condition). Returns an id reserved for its first task, or None when nothing was inserted: no
-    such model, version or org unit (the caller finds out which)."""
+    such model, version or org unit, or the model is disabled (the caller finds out which)."""
     sql = _START_FROM_VERSION.format(
         version="TRUE" if number is None else "v.number = %s", org_unit=org_unit_exists
     )

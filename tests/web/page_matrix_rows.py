@@ -121,6 +121,7 @@ def on_case_a(**statuses: int) -> Expected:
 CASE = lambda w: {"pk": w.case.pk}  # noqa: E731
 TASK = lambda w: {"pk": w.task.pk}  # noqa: E731
 SUSPEND = lambda w: {"pk": w.case.pk, "action": "suspend"}  # noqa: E731
+MODEL = lambda w: {"key": "approval"}  # noqa: E731
 
 
 def get_refused(kwargs: Callable[[World], dict[str, Any]] = lambda w: {}) -> Check:
@@ -236,4 +237,14 @@ MATRIX: dict[str, tuple[Check, ...]] = {
     "audit-export-csv": (Check("get", "get", AUDIT_READERS),),
     "audit-export-xlsx": (Check("get", "get", AUDIT_READERS),),
     "audit-verify": (Check("post", "post", only(302, "admin", "auditor")), get_refused()),
+    # The process studio: process admins only (workflows.deploy_model). An upload without files is
+    # refused on the page (400) for them.
+    "studio-models": (Check("get", "get", only(200, "admin")),),
+    "studio-model": (Check("get", "get", only(200, "admin"), MODEL),),
+    "studio-upload": (Check("post-no-files", "post", only(400, "admin")), get_refused()),
+    "studio-availability": (
+        Check("post", "post", only(302, "admin"), MODEL, {"enabled": "1"}),
+        get_refused(MODEL),
+    ),
+    "studio-download": (Check("get", "get", only(200, "admin"), lambda w: {"key": "approval", "number": 1}),),
 }

@@ -26,7 +26,16 @@ class VersionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ProcessModelVersion
-        fields = ["id", "number", "content_hash", "main_process_id", "deployed_by", "deployed_at", "files"]
+        fields = [
+            "id",
+            "number",
+            "content_hash",
+            "main_process_id",
+            "deployed_by",
+            "deployed_at",
+            "change_note",
+            "files",
+        ]
 
     def get_files(self, version: ProcessModelVersion) -> list[str]:
         return sorted(version.files)
@@ -37,7 +46,7 @@ class ProcessModelSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ProcessModel
-        fields = ["key", "name", "created_at", "latest_version"]
+        fields = ["key", "name", "created_at", "enabled", "latest_version"]
 
     def get_latest_version(self, model: ProcessModel) -> int | None:
         return getattr(model, "latest_number", None)
@@ -47,6 +56,7 @@ class DeploySerializer(serializers.Serializer):
     model_key = serializers.SlugField(required=False, max_length=100)
     name = serializers.CharField(required=False, max_length=200, allow_blank=True)
     validate_only = serializers.BooleanField(required=False, default=False)
+    note = serializers.CharField(required=False, max_length=500, allow_blank=True, default="")
     files = serializers.DictField(
         child=serializers.CharField(allow_blank=False, trim_whitespace=False), allow_empty=False
     )

@@ -120,6 +120,7 @@ class Deploy(APIView):
             model_key=body.validated_data.get("model_key"),
             name=body.validated_data.get("name", ""),
             validate_only=body.validated_data["validate_only"],
+            note=body.validated_data["note"],
         )
         if outcome.version is None:
             return Response(

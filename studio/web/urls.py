@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import model_page, views
+
+urlpatterns = [
+    path("studio/", views.models, name="studio-models"),
+    path("studio/upload/", views.upload, name="studio-upload"),
+    path("studio/<slug:key>/", model_page.model_page, name="studio-model"),
+    path("studio/<slug:key>/availability/", views.set_availability, name="studio-availability"),
+    path("studio/<slug:key>/versions/<int:number>/download/", views.download, name="studio-download"),
+]
