@@ -138,6 +138,22 @@ def prepare(task: Task) -> Any:
     return task.data.pop(SIGNER_ITEM, None)
 
 
+def signed_before(task: Task, username: str) -> bool:
+    """Whether `username` already signed another part of the countersign `task` belongs to.
+
+    Read from the state, which the caller loaded under the instance's lock: every completion of
+    the instance holds that lock, so the signatures recorded there are all of them, and the check
+    costs no query. The partial unique index on (countersign, completed_by) backs it."""
+    parent = _multi_instance(task)
+    if parent is None or not username:
+        return False
+    opinions = parent.data.get(OPINIONS_VARIABLE)
+    run = str(parent.id)
+    return isinstance(opinions, list) and any(
+        isinstance(o, dict) and o.get("countersign") == run and o.get("by") == username for o in opinions
+    )
+
+
 def record_signature(task: Task, signer: Any, username: str) -> None:
     """After `task` (a countersign instance) completed: the aggregates and the signature into the
     multi-instance task's data, which is what flows on to the steps after it."""
@@ -154,6 +170,8 @@ def record_signature(task: Task, signer: Any, username: str) -> None:
     opinions.append(
         {
             "task": parent.task_spec.name,
+            # Which run of the countersign: a loop or a return runs the same task again.
+            "countersign": str(parent.id),
             "signer": signer,
             "by": username,
             "approved": task.data.get(DECISION_FIELD),

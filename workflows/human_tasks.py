@@ -39,7 +39,9 @@ def _already_signed() -> Conflict:
 
 
 def _signed_by(task: HumanTask, user: Any) -> bool:
-    """Whether `user` has already signed another part of `task`'s countersign."""
+    """Whether `user` has already signed another part of `task`'s countersign, from the task rows:
+    for a claim, which loads no state (a completion reads it from the state it loads anyway,
+    countersign.signed_before)."""
     return (
         task.countersign is not None
         and HumanTask.objects.filter(
@@ -186,8 +188,6 @@ def complete(task_id: int, *, actor: Actor, data: Any) -> HumanTask:
         if row.assignee_id is not None and row.assignee_id != getattr(actor, "pk", None):
             raise _taken()
         user = acting_user(actor)
-        if _signed_by(row, user):
-            raise _already_signed()
         if instance.status not in WORKABLE_STATUSES:
             raise Conflict(
                 f"The case is {instance.status}; its tasks cannot be completed now.",
@@ -202,6 +202,8 @@ def complete(task_id: int, *, actor: Actor, data: Any) -> HumanTask:
         if spiff_task is None or spiff_task.state != TaskState.READY:
             raise NotFound("The task is not ready in the workflow.", "该任务在流程中不是待办状态。")
         signing = row.countersign is not None
+        if signing and countersign.signed_before(spiff_task, getattr(user, "username", "")):
+            raise _already_signed()
         signer = countersign.prepare(spiff_task) if signing else None
         spiff_task.data.update(data)
         failed = runtime.run_human_task(spiff_task)
