@@ -235,12 +235,22 @@ def _specs(parser: SpiffBpmnParser, process_id: str) -> tuple[Any, dict[str, Any
 
 def engine_problems(parsed: ParsedFiles, process_id: str) -> list[DeployProblem]:
     """What Spiff's parser finds: per file (schema, then load), then in building the process
-    `process_id` and the processes it calls (the first problem it meets there). The build waits
-    for every file to load: a file that did not would make its processes look missing."""
+    `process_id` and the processes it calls, and, when that build fails, in building each other
+    process of the set (Spiff reports the first problem of a build). The builds wait for every
+    file to load: a file that did not would make its processes look missing."""
     parser, problems = add_files(parsed)
     if process_id and not problems:
+        roots = _roots(parsed)
         file = _file_of(parsed, process_id)
-        problems = parse_errors.guarded(functools.partial(_specs, parser, process_id), file, _roots(parsed))
+        problems = parse_errors.guarded(functools.partial(_specs, parser, process_id), file, roots)
+        if problems:
+            # Spiff stops at the first problem of a build: build each other executable process
+            # of the set on its own too, so that a problem in one does not hide another's (a
+            # process that is not executable is documentation, e.g. a partner's pool).
+            for other in sorted(set(executable_process_ids(parsed)) - {process_id}):
+                problems += parse_errors.guarded(
+                    functools.partial(parser.get_spec, other), _file_of(parsed, other), roots
+                )
     return problems
 
 

@@ -46,7 +46,10 @@ ADAPTED: dict[str, set[str]] = {
     "C.8.0.bpmn": {"data_association", "expression"},
     "C.8.1.bpmn": {"data_association", "expression_language"},
 }
-BUNDLE_CODES = {"decision", "expression", "unsupported_event"}
+# "loop": C.9.2's multi-instance call activity names neither a cardinality nor an input list;
+# Spiff reports it when it builds that process on its own (the main process's build stops at its
+# own first problem).
+BUNDLE_CODES = {"decision", "expression", "loop", "unsupported_event"}
 ACCEPTED = sorted(name for name, codes in ADAPTED.items() if not codes)
 
 # What no message may carry: reprs, namespace URIs, Spiff's dangling phrases and trailers.
