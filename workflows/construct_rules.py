@@ -10,7 +10,9 @@ workflows.instances.start_instance:
 - a conditional start event of an event subprocess: nothing ever evaluates its condition, so it
   never starts;
 - a signal start event of a process: the instance waits for ever and never starts (a message
-  start works: workflows/messages.py starts the model when no instance waits for the message).
+  start works: workflows/messages.py starts the model when no instance waits for the message);
+- a non-interrupting error boundary event (cancelActivity="false"): BPMN makes every error
+  boundary interrupting, and Spiff never hands it the error, which then fails the instance.
 
 Error boundary events (on service tasks too) run correctly and are not refused here.
 """
@@ -120,7 +122,22 @@ def process_start_problems(file: str, root: etree._Element) -> Iterator[DeployPr
             )
 
 
+def error_boundary_problems(file: str, root: etree._Element) -> Iterator[DeployProblem]:
+    """Error boundary events marked non-interrupting."""
+    for event in root.iter(f"{{{_BPMN}}}boundaryEvent"):
+        if "error" in _definitions(event) and (event.get("cancelActivity") or "").strip() == "false":
+            yield _problem(
+                file,
+                event,
+                'an error boundary event always interrupts its task: remove cancelActivity="false" '
+                "(to go on beside the task, use an escalation or a message instead)",
+                '错误边界事件总是中断其任务：请删除 cancelActivity="false"'
+                "（如需与任务并行继续，请改用升级或消息事件）",
+            )
+
+
 def check(file: str, root: etree._Element) -> Iterator[DeployProblem]:
     yield from error_start_problems(file, root)
+    yield from error_boundary_problems(file, root)
     yield from event_subprocess_start_problems(file, root)
     yield from process_start_problems(file, root)

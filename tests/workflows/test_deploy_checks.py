@@ -398,3 +398,14 @@ def test_a_problem_spiff_finds_in_one_process_does_not_hide_another_process_prob
     no_start = sorted(p.element_id for p in problems if p.code == "start_event")
     assert no_start == ["main", "second"]  # the partner's pool is documentation, not built
     assert all(p.line for p in problems if p.code == "start_event")
+
+
+def test_a_non_interrupting_error_boundary_is_refused() -> None:
+    # BPMN: error boundaries always interrupt; Spiff would let the error fail the instance.
+    files = bundle_for(BPMN_DIR / "bpmn_error.bpmn")
+    files["bpmn_error.bpmn"] = files["bpmn_error.bpmn"].replace(
+        'attachedToRef="reserve">', 'attachedToRef="reserve" cancelActivity="false">', 1
+    )
+    problems = [p for p in refused(files, "bpmn_error").problems if p.code == "unsupported_event"]
+    assert [p.element_id for p in problems] == ["on_no_capacity"]
+    assert 'cancelActivity="false"' in problems[0].message and problems[0].line
