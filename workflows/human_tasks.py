@@ -63,12 +63,28 @@ def claim(task_id: int, *, actor: Actor) -> HumanTask:
             raise _already_signed()
         now = timezone.now()
         # The conditional update is the claim: of concurrent claimants exactly one matches a row.
+        # It names the group the permission was checked against: a migration that moved the task
+        # to another group after that check (and committed while this update waited for the row)
+        # makes it match nothing, and the claim is judged again against the group it has now.
         won = HumanTask.objects.filter(
-            pk=task_id, assignee__isnull=True, status=HumanTask.Status.OPEN
+            pk=task_id,
+            assignee__isnull=True,
+            status=HumanTask.Status.OPEN,
+            candidate_group=task.candidate_group,
         ).update(assignee=acting_user(actor), claimed_by=acting_user(actor), claimed_at=now)
         if not won:
+            checked_group = task.candidate_group
             task.refresh_from_db()
-            raise _closed() if task.status != HumanTask.Status.OPEN else _taken()
+            if task.status != HumanTask.Status.OPEN:
+                raise _closed()
+            if task.assignee_id is not None or task.candidate_group == checked_group:
+                raise _taken()
+            require(actor, "workflows.claim_task", task)
+            raise Conflict(
+                "The task moved to another group while you claimed it; claim it again.",
+                "您认领时该任务已转至其他组，请重新认领。",
+                code="moved",
+            )
         task.refresh_from_db()
         audit(
             Action.TASK_CLAIMED,
@@ -118,7 +134,11 @@ def _signer_named() -> Conflict:
 
 def assign(task_id: int, *, actor: Actor, assignee_username: str, reason: str = "") -> HumanTask:
     with write_transaction():
-        task = get_task(task_id)
+        # Locked before any check: the group the assignee must belong to is the one the task has
+        # when the assignment is written, not one a concurrent migration has since replaced.
+        task = HumanTask.objects.select_for_update().filter(pk=task_id).first()
+        if task is None:
+            raise NotFound(f"Task {task_id} does not exist.", f"任务 {task_id} 不存在。")
         require(actor, "workflows.assign_task", task)
         if _named_signer(task):
             raise _signer_named()
@@ -139,7 +159,7 @@ def assign(task_id: int, *, actor: Actor, assignee_username: str, reason: str = 
                     )
                 ],
             )
-        locked = HumanTask.objects.select_for_update().get(pk=task_id)
+        locked = task
         if locked.status != HumanTask.Status.OPEN:
             raise _closed()
         before = task_summary(locked)

@@ -51,7 +51,13 @@ def test_upload_validate_only_then_deploy(cast: Cast, api: Any) -> None:
     assert again.status_code == 200 and again.json()["created"] is False
     listed = client.get(reverse("process-model-list")).json()["results"]
     assert listed == [
-        {"key": "approval", "name": "审批", "created_at": listed[0]["created_at"], "latest_version": 1}
+        {
+            "key": "approval",
+            "name": "审批",
+            "created_at": listed[0]["created_at"],
+            "enabled": True,
+            "latest_version": 1,
+        }
     ]
     version = client.get(reverse("process-model-version", kwargs={"key": "approval", "number": 1})).json()
     assert set(version["files"]) == set(files)
