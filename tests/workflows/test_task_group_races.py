@@ -33,7 +33,7 @@ def open_task(cast: Cast, deploy_fixture: Callable[[str], ProcessModelVersion]) 
     return case.human_tasks.get(status=HumanTask.Status.OPEN)
 
 
-def moving(task_id: int, group: str) -> tuple[threading.Thread, threading.Event]:
+def moving(task_id: int, group: str) -> threading.Thread:
     """Another connection moves the task to `group` and holds the row for a moment before it
     commits, as a migration does: whatever writes the row meanwhile waits for it."""
     held = threading.Event()
