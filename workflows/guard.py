@@ -10,6 +10,18 @@ from core.errors import NotFound
 from .models import HumanTask, ProcessInstance
 
 
+def get_instance(instance_id: int) -> ProcessInstance:
+    """The instance as committed, without a lock: for reads that must never wait for a writer."""
+    instance = (
+        ProcessInstance.objects.select_related("version", "version__process_model")
+        .filter(pk=instance_id)
+        .first()
+    )
+    if instance is None:
+        raise NotFound(f"Process instance {instance_id} does not exist.", f"流程实例 {instance_id} 不存在。")
+    return instance
+
+
 def lock_instance(instance_id: int) -> ProcessInstance:
     """SELECT … FOR UPDATE: one writer per instance at a time; the rest queue behind it."""
     instance = (

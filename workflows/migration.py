@@ -5,13 +5,18 @@ tasks at the new specs, and resets its ready and waiting tasks so that what foll
 predicted from the new definition. A ready human task keeps its id, so its inbox row carries on
 (refreshed from the new definition); a waiting timer starts over.
 
-An instance is refused when any of its tasks, finished ones included, has no counterpart in the
-target: its state could no longer be read against that version. `plan()` is the dry run: it
-reports all of this and changes nothing.
+An instance is refused when any task it has reached, finished ones included, has no counterpart
+in the target: its state could no longer be read against that version. Steps it has not reached
+yet (Spiff's predictions) are dropped with the reset and predicted afresh, so their removal does
+not block. `plan()` is the dry run: it reports all of this, changes nothing and locks nothing; a
+migration can be told which plan it confirms (`expected`, the plan's fingerprint) and is refused
+when the plan is no longer that one.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -27,7 +32,7 @@ from core.errors import Conflict, FieldError, InvalidInput, in_chinese
 from core.service import Actor, acting_user, audit, require, require_reason, write_transaction
 
 from . import call_specs, rows, runtime, signers, state, timers
-from .guard import lock_instance
+from .guard import get_instance, lock_instance
 from .instances import after_turn
 from .models import HumanTask, InstanceStatus, ProcessInstance, ProcessModelVersion
 from .spec_cache import compiled
@@ -67,8 +72,14 @@ class MigrationPlan:
     def can_migrate(self) -> bool:
         return not self.blockers
 
+    @property
+    def fingerprint(self) -> str:
+        """What a person confirms when they confirm this plan: the target and every change."""
+        seen = {k: v for k, v in asdict(self).items() if k != "blockers"}
+        return hashlib.sha256(json.dumps(seen, sort_keys=True).encode()).hexdigest()[:16]
+
     def as_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "can_migrate": self.can_migrate}
+        return {**asdict(self), "can_migrate": self.can_migrate, "fingerprint": self.fingerprint}
 
 
 @dataclass
@@ -78,26 +89,39 @@ class _Diffs:
 
 
 def plan(instance_id: int, *, actor: Actor, version_number: int | None = None) -> MigrationPlan:
-    """What migrating would do, without doing it."""
+    """What migrating would do, without doing it. One row read: the state and the version it runs
+    are one consistent picture without a lock, and a page view must never wait for a writer."""
     with transaction.atomic():
-        # The lock keeps the picture consistent with a step being completed at the same moment.
-        instance = _checked(instance_id, actor)
+        instance = _checked(instance_id, actor, lock=False)
         target = _target(instance, version_number)
         workflow = runtime.load_workflow(instance)
         return _plan(instance, workflow, target)[0]
 
 
 def migrate(
-    instance_id: int, *, actor: Actor, reason: str, version_number: int | None = None
+    instance_id: int,
+    *,
+    actor: Actor,
+    reason: str,
+    version_number: int | None = None,
+    expected: str | None = None,
 ) -> tuple[ProcessInstance, MigrationPlan]:
     """Move the instance to `version_number` (the model's newest when None), or refuse with the
-    plan's blockers; one transaction, audited with the plan."""
+    plan's blockers, or when `expected` is given and the plan is no longer the one with that
+    fingerprint; one transaction, audited with the plan."""
     with write_transaction():
         instance = _checked(instance_id, actor)
         require_reason(reason)
         target = _target(instance, version_number)
         workflow = runtime.load_workflow(instance)
         found, diffs = _plan(instance, workflow, target)
+        if expected is not None and expected != found.fingerprint:
+            raise Conflict(
+                "The migration plan changed since it was shown (the instance moved on, or another "
+                "version was deployed); review the new plan and confirm again.",
+                "迁移方案在您查看后已发生变化（实例已推进或部署了新版本），请查看新方案后再确认。",
+                code="plan_changed",
+            )
         if not found.can_migrate:
             raise Conflict(
                 "The instance cannot move to that version: "
@@ -136,8 +160,8 @@ def migrate(
         return instance, found
 
 
-def _checked(instance_id: int, actor: Actor) -> ProcessInstance:
-    instance = lock_instance(instance_id)
+def _checked(instance_id: int, actor: Actor, *, lock: bool = True) -> ProcessInstance:
+    instance = lock_instance(instance_id) if lock else get_instance(instance_id)
     require(actor, PERMISSION, instance)
     if instance.status not in MIGRATABLE:
         label = InstanceStatus(instance.status).label
@@ -180,7 +204,7 @@ def _plan(
     spec_diff = SpecDiff(_registry, workflow.spec, new.spec)
     diffs = _Diffs(top=WorkflowDiff(workflow, spec_diff), subprocesses={})
     changed = {task.task_spec.name for task in diffs.top.changed}
-    removed = {task.task_spec.name for task in diffs.top.removed}
+    removed = {task.task_spec.name for task in diffs.top.removed if _blocks(task)}
     added = {spec.name for spec in spec_diff.added}
     missing: set[str] = set()
     for sp_id, subworkflow in workflow.subprocesses.items():
@@ -195,7 +219,7 @@ def _plan(
         found = WorkflowDiff(subworkflow, sub_diff)
         diffs.subprocesses[sp_id] = (found, new_spec)
         changed |= {task.task_spec.name for task in found.changed}
-        removed |= {task.task_spec.name for task in found.removed}
+        removed |= {task.task_spec.name for task in found.removed if _blocks(task)}
         added |= {spec.name for spec in sub_diff.added}
     result = MigrationPlan(
         instance_id=instance.pk,
@@ -225,6 +249,19 @@ def _plan(
             )
         )
     return result, diffs
+
+
+def _blocks(task: Any) -> bool:
+    """Whether a task whose step the target lacks blocks the move: one the instance has reached
+    does; a prediction does not when the reset drops it (it hangs under a ready or waiting task)."""
+    if not task.has_state(TaskState.PREDICTED_MASK):
+        return True
+    parent = task.parent
+    while parent is not None:
+        if parent.has_state(TaskState.READY | TaskState.WAITING):
+            return False
+        parent = parent.parent
+    return True
 
 
 def _waiting_timers(workflow: BpmnWorkflow) -> set[str]:

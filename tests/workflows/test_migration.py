@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connections, transaction
 from django.urls import reverse
 
 from audit.models import AuditEvent
@@ -72,6 +74,19 @@ def without_submit(xml: str) -> str:
             "<bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing>",
             "<bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing>",
         )
+    )
+
+
+def without_archive(xml: str) -> str:
+    """A version without the last step: instances that have not reached it move freely."""
+    start = xml.index('<bpmn:userTask id="archive"')
+    end = xml.index("</bpmn:userTask>", start) + len("</bpmn:userTask>")
+    return (
+        (xml[:start] + xml[end:])
+        .replace("<bpmn:flowNodeRef>archive</bpmn:flowNodeRef>", "")
+        .replace('targetRef="archive"', 'targetRef="done"')
+        .replace('<bpmn:sequenceFlow id="f5" sourceRef="archive" targetRef="done" />', "")
+        .replace("<bpmn:incoming>f5</bpmn:incoming>", "<bpmn:incoming>f4</bpmn:incoming>")
     )
 
 
@@ -149,6 +164,22 @@ def test_a_step_the_instance_passed_that_is_gone_blocks_the_move(
         migration.migrate(at_office_review.pk, actor=cast.admin, reason="试试")
     assert "submit" in refused.value.message_en and "submit" in refused.value.message_zh
     assert snapshot(at_office_review) == before
+
+
+def test_a_removed_step_the_instance_has_not_reached_does_not_block(
+    at_office_review: ProcessInstance, v1: ProcessModelVersion, cast: Cast
+) -> None:
+    deploy_variant(v1, without_archive)
+    found = migration.plan(at_office_review.pk, actor=cast.admin)
+    assert found.can_migrate and found.removed == [], found.blockers
+    migration.migrate(
+        at_office_review.pk, actor=cast.admin, reason="取消归档环节", expected=found.fingerprint
+    )
+    human_tasks.complete(open_task(at_office_review).pk, actor=cast.office_a, data={"approved": True})
+    human_tasks.complete(open_task(at_office_review).pk, actor=cast.reviewer, data={"approved": True})
+    at_office_review.refresh_from_db()
+    assert at_office_review.status == InstanceStatus.COMPLETED and at_office_review.version.number == 2
+    assert not at_office_review.human_tasks.filter(task_spec="archive").exists()
 
 
 def test_a_claimed_task_whose_group_changes_goes_back_unclaimed(
@@ -268,3 +299,34 @@ def test_the_command_previews_then_moves_and_reports_refusals(
         )
     assert ProcessInstance.objects.get(pk=at_office_review.pk).version.number == 2
     assert HumanTask.objects.filter(instance=at_office_review, status=HumanTask.Status.OPEN).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_dry_run_never_waits_for_a_writer(
+    at_office_review: ProcessInstance, v1: ProcessModelVersion, cast: Cast
+) -> None:
+    # The instance page runs the dry run on every view: it reads, it never locks.
+    deploy_variant(v1, with_legal_review)
+    held, done = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        try:
+            with transaction.atomic():
+                ProcessInstance.objects.select_for_update().get(pk=at_office_review.pk)
+                held.set()
+                done.wait(10)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        assert held.wait(10)
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SET lock_timeout = '2s'")
+        assert migration.plan(at_office_review.pk, actor=cast.admin).can_migrate
+    finally:
+        with connections["default"].cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+        done.set()
+        thread.join(10)

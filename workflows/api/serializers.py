@@ -70,6 +70,8 @@ class MigrateSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, min_value=1, allow_null=True, default=None)
     dry_run = serializers.BooleanField(required=False, default=False)
     reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+    # The dry run's fingerprint: the move is refused (409 plan_changed) if the plan is not that one.
+    plan = serializers.CharField(max_length=64, required=False, allow_null=True, default=None)
 
 
 class BlockerSerializer(serializers.Serializer):
@@ -90,6 +92,7 @@ class MigrationPlanSerializer(serializers.Serializer):
     restarted_timers = serializers.ListField(child=serializers.CharField())
     blockers = BlockerSerializer(many=True)
     can_migrate = serializers.BooleanField()
+    fingerprint = serializers.CharField()
 
 
 # Named apart from the promotion API's StartSerializer: two components called "Start" collide.

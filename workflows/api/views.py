@@ -234,7 +234,11 @@ class InstanceMigrate(APIView):
             found = migration.plan(pk, actor=request.user, version_number=options["version"])
             return Response({"plan": found.as_dict()})
         instance, found = migration.migrate(
-            pk, actor=request.user, reason=options["reason"], version_number=options["version"]
+            pk,
+            actor=request.user,
+            reason=options["reason"],
+            version_number=options["version"],
+            expected=options["plan"],
         )
         return Response({"plan": found.as_dict(), "instance": InstanceSerializer(instance).data})
 

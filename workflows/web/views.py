@@ -141,17 +141,22 @@ def instance_admin_action(request: HttpRequest, pk: int, action: str) -> HttpRes
     return _detail(request, _instance_or_404(request, pk), error, actions.error_status(request, error))
 
 
-def _migrate_to_newest(pk: int, *, actor: Any, reason: str) -> None:
-    migration.migrate(pk, actor=actor, reason=reason)
-
-
 @login_required
 @require_POST
 def instance_admin_migrate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move the instance to the version the page showed, under the plan it showed: the form
+    carries both, and a plan that changed meanwhile is shown again instead of being carried out."""
     _require_admin(request)
     _instance_or_404(request, pk)
-    error = actions.run_service(request, "migrate", _migrate_to_newest, pk)
+    shown = request.POST.get("version", "")
+    confirmed = request.POST.get("plan", "")
+
+    def migrate_as_shown(pk: int, *, actor: Any, reason: str) -> None:
+        version = int(shown) if shown.isdigit() and len(shown) < 9 else 0
+        migration.migrate(pk, actor=actor, reason=reason, version_number=version, expected=confirmed)
+
+    error = actions.run_service(request, "migrate", migrate_as_shown, pk)
     if error is None:
-        messages.success(request, str(_("Instance #%(pk)s now runs the newest version.")) % {"pk": pk})
+        messages.success(request, str(_("Instance #%(pk)s now runs version %(n)s.")) % {"pk": pk, "n": shown})
         return redirect("instance-admin-detail", pk=pk)
     return _detail(request, _instance_or_404(request, pk), error, actions.error_status(request, error))
