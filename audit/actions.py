@@ -34,6 +34,7 @@ class Action(models.TextChoices):
     TASK_CLAIMED = "task.claimed", _("Task claimed")
     TASK_UNCLAIMED = "task.unclaimed", _("Task released for claiming")
     TASK_ASSIGNED = "task.assigned", _("Task assigned")
+    TASK_MOVED = "task.moved", _("Task moved to another group by a new process version")
     TASK_COMPLETED = "task.completed", _("Task completed")
     TASK_CANCELLED = "task.cancelled", _("Task cancelled")
     USER_LOGIN = "user.login", _("User signed in")

@@ -17,7 +17,8 @@ from workflows.models import HumanTask
 from .models import Notification
 
 PROCESS_ADMIN_ROLE = "process_admin"
-ACTIONS = (Action.TASK_CREATED, Action.TASK_ASSIGNED, Action.INSTANCE_ERROR)
+# task.moved: a migration gave an open task to another group, which learns of it as of a new task.
+ACTIONS = (Action.TASK_CREATED, Action.TASK_MOVED, Action.TASK_ASSIGNED, Action.INSTANCE_ERROR)
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def drafts_for(events: Iterable[AuditEvent]) -> list[Draft]:
     directory = registry.directory()
     members: dict[str, list[int]] = {}  # one membership query per group (or role) per batch
     for event in events:
-        if event.action == Action.TASK_CREATED:
+        if event.action in (Action.TASK_CREATED, Action.TASK_MOVED):
             task = tasks.get(int(event.target_id))
             if task is None:
                 continue

@@ -105,10 +105,12 @@ def migrate(
     reason: str,
     version_number: int | None = None,
     expected: str | None = None,
+    via: str = "",
 ) -> tuple[ProcessInstance, MigrationPlan]:
     """Move the instance to `version_number` (the model's newest when None), or refuse with the
     plan's blockers, or when `expected` is given and the plan is no longer the one with that
-    fingerprint; one transaction, audited with the plan."""
+    fingerprint; one transaction, audited with the plan (`via`: the channel when it is not a page
+    or the API, e.g. the command line and who ran it)."""
     with write_transaction():
         instance = _checked(instance_id, actor)
         require_reason(reason)
@@ -139,7 +141,7 @@ def migrate(
         else:
             with runtime.acting_as(acting_user(actor)):
                 result = runtime.turn(instance, workflow, open_before)
-        refreshed = _refresh_open_rows(instance, workflow, {row.pk for row in result.created})
+        refreshed, moved = _refresh_open_rows(instance, workflow, {row.pk for row in result.created})
         audit(
             Action.INSTANCE_MIGRATED,
             actor,
@@ -153,9 +155,11 @@ def migrate(
                 "added": found.added,
                 "restarted_timers": found.restarted_timers,
                 "refreshed_tasks": refreshed,
+                **({"via": via} if via else {}),
             },
             reason=reason,
         )
+        _record_moves(instance, moved, actor, reason)
         after_turn(instance, result, actor)
         return instance, found
 
@@ -287,12 +291,22 @@ def _save_without_running(instance: ProcessInstance, workflow: BpmnWorkflow) -> 
     instance.save(update_fields=["version", "state", "row_version"])
 
 
+@dataclass(frozen=True)
+class _Moved:
+    """An open row whose group the new definition changed: who had it, and where it went."""
+
+    row: HumanTask
+    group_before: str
+    assignee_before: str
+
+
 def _refresh_open_rows(
     instance: ProcessInstance, workflow: BpmnWorkflow, just_created: set[int]
-) -> list[int]:
+) -> tuple[list[int], list[_Moved]]:
     """Open rows whose task carried on show the new definition; a row whose group changed goes back
-    to that group unclaimed. Returns the ids of the rows that changed."""
+    to that group unclaimed. Returns the ids of the rows that changed, and those that moved."""
     refreshed: list[int] = []
+    moved: list[_Moved] = []
     for row in HumanTask.objects.filter(instance=instance, status=HumanTask.Status.OPEN).exclude(
         pk__in=just_created
     ):
@@ -309,7 +323,38 @@ def _refresh_open_rows(
         if all(getattr(row, name) == value for name, value in fields.items()):
             continue
         if fields["candidate_group"] != row.candidate_group:
+            assignee = row.assignee.get_username() if row.assignee_id is not None and row.assignee else ""
+            moved.append(_Moved(row, row.candidate_group, assignee))
             fields.update(assignee=None, claimed_by=None, claimed_at=None)
         HumanTask.objects.filter(pk=row.pk).update(**fields)
+        for name, value in fields.items():
+            setattr(row, name, value)
         refreshed.append(row.pk)
-    return refreshed
+    return refreshed, moved
+
+
+def _record_moves(instance: ProcessInstance, moved: list[_Moved], actor: Actor, reason: str) -> None:
+    """Each task that changed group: a task.moved event (its new group is told, as of a new task)
+    and, when someone had claimed it, the claim it lost as task.unclaimed."""
+    for move in moved:
+        if move.assignee_before:
+            audit(
+                Action.TASK_UNCLAIMED,
+                actor,
+                target_type="task",
+                target_id=move.row.pk,
+                instance=instance,
+                before={"assignee": move.assignee_before, "candidate_group": move.group_before},
+                after={"assignee": None, "candidate_group": move.row.candidate_group},
+                reason=reason,
+            )
+        audit(
+            Action.TASK_MOVED,
+            actor,
+            target_type="task",
+            target_id=move.row.pk,
+            instance=instance,
+            before={"candidate_group": move.group_before, "assignee": move.assignee_before or None},
+            after={"candidate_group": move.row.candidate_group, "task_spec": move.row.task_spec},
+            reason=reason,
+        )

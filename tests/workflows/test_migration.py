@@ -14,7 +14,9 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from core.errors import Conflict, InvalidInput, PermissionDenied
-from tests.personas import OPERATOR_A, Cast
+from notifications.delivery import deliver
+from notifications.models import Notification
+from tests.personas import AREA_A, OPERATOR_A, Cast
 from workflows import human_tasks, instances, migration
 from workflows.deploy import deploy
 from workflows.models import HumanTask, InstanceStatus, ProcessInstance, ProcessModelVersion
@@ -187,9 +189,30 @@ def test_a_claimed_task_whose_group_changes_goes_back_unclaimed(
 ) -> None:
     deploy_variant(v1, office_in_district_lane)
     human_tasks.claim(open_task(at_office_review).pk, actor=cast.office_a)
+    deliver()  # what happened before the move has been told (the job runs every minute)
     migration.migrate(at_office_review.pk, actor=cast.admin, reason="改由区局审核")
     row = open_task(at_office_review)
     assert row.candidate_role == "district_reviewer" and row.assignee_id is None and row.claimed_at is None
+    # The lost claim and the move are recorded, with what the task was before.
+    unclaimed = AuditEvent.objects.get(action="task.unclaimed", target_id=str(row.pk))
+    assert unclaimed.before == {"assignee": "office_a", "candidate_group": f"office_staff@{AREA_A}"}
+    assert unclaimed.actor_id == cast.admin.pk and unclaimed.reason == "改由区局审核"
+    moved = AuditEvent.objects.get(action="task.moved", target_id=str(row.pk))
+    assert moved.before == {"candidate_group": f"office_staff@{AREA_A}", "assignee": "office_a"}
+    assert (moved.after or {})["candidate_group"] == row.candidate_group
+    # The new group is told, as of a new task; the admin who moved it is not.
+    assert deliver() >= 1
+    assert Notification.objects.filter(recipient=cast.reviewer, kind="task_available").count() == 1
+    assert not Notification.objects.filter(recipient=cast.admin).exists()
+
+
+def test_the_command_line_records_who_ran_it(
+    at_office_review: ProcessInstance, v1: ProcessModelVersion, cast: Cast
+) -> None:
+    deploy_variant(v1, with_legal_review)
+    call_command("migrate_instances", "approval", reason="批量升级", stdout=StringIO())
+    event = AuditEvent.objects.get(action="instance.migrated")
+    assert event.actor_id is None and str((event.after or {})["via"]).startswith("command line (")
 
 
 @pytest.mark.parametrize(

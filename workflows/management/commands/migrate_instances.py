@@ -7,6 +7,7 @@ they are; the command fails when any was refused, so a deployment script notices
 
 from __future__ import annotations
 
+import getpass
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -48,7 +49,12 @@ class Command(BaseCommand):
                     found = migration.plan(instance_id, actor=None, version_number=target.number)
                 else:
                     _, found = migration.migrate(
-                        instance_id, actor=None, reason=options["reason"], version_number=target.number
+                        instance_id,
+                        actor=None,
+                        reason=options["reason"],
+                        version_number=target.number,
+                        # The system acts; who ran the command is recorded with it.
+                        via=f"command line ({getpass.getuser()})",
                     )
             except ServiceError as exc:
                 refused += 1
