@@ -21,7 +21,7 @@ from typing import Any
 from .database import BENCH_DB
 from .sizes import FULL, QUICK
 
-SECTIONS = ("throughput", "cycles", "inbox", "timers", "countersign", "messages")
+SECTIONS = ("throughput", "cycles", "inbox", "timers", "countersign", "messages", "validation")
 RESULTS = Path(__file__).resolve().parent.parent / "var" / "bench" / "results.json"
 
 
@@ -65,7 +65,7 @@ def main(argv: list[str]) -> int:
     from .database import prepare, server_version
 
     url = prepare(args.database)
-    from . import countersign, cycles, inbox, messages, summary, throughput, timers
+    from . import countersign, cycles, inbox, messages, summary, throughput, timers, validation
     from .fixtures import build_world
     from .report import Results
 
@@ -94,6 +94,7 @@ def main(argv: list[str]) -> int:
         "timers": (timers.run, timers.summary),
         "countersign": (countersign.run, countersign.summary),
         "messages": (messages.run, messages.summary),
+        "validation": (validation.run, validation.summary),
     }
     for name in args.only or SECTIONS:
         run, summarize = runners[name]
