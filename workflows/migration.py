@@ -3,7 +3,8 @@
 Spiff aligns the two versions' task specs by BPMN id (then by shape), re-points the instance's
 tasks at the new specs, and resets its ready and waiting tasks so that what follows them is
 predicted from the new definition. A ready human task keeps its id, so its inbox row carries on
-(refreshed from the new definition); a waiting timer starts over.
+(refreshed from the new definition); a waiting timer keeps the time it falls due (the reset would
+re-arm it: the time is put back), unless the move is asked to restart timers.
 
 An instance is refused when any task it has reached, finished ones included, has no counterpart
 in the target: its state could no longer be read against that version. Steps it has not reached
@@ -66,6 +67,8 @@ class MigrationPlan:
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     restarted_timers: list[str] = field(default_factory=list)
+    # Waiting timers that keep the time they fall due ({"task", "due"}): the default, as in Camunda.
+    kept_timers: list[dict[str, str]] = field(default_factory=list)
     blockers: list[Blocker] = field(default_factory=list)
 
     @property
@@ -88,14 +91,16 @@ class _Diffs:
     subprocesses: dict[Any, tuple[WorkflowDiff, Any]]
 
 
-def plan(instance_id: int, *, actor: Actor, version_number: int | None = None) -> MigrationPlan:
+def plan(
+    instance_id: int, *, actor: Actor, version_number: int | None = None, restart_timers: bool = False
+) -> MigrationPlan:
     """What migrating would do, without doing it. One row read: the state and the version it runs
     are one consistent picture without a lock, and a page view must never wait for a writer."""
     with transaction.atomic():
         instance = _checked(instance_id, actor, lock=False)
         target = _target(instance, version_number)
         workflow = runtime.load_workflow(instance)
-        return _plan(instance, workflow, target)[0]
+        return _plan(instance, workflow, target, restart_timers)[0]
 
 
 def migrate(
@@ -106,6 +111,7 @@ def migrate(
     version_number: int | None = None,
     expected: str | None = None,
     via: str = "",
+    restart_timers: bool = False,
 ) -> tuple[ProcessInstance, MigrationPlan]:
     """Move the instance to `version_number` (the model's newest when None), or refuse with the
     plan's blockers, or when `expected` is given and the plan is no longer the one with that
@@ -116,7 +122,7 @@ def migrate(
         require_reason(reason)
         target = _target(instance, version_number)
         workflow = runtime.load_workflow(instance)
-        found, diffs = _plan(instance, workflow, target)
+        found, diffs = _plan(instance, workflow, target, restart_timers)
         if expected is not None and expected != found.fingerprint:
             raise Conflict(
                 "The migration plan changed since it was shown (the instance moved on, or another "
@@ -132,7 +138,10 @@ def migrate(
                 code="not_migratable",
             )
         open_before = runtime.open_task_ids(workflow)
+        due = _timer_values(workflow)
         _apply(workflow, diffs, target)
+        if not restart_timers:
+            _restore_timers(workflow, due)
         source = instance.version
         instance.version = target
         if instance.status == InstanceStatus.ERROR:
@@ -154,6 +163,7 @@ def migrate(
                 "changed": found.changed,
                 "added": found.added,
                 "restarted_timers": found.restarted_timers,
+                "kept_timers": found.kept_timers,
                 "refreshed_tasks": refreshed,
                 **({"via": via} if via else {}),
             },
@@ -202,7 +212,7 @@ def _target(instance: ProcessInstance, version_number: int | None) -> ProcessMod
 
 
 def _plan(
-    instance: ProcessInstance, workflow: BpmnWorkflow, target: ProcessModelVersion
+    instance: ProcessInstance, workflow: BpmnWorkflow, target: ProcessModelVersion, restart_timers: bool
 ) -> tuple[MigrationPlan, _Diffs]:
     new = compiled(target)
     spec_diff = SpecDiff(_registry, workflow.spec, new.spec)
@@ -234,8 +244,12 @@ def _plan(
         changed=sorted(changed),
         added=sorted(added),
         removed=sorted(removed),
-        restarted_timers=sorted(_waiting_timers(workflow)),
     )
+    waiting = sorted(_timer_values(workflow).values())
+    if restart_timers:
+        result.restarted_timers = [name for name, _ in waiting]
+    else:
+        result.kept_timers = [{"task": name, "due": _due(value)} for name, value in waiting]
     if removed:
         result.blockers.append(
             Blocker(
@@ -268,13 +282,30 @@ def _blocks(task: Any) -> bool:
     return True
 
 
-def _waiting_timers(workflow: BpmnWorkflow) -> set[str]:
+def _timer_values(workflow: BpmnWorkflow) -> dict[Any, tuple[str, Any]]:
+    """{task id: (step, when it falls due as Spiff keeps it)} of the waiting timers."""
     return {
-        task.task_spec.name
+        task.id: (task.task_spec.name, task._get_internal_data("event_value"))
         for task in workflow.get_tasks(state=TaskState.WAITING)
         # An event-based gateway's timers wait inside its combined definition.
         if any(timers.timer_definitions(getattr(task.task_spec, "event_definition", None)))
+        and task._get_internal_data("event_value") is not None
     }
+
+
+def _restore_timers(workflow: BpmnWorkflow, due: dict[Any, tuple[str, Any]]) -> None:
+    """Give the timers the reset re-armed the time they fell due before (a waiting task keeps its
+    id through the reset); one overdue by now fires in the turn that follows."""
+    for task_id, (_, value) in due.items():
+        task = runtime.find_task(workflow, task_id)
+        if task is not None and not task.has_state(TaskState.FINISHED_MASK):
+            task._set_internal_data(event_value=value)
+            task.internal_data.pop("event_fired", None)
+
+
+def _due(value: Any) -> str:
+    """A timer's due time for people: a duration's or date's time, a cycle's next one."""
+    return str(value.get("next", "")) if isinstance(value, dict) else str(value)
 
 
 def _apply(workflow: BpmnWorkflow, diffs: _Diffs, target: ProcessModelVersion) -> None:

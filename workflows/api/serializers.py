@@ -72,6 +72,8 @@ class MigrateSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
     # The dry run's fingerprint: the move is refused (409 plan_changed) if the plan is not that one.
     plan = serializers.CharField(max_length=64, required=False, allow_null=True, default=None)
+    # Waiting timers keep the time they fall due unless this asks them to start over.
+    restart_timers = serializers.BooleanField(required=False, default=False)
 
 
 class BlockerSerializer(serializers.Serializer):
@@ -90,6 +92,7 @@ class MigrationPlanSerializer(serializers.Serializer):
     added = serializers.ListField(child=serializers.CharField())
     removed = serializers.ListField(child=serializers.CharField())
     restarted_timers = serializers.ListField(child=serializers.CharField())
+    kept_timers = serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
     blockers = BlockerSerializer(many=True)
     can_migrate = serializers.BooleanField()
     fingerprint = serializers.CharField()

@@ -231,7 +231,12 @@ class InstanceMigrate(APIView):
         body.is_valid(raise_exception=True)
         options = body.validated_data
         if options["dry_run"]:
-            found = migration.plan(pk, actor=request.user, version_number=options["version"])
+            found = migration.plan(
+                pk,
+                actor=request.user,
+                version_number=options["version"],
+                restart_timers=options["restart_timers"],
+            )
             return Response({"plan": found.as_dict()})
         instance, found = migration.migrate(
             pk,
@@ -239,6 +244,7 @@ class InstanceMigrate(APIView):
             reason=options["reason"],
             version_number=options["version"],
             expected=options["plan"],
+            restart_timers=options["restart_timers"],
         )
         return Response({"plan": found.as_dict(), "instance": InstanceSerializer(instance).data})
 

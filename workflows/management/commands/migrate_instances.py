@@ -75,6 +75,7 @@ class Command(BaseCommand):
             ("added", found.added),
             ("removed", found.removed),
             ("timers restart", found.restarted_timers),
+            ("timers keep their due time", [f"{t['task']} {t['due']}" for t in found.kept_timers]),
         ):
             if names:
                 parts.append(f"{label}: {', '.join(names)}")
