@@ -307,6 +307,7 @@ def test_the_command_previews_then_moves_and_reports_refusals(
     out = StringIO()
     call_command("migrate_instances", "approval", "--dry-run", stdout=out)
     assert f"instance {at_office_review.pk}: would move v1 -> v2" in out.getvalue()
+    assert f"instance {at_office_review.pk}: rehearsal ends running" in out.getvalue()
     assert ProcessInstance.objects.get(pk=at_office_review.pk).version.number == 1
     with pytest.raises(CommandError):
         call_command("migrate_instances", "approval", stdout=StringIO())  # no reason
@@ -353,3 +354,38 @@ def test_the_dry_run_never_waits_for_a_writer(
             cursor.execute("RESET lock_timeout")
         done.set()
         thread.join(10)
+
+
+def test_the_dry_run_is_the_real_move_rolled_back(
+    at_office_review: ProcessInstance, v1: ProcessModelVersion, cast: Cast, api: Any
+) -> None:
+    deploy_variant(v1, office_in_district_lane)
+    human_tasks.claim(open_task(at_office_review).pk, actor=cast.office_a)
+    before = snapshot(at_office_review)
+    events = AuditEvent.objects.count()
+    response = api(cast.admin).post(
+        f"/api/instances/{at_office_review.pk}/migrate/", {"dry_run": True}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    rehearsal = response.json()["rehearsal"]
+    assert rehearsal["moved"] and rehearsal["status_after"] in {"running", "waiting"}
+    (task,) = rehearsal["tasks"]
+    assert task["task_spec"] == "office_review" and not task["new"]
+    assert task["group_before"] == f"office_staff@{AREA_A}" and task["group_after"].startswith("district")
+    assert task["assignee_before"] == "office_a" and task["assignee_after"] is None  # the claim it loses
+    # nothing of it stays
+    assert snapshot(at_office_review) == before and AuditEvent.objects.count() == events
+    assert open_task(at_office_review).assignee_id == cast.office_a.pk
+
+
+def test_a_rehearsal_of_a_blocked_move_reports_the_refusal_and_the_plan(
+    at_office_review: ProcessInstance, v1: ProcessModelVersion, cast: Cast
+) -> None:
+    from workflows.migration_rehearsal import rehearse
+
+    deploy_variant(v1, without_submit)
+    report = rehearse(at_office_review.pk, actor=cast.admin)
+    assert not report.moved and report.refusal is not None and report.refusal["code"] == "not_migratable"
+    assert report.plan is not None and report.plan.removed == ["submit"]
+    with pytest.raises(PermissionDenied):
+        rehearse(at_office_review.pk, actor=cast.office_a)

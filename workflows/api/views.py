@@ -9,7 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import generics, status
+from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from core.errors import NotFound, PermissionDenied
 from core.http import pagination
 
-from .. import deploy, human_tasks, instances, migration
+from .. import deploy, human_tasks, instances, migration, migration_rehearsal
 from ..models import HumanTask, ProcessInstance, ProcessModel, ProcessModelVersion
 from ..queries.instances import filter_instances, visible_instances
 from ..queries.tasks import TASK_VIEWS
@@ -221,7 +221,12 @@ class InstanceMigrate(APIView):
         request=MigrateSerializer,
         responses=inline_serializer(
             "MigrationResult",
-            {"plan": MigrationPlanSerializer(), "instance": InstanceSerializer(required=False)},
+            {
+                "plan": MigrationPlanSerializer(),
+                "instance": InstanceSerializer(required=False),
+                # dry_run: the move run and rolled back (workflows/migration_rehearsal.py)
+                "rehearsal": serializers.DictField(required=False),
+            },
         ),
         summary="Migrate an instance to another version (with a dry run)",
     )
@@ -237,7 +242,14 @@ class InstanceMigrate(APIView):
                 version_number=options["version"],
                 restart_timers=options["restart_timers"],
             )
-            return Response({"plan": found.as_dict()})
+            # The real move, rolled back: what it would do, not what the plan predicts.
+            rehearsal = migration_rehearsal.rehearse(
+                pk,
+                actor=request.user,
+                version_number=options["version"],
+                restart_timers=options["restart_timers"],
+            )
+            return Response({"plan": found.as_dict(), "rehearsal": rehearsal.as_dict()})
         instance, found = migration.migrate(
             pk,
             actor=request.user,

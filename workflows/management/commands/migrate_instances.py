@@ -1,7 +1,8 @@
 """manage.py migrate_instances MODEL --reason "..." [--to N] [--dry-run] [--instance ID ...]
 
 Moves the model's open instances that run an older version to version N (the newest by default),
-each in its own transaction, as the system. Instances the plan refuses are reported and left as
+each in its own transaction, as the system. --dry-run rehearses each move (runs it and rolls it
+back) and reports what it did. Instances the plan refuses are reported and left as
 they are; the command fails when any was refused, so a deployment script notices.
 """
 
@@ -14,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.errors import ServiceError
 from workflows import migration, rows
+from workflows.migration_rehearsal import Rehearsal, rehearse
 from workflows.models import ProcessInstance
 
 
@@ -46,7 +48,12 @@ class Command(BaseCommand):
         for instance_id in candidates.values_list("pk", flat=True):
             try:
                 if options["dry_run"]:
-                    found = migration.plan(instance_id, actor=None, version_number=target.number)
+                    # The real move, rolled back: what it would do, per instance.
+                    rehearsal = rehearse(instance_id, actor=None, version_number=target.number)
+                    found = rehearsal.plan or migration.plan(
+                        instance_id, actor=None, version_number=target.number
+                    )
+                    self.stdout.write(self._rehearsed(rehearsal))
                 else:
                     _, found = migration.migrate(
                         instance_id,
@@ -64,6 +71,26 @@ class Command(BaseCommand):
             refused += 0 if found.can_migrate else 1
         if refused:
             raise CommandError(f"{refused} instance(s) cannot be migrated to v{target.number}")
+
+    @staticmethod
+    def _rehearsed(rehearsal: Rehearsal) -> str:
+        """What the rolled-back move did: the status it left, and each task that changed hands."""
+        if not rehearsal.moved:
+            return f"instance {rehearsal.instance_id}: rehearsal refused"
+        parts = [f"instance {rehearsal.instance_id}: rehearsal ends {rehearsal.status_after}"]
+        if rehearsal.error_after:
+            parts.append(f"error: {rehearsal.error_after}")
+        for task in rehearsal.tasks:
+            if task["new"]:
+                parts.append(f"opens {task['task_spec']} for {task['group_after']}")
+            elif task["group_before"] != task["group_after"]:
+                lost = f", {task['assignee_before']} loses the claim" if task["assignee_before"] else ""
+                parts.append(
+                    f"{task['task_spec']} moves {task['group_before']} -> {task['group_after']}{lost}"
+                )
+        if rehearsal.next_timer_before != rehearsal.next_timer_after:
+            parts.append(f"next timer {rehearsal.next_timer_before} -> {rehearsal.next_timer_after}")
+        return "; ".join(parts)
 
     @staticmethod
     def _describe(found: migration.MigrationPlan, dry_run: bool) -> str:
