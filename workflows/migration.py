@@ -16,6 +16,7 @@ when the plan is no longer that one.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
@@ -139,7 +140,9 @@ def migrate(
             )
         open_before = runtime.open_task_ids(workflow)
         due = _timer_values(workflow)
+        kept = _task_data(workflow)
         _apply(workflow, diffs, target)
+        _restore_data(workflow, kept)
         if not restart_timers:
             _restore_timers(workflow, due)
         source = instance.version
@@ -291,6 +294,33 @@ def _timer_values(workflow: BpmnWorkflow) -> dict[Any, tuple[str, Any]]:
         if any(timers.timer_definitions(getattr(task.task_spec, "event_definition", None)))
         and task._get_internal_data("event_value") is not None
     }
+
+
+# What a task's timer keeps in its internal data: handled by _restore_timers, which honours
+# restart_timers.
+_TIMER_KEYS = ("event_value", "event_fired")
+
+
+def _task_data(workflow: BpmnWorkflow) -> dict[Any, tuple[dict[str, Any], dict[str, Any]]]:
+    """{task id: (data, internal data)} of the tasks the reset will re-run: ready and waiting."""
+    return {
+        task.id: (
+            copy.deepcopy(task.data),
+            {k: copy.deepcopy(v) for k, v in task.internal_data.items() if k not in _TIMER_KEYS},
+        )
+        for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING)
+    }
+
+
+def _restore_data(workflow: BpmnWorkflow, kept: dict[Any, tuple[dict[str, Any], dict[str, Any]]]) -> None:
+    """Spiff's reset gives a task its parent's data and empties its internal data: a countersign
+    part would lose its signer and its place in the countersign (the multi-instance item and
+    index are the part's own). Each task that kept its id gets its own back."""
+    for task_id, (data, internal) in kept.items():
+        task = runtime.find_task(workflow, task_id)
+        if task is not None and not task.has_state(TaskState.FINISHED_MASK):
+            task.data = data
+            task.internal_data.update(internal)
 
 
 def _restore_timers(workflow: BpmnWorkflow, due: dict[Any, tuple[str, Any]]) -> None:

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
+
 from . import call_specs, rows
 from .call_specs import DEPLOYMENT, CallSpecs
 from .models import ProcessModelVersion
@@ -46,6 +48,19 @@ _callees: dict[int, CompiledVersion] = {}
 _lock = threading.Lock()
 
 
+def connect_loops(spec: Any) -> None:
+    """Tell each loop's (multi-instance, standard loop) inner task spec to report its completions
+    to the loop, as Spiff's serializer does when it reads a spec back. Spiff's parser leaves it to
+    the first child the loop creates, in that process: a loop whose children were created in
+    another process (a signature in one gunicorn worker, the countersign opened in another, or a
+    restart, or a migration to a new version in between) would never learn that they finished."""
+    for task_spec in spec.task_specs.values():
+        if isinstance(task_spec, LoopTask):
+            child = spec.task_specs.get(task_spec.task_spec)
+            if child is not None and not child.completed_event.is_connected(task_spec.merge_child):
+                child.completed_event.connect(task_spec.merge_child)
+
+
 def compile_files(
     files: dict[str, str], main_process_id: str, bound: dict[str, int] | None = None
 ) -> CompiledVersion:
@@ -55,6 +70,8 @@ def compile_files(
     spec, found = load_specs(parser, main_process_id)
     # The parser leaves None for a callee outside the file set: a model called by key.
     own = {name: sub for name, sub in found.items() if sub is not None}
+    for loaded in (spec, *own.values()):
+        connect_loops(loaded)
     calls = call_specs.calls_by_key(spec, own)
     if not calls:
         return CompiledVersion(spec=spec, subprocess_specs=own, forms=Forms(parsed.forms))

@@ -314,3 +314,19 @@ def test_twenty_signers_at_once_all_count(cast: Cast) -> None:
     assert ended_at(case) == "passed"
     data = case_data(case)
     assert data["countersign"]["completed"] == 20 and len(data["opinions"]) == 20
+
+
+def test_a_countersign_opened_in_one_process_finishes_in_another(cast: Cast, officials: list[Any]) -> None:
+    # Each process compiles its own specs; Spiff connects a loop to its parts' completions only
+    # when that process creates the parts. A fresh cache is a fresh process (another gunicorn
+    # worker, a Celery worker, a restart).
+    from workflows import spec_cache
+
+    deploy_countersign(ALL)
+    case = start(cast, [u.username for u in officials[:2]])
+    first, second = open_parts(case)
+    spec_cache._cache.clear()
+    sign(first, officials[0])
+    spec_cache._cache.clear()
+    sign(second, officials[1])
+    assert ended_at(case) == "passed"
