@@ -16,7 +16,6 @@ when the plan is no longer that one.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
@@ -33,7 +32,7 @@ from audit.actions import Action
 from core.errors import Conflict, FieldError, InvalidInput, in_chinese
 from core.service import Actor, acting_user, audit, require, require_reason, write_transaction
 
-from . import call_specs, rows, runtime, signers, state, timers
+from . import call_specs, migration_state, rows, runtime, signers, state
 from .guard import get_instance, lock_instance
 from .instances import after_turn
 from .models import HumanTask, InstanceStatus, ProcessInstance, ProcessModelVersion
@@ -139,12 +138,12 @@ def migrate(
                 code="not_migratable",
             )
         open_before = runtime.open_task_ids(workflow)
-        due = _timer_values(workflow)
-        kept = _task_data(workflow)
+        due = migration_state.timer_values(workflow)
+        kept = migration_state.task_data(workflow)
         _apply(workflow, diffs, target)
-        _restore_data(workflow, kept)
+        migration_state.restore_data(workflow, kept)
         if not restart_timers:
-            _restore_timers(workflow, due)
+            migration_state.restore_timers(workflow, due)
         source = instance.version
         instance.version = target
         if instance.status == InstanceStatus.ERROR:
@@ -248,11 +247,13 @@ def _plan(
         added=sorted(added),
         removed=sorted(removed),
     )
-    waiting = sorted(_timer_values(workflow).values())
+    waiting = sorted(migration_state.timer_values(workflow).values())
     if restart_timers:
         result.restarted_timers = [name for name, _ in waiting]
     else:
-        result.kept_timers = [{"task": name, "due": _due(value)} for name, value in waiting]
+        result.kept_timers = [
+            {"task": name, "due": migration_state.due_text(value)} for name, value in waiting
+        ]
     if removed:
         result.blockers.append(
             Blocker(
@@ -283,59 +284,6 @@ def _blocks(task: Any) -> bool:
             return False
         parent = parent.parent
     return True
-
-
-def _timer_values(workflow: BpmnWorkflow) -> dict[Any, tuple[str, Any]]:
-    """{task id: (step, when it falls due as Spiff keeps it)} of the waiting timers."""
-    return {
-        task.id: (task.task_spec.name, task._get_internal_data("event_value"))
-        for task in workflow.get_tasks(state=TaskState.WAITING)
-        # An event-based gateway's timers wait inside its combined definition.
-        if any(timers.timer_definitions(getattr(task.task_spec, "event_definition", None)))
-        and task._get_internal_data("event_value") is not None
-    }
-
-
-# What a task's timer keeps in its internal data: handled by _restore_timers, which honours
-# restart_timers.
-_TIMER_KEYS = ("event_value", "event_fired")
-
-
-def _task_data(workflow: BpmnWorkflow) -> dict[Any, tuple[dict[str, Any], dict[str, Any]]]:
-    """{task id: (data, internal data)} of the tasks the reset will re-run: ready and waiting."""
-    return {
-        task.id: (
-            copy.deepcopy(task.data),
-            {k: copy.deepcopy(v) for k, v in task.internal_data.items() if k not in _TIMER_KEYS},
-        )
-        for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING)
-    }
-
-
-def _restore_data(workflow: BpmnWorkflow, kept: dict[Any, tuple[dict[str, Any], dict[str, Any]]]) -> None:
-    """Spiff's reset gives a task its parent's data and empties its internal data: a countersign
-    part would lose its signer and its place in the countersign (the multi-instance item and
-    index are the part's own). Each task that kept its id gets its own back."""
-    for task_id, (data, internal) in kept.items():
-        task = runtime.find_task(workflow, task_id)
-        if task is not None and not task.has_state(TaskState.FINISHED_MASK):
-            task.data = data
-            task.internal_data.update(internal)
-
-
-def _restore_timers(workflow: BpmnWorkflow, due: dict[Any, tuple[str, Any]]) -> None:
-    """Give the timers the reset re-armed the time they fell due before (a waiting task keeps its
-    id through the reset); one overdue by now fires in the turn that follows."""
-    for task_id, (_, value) in due.items():
-        task = runtime.find_task(workflow, task_id)
-        if task is not None and not task.has_state(TaskState.FINISHED_MASK):
-            task._set_internal_data(event_value=value)
-            task.internal_data.pop("event_fired", None)
-
-
-def _due(value: Any) -> str:
-    """A timer's due time for people: a duration's or date's time, a cycle's next one."""
-    return str(value.get("next", "")) if isinstance(value, dict) else str(value)
 
 
 def _apply(workflow: BpmnWorkflow, diffs: _Diffs, target: ProcessModelVersion) -> None:

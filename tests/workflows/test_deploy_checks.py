@@ -377,35 +377,3 @@ def test_a_parser_crash_is_a_problem_logged_once_without_traceback(caplog: pytes
     records = [r for r in caplog.records if r.name == "workflows.parse_errors"]
     assert len(records) == 1 and records[0].exc_info is None
     assert "IndexError" in records[0].getMessage()
-
-
-def test_a_problem_spiff_finds_in_one_process_does_not_hide_another_process_problem() -> None:
-    # Spiff reports only the first problem of a build: each executable process is built on its own.
-    process = (
-        '<bpmn:process id="{id}" isExecutable="{executable}"><bpmn:userTask id="{id}_task" name="t"/>'
-        "</bpmn:process>"
-    )
-    text = (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" '
-        'targetNamespace="http://nqi.example/bpmn">'
-        + process.format(id="main", executable="true")
-        + process.format(id="second", executable="true")
-        + process.format(id="partner", executable="false")
-        + "</bpmn:definitions>"
-    )
-    problems = refused({"two.bpmn": text}, "main").problems
-    no_start = sorted(p.element_id for p in problems if p.code == "start_event")
-    assert no_start == ["main", "second"]  # the partner's pool is documentation, not built
-    assert all(p.line for p in problems if p.code == "start_event")
-
-
-def test_a_non_interrupting_error_boundary_is_refused() -> None:
-    # BPMN: error boundaries always interrupt; Spiff would let the error fail the instance.
-    files = bundle_for(BPMN_DIR / "bpmn_error.bpmn")
-    files["bpmn_error.bpmn"] = files["bpmn_error.bpmn"].replace(
-        'attachedToRef="reserve">', 'attachedToRef="reserve" cancelActivity="false">', 1
-    )
-    problems = [p for p in refused(files, "bpmn_error").problems if p.code == "unsupported_event"]
-    assert [p.element_id for p in problems] == ["on_no_capacity"]
-    assert 'cancelActivity="false"' in problems[0].message and problems[0].line
