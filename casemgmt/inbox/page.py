@@ -26,6 +26,7 @@ from casemgmt.inbox.saved_filters import saved_filter_panel
 from casemgmt.models.saved_filter import FILTER_KEYS
 from casemgmt.org.directory import groups_of
 from core.errors import ServiceError
+from core.http.htmx import is_htmx
 from core.http.page_errors import page_errors, raise_for_status
 from workflows import human_tasks
 from workflows.models import HumanTask
@@ -125,10 +126,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
 # ---- task actions -------------------------------------------------------------------------
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))  # set by django_htmx's middleware
-
-
 def _load(pk: int) -> HumanTask | None:
     return (
         HumanTask.objects.select_related("instance__version__process_model", "assignee", "completed_by")
@@ -176,7 +173,7 @@ def _refused(
     field_errors: dict[str, list[str]] | None = None,
     values: dict[str, str] | None = None,
 ) -> HttpResponse:
-    if _is_htmx(request):
+    if is_htmx(request):
         return _row_response(
             request, pk, error=message, field_errors=field_errors, values=values, status=status
         )
@@ -211,7 +208,7 @@ def _act(
         changed = run()
     except ServiceError as exc:
         return _service_refusal(request, pk, exc, values or {})
-    if _is_htmx(request):
+    if is_htmx(request):
         return _row_response(request, pk, notice=done(changed))
     messages.success(request, done(changed))
     return redirect(_back(request))

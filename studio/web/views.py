@@ -10,10 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ServiceError
+from core.http.htmx import is_htmx
 from core.http.page_errors import in_english, page_errors, raise_for_refusal
 from workflows import deploy
 from workflows.models import InstanceStatus, ProcessModelVersion
@@ -36,7 +38,7 @@ def _models_page(
         "open_statuses": [(status, InstanceStatus(status).label) for status in catalog.SHOWN_STATUSES],
         "result": result,
     }
-    if request.headers.get("HX-Request"):
+    if is_htmx(request):
         # htmx swaps only 2xx answers: the refusal is the panel's content, not an HTTP error.
         return render(request, "studio/upload_result.html", context)
     return render(request, "studio/models.html", context, status=status)
@@ -98,9 +100,9 @@ def upload(request: HttpRequest) -> HttpResponse:
             _("These files are already version %(n)s of %(key)s: nothing new was deployed.")
             % {"key": outcome.model_key, "n": version.number},
         )
-    if request.headers.get("HX-Request"):
+    if is_htmx(request):
         response = HttpResponse(status=204)
-        response["HX-Redirect"] = request.build_absolute_uri("/studio/")
+        response["HX-Redirect"] = reverse("studio-models")
         return response
     return redirect("studio-models")
 

@@ -16,6 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ServiceError
+from core.http.htmx import is_htmx
 from core.http.page_errors import page_errors, raise_for_refusal
 
 from .. import instances, transitions
@@ -91,10 +92,6 @@ class ActionError:
     fields: dict[str, str] = field(default_factory=dict)
     reason: str = ""
     status: int = 400
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
 
 
 def error_status(request: HttpRequest, error: ActionError) -> int:

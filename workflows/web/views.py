@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from audit.services import events_for_instance
 from core.errors import ServiceError
+from core.http.htmx import is_htmx
 
 from .. import call_tree, migration
 from ..models import HumanTask, InstanceStatus, ProcessInstance
@@ -69,7 +70,7 @@ def instance_admin(request: HttpRequest) -> HttpResponse:
         "total_all": sum(counts.values()),
         **filters.choices(),
     }
-    status = 400 if chosen.errors and not actions.is_htmx(request) else 200
+    status = 400 if chosen.errors and not is_htmx(request) else 200
     return render(request, "workflows/instance_admin.html", context, status=status)
 
 
