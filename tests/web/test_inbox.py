@@ -251,6 +251,24 @@ def test_paging(world: dict[str, HumanTask], cast: Cast) -> None:
     assert tab_counts(first)["all"] == 60
 
 
+def test_rows_with_an_assignee_add_no_queries(world: dict[str, HumanTask], cast: Cast) -> None:
+    # The rows show the assignee's full name: it comes with the page's one row query.
+    client = client_for(cast.operator_a)
+    clone(world["submit"], 30)
+    page(client)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            page(client, per_page=100)
+        return len(captured)
+
+    unassigned = queries()
+    HumanTask.objects.filter(status="open", candidate_group=world["submit"].candidate_group).update(
+        assignee=cast.operator_a
+    )
+    assert queries() == unassigned
+
+
 def test_query_count_does_not_grow_with_the_page(
     world: dict[str, HumanTask], cast: Cast, django_assert_max_num_queries: Any
 ) -> None:

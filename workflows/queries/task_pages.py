@@ -165,8 +165,14 @@ def list_rows(ids: list[int]) -> list[HumanTask]:
         .select_related("assignee", "completed_by", "instance__version__process_model")
         .only(
             *(f.name for f in HumanTask._meta.concrete_fields if f.name != "instructions"),
+            # Lists show people by their full names (get_full_name): deferred, each row with an
+            # assignee would fetch them one query at a time.
             "assignee__username",
+            "assignee__first_name",
+            "assignee__last_name",
             "completed_by__username",
+            "completed_by__first_name",
+            "completed_by__last_name",
             "instance__business_key",
             "instance__subject",
             "instance__org_unit_code",
