@@ -1,16 +1,6 @@
-/* Draws the task's process diagram with bpmn-js and marks where the case stands.
- * The page works without it: if the library or the diagram fails, a note replaces the canvas. */
+/* The task page's diagram (drawn by bpmn_view.js): marks where the case stands. */
 (function () {
   "use strict";
-
-  function showNote(container, text) {
-    var note = document.getElementById("task-diagram-note");
-    container.hidden = true;
-    if (note) {
-      note.textContent = text || "";
-      note.hidden = false;
-    }
-  }
 
   function badge(text, kind) {
     // Built as an element with textContent: labels never become markup.
@@ -42,40 +32,6 @@
     }
   }
 
-  function start() {
-    var container = document.getElementById("task-diagram");
-    var source = document.getElementById("task-diagram-data");
-    if (!container || !source) {
-      return;
-    }
-    var payload;
-    try {
-      payload = JSON.parse(source.textContent);
-    } catch (error) {
-      showNote(container, container.dataset.failed);
-      return;
-    }
-    if (typeof window.BpmnJS !== "function") {
-      showNote(container, container.dataset.unavailable);
-      return;
-    }
-    var viewer;
-    try {
-      viewer = new window.BpmnJS({ container: container });
-    } catch (error) {
-      showNote(container, container.dataset.unavailable);
-      return;
-    }
-    viewer.importXML(payload.xml).then(function () {
-      fit(viewer.get("canvas"), container);
-      mark(viewer, payload);
-    }).catch(function (error) {
-      if (window.console) { window.console.warn("diagram:", error); }
-      viewer.destroy();
-      showNote(container, container.dataset.failed);
-    });
-  }
-
   // fit-viewport puts the outermost shapes on the very edge, cutting circles and the badge above
   // the current task; fit the diagram's own bounds plus a margin instead, and let the box take
   // the diagram's proportions so that a wide, flat process does not float in empty space.
@@ -94,9 +50,11 @@
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
-  }
+  window.nqiBpmnView(
+    { container: "task-diagram", data: "task-diagram-data", note: "task-diagram-note" },
+    function (viewer, payload, container) {
+      fit(viewer.get("canvas"), container);
+      mark(viewer, payload);
+    }
+  );
 }());

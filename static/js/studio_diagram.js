@@ -1,17 +1,7 @@
-/* The studio's model page: draws a version's diagram with bpmn-js, puts the live counts per
- * activity on it (open tasks, errors), colours what changed since the compared version, and
- * gives zoom, fit and full screen. The page works without it: a note replaces the canvas. */
+/* The studio's model page (the diagram drawn by bpmn_view.js): the live counts per activity
+ * (open tasks, errors), what changed since the compared version, zoom, fit and full screen. */
 (function () {
   "use strict";
-
-  function showNote(container, text) {
-    var note = document.getElementById("studio-diagram-note");
-    container.hidden = true;
-    if (note) {
-      note.textContent = text || "";
-      note.hidden = false;
-    }
-  }
 
   function badge(text, kind, title) {
     // Built with textContent: counts and labels never become markup.
@@ -78,45 +68,13 @@
     });
   }
 
-  function start() {
-    var container = document.getElementById("studio-diagram");
-    var source = document.getElementById("studio-diagram-data");
-    if (!container || !source) {
-      return;
-    }
-    var payload;
-    try {
-      payload = JSON.parse(source.textContent);
-    } catch (error) {
-      showNote(container, container.dataset.failed);
-      return;
-    }
-    if (typeof window.BpmnJS !== "function") {
-      showNote(container, container.dataset.unavailable);
-      return;
-    }
-    var viewer;
-    try {
-      viewer = new window.BpmnJS({ container: container });
-    } catch (error) {
-      showNote(container, container.dataset.unavailable);
-      return;
-    }
-    viewer.importXML(payload.xml).then(function () {
+  window.nqiBpmnView(
+    { container: "studio-diagram", data: "studio-diagram-data", note: "studio-diagram-note" },
+    function (viewer, payload, container) {
       fit(viewer.get("canvas"));
       mark(viewer, payload);
       tools(viewer, container);
       container.dataset.ready = "true";
-    }).catch(function (error) {
-      if (window.console) { window.console.warn("diagram:", error); }
-      viewer.destroy();
-      showNote(container, container.dataset.failed);
-    });
-  }
-
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
-  }
+    }
+  );
 }());
