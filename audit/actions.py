@@ -15,6 +15,8 @@ class Action(models.TextChoices):
     MODEL_VALIDATED = "model.validated", _("Process model validated")
     MODEL_ENABLED = "model.enabled", _("Process model enabled for new instances")
     MODEL_DISABLED = "model.disabled", _("Process model disabled for new instances")
+    DRAFT_STARTED = "model.draft_started", _("Process model draft started")
+    DRAFT_DISCARDED = "model.draft_discarded", _("Process model draft discarded")
     INSTANCE_STARTED = "instance.started", _("Process instance started")
     INSTANCE_COMPLETED = "instance.completed", _("Process instance completed")
     INSTANCE_CONTINUED = "instance.continued", _("Process instance continued")

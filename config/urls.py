@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("api/auth/token/", token_view, name="api-token"),  # POST obtain, DELETE revoke
     path("api/", include("workflows.api.urls")),
+    path("api/", include("studio.api.urls")),
     path("api/", include("audit.api.urls")),
     path("api/", include("casemgmt.api.urls")),
     path("api/", include("casemgmt.scorecard.api.urls")),

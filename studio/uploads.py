@@ -107,6 +107,25 @@ def _from_zip(upload: Upload, files: dict[str, str]) -> None:
             _add(files, entry.filename, data)
 
 
+def check_set(files: dict[str, str]) -> None:
+    """Refuse (InvalidInput on `files`) a set of files typed in the browser that an upload of the
+    same files would refuse: a name that is not a plain .bpmn/.dmn/.json file name, too many files,
+    or too many bytes."""
+    if len(files) > MAX_FILES:
+        raise _refuse("too_many", f"最多 {MAX_FILES} 个文件", f"at most {MAX_FILES} files")
+    total = 0
+    for name, text in files.items():
+        if _base_name(name) != name or _skipped(name) or not name.lower().endswith(KINDS):
+            raise _refuse(
+                "kind",
+                f"{name[:100]} 不是 .bpmn、.dmn 或 .json 文件名",
+                f"{name[:100]} is not the name of a .bpmn, .dmn or .json file",
+            )
+        size = len(text.encode("utf-8"))
+        total += size
+        _check_size(name, size, total)
+
+
 def read_uploads(uploads: Iterable[Upload]) -> dict[str, str]:
     """{filename: text} of the uploaded files and of the zips among them; refused as a whole
     (InvalidInput on the `files` field) when any part is not acceptable."""

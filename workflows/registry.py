@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+    from django_stubs_ext import StrOrPromise
 
     from .models import ProcessInstance
 
@@ -32,6 +33,25 @@ class ServiceCall:
 
 
 ServiceHandler = Callable[[ServiceCall], Any]
+
+
+@dataclass(frozen=True)
+class HandlerParam:
+    """A parameter a service-task handler reads: what the studio's editor offers and explains."""
+
+    name: str
+    type: str  # the diagram's parameter type: "int", "str", "float", "bool", "any"
+    description: StrOrPromise  # lazily translated: shown in the page's language
+
+
+@dataclass(frozen=True)
+class HandlerInfo:
+    """What a handler does and reads, in the words an admin picks it by (lazily translated)."""
+
+    label: StrOrPromise
+    description: StrOrPromise
+    params: tuple[HandlerParam, ...] = ()
+
 
 # fn(start, days) -> due moment of a human task whose diagram says "due in `days` days".
 DueDatePolicy = Callable[[datetime, int], datetime]
@@ -60,6 +80,11 @@ def group_key(role: str, org_unit_code: str) -> str:
 
 class LaneResolver(Protocol):
     def role_for_lane(self, lane: str | None) -> str | None: ...
+
+    def lane_choices(self) -> list[tuple[str, str]]:
+        """(lane name, the role's label) for each role a lane may stand for, under the one name
+        each should be drawn with: what the studio's editor offers."""
+        ...
 
     def candidate_for(self, role: str, instance: ProcessInstance) -> Candidate: ...
 
@@ -99,6 +124,7 @@ class Directory(Protocol):
 class _Registry:
     def __init__(self) -> None:
         self.handlers: dict[str, ServiceHandler] = {}
+        self.handler_info: dict[str, HandlerInfo] = {}
         self.lane_resolver: LaneResolver | None = None
         self.directory: Directory | None = None
         self.due_date_policy: DueDatePolicy = calendar_days
@@ -107,12 +133,20 @@ class _Registry:
 _registry = _Registry()
 
 
-def register_service_handler(name: str, handler: ServiceHandler) -> None:
+def register_service_handler(name: str, handler: ServiceHandler, info: HandlerInfo | None = None) -> None:
     _registry.handlers[name] = handler
+    if info is not None:
+        _registry.handler_info[name] = info
 
 
 def unregister_service_handler(name: str) -> None:
     _registry.handlers.pop(name, None)
+    _registry.handler_info.pop(name, None)
+
+
+def handler_catalog() -> list[tuple[str, HandlerInfo | None]]:
+    """Every registered handler by name, with what it says of itself (None: nothing)."""
+    return [(name, _registry.handler_info.get(name)) for name in sorted(_registry.handlers)]
 
 
 def service_handler(name: str) -> ServiceHandler | None:

@@ -23,6 +23,7 @@ from workflows.registry import ServiceCall, register_service_handler
 
 from ..models import CaseStage, ServiceCase, ServiceClass, ServiceMode, ServiceRecord, TechnicalInstitution
 from .feedback import clean_feedback
+from .handler_info import INFO
 
 # How the feedback being saved arrived; the online form sets it around its task completion.
 feedback_channel: ContextVar[str] = ContextVar("feedback_channel", default="staff")
@@ -283,4 +284,4 @@ HANDLERS = {
 def register() -> None:
     """Called from casemgmt.engine_bindings.install()."""
     for name, handler in HANDLERS.items():
-        register_service_handler(name, handler)
+        register_service_handler(name, handler, INFO.get(name))

@@ -9,7 +9,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from casemgmt.models import OrgUnit
-from casemgmt.org.roles import DISTRICT_WIDE_ROLES, Role, role_for_lane
+from casemgmt.org.roles import CHINESE_ROLE_NAMES, DISTRICT_WIDE_ROLES, Role, role_for_lane
 from workflows.models import ProcessInstance
 from workflows.registry import Candidate
 
@@ -35,6 +35,9 @@ def _forget(**_: object) -> None:
 class OrgUnitLaneResolver:
     def role_for_lane(self, lane: str | None) -> str | None:
         return role_for_lane(lane)
+
+    def lane_choices(self) -> list[tuple[str, str]]:
+        return [(name, str(Role(role).label)) for name, role in CHINESE_ROLE_NAMES.items()]
 
     def candidate_for(self, role: str, instance: ProcessInstance) -> Candidate:
         if role in DISTRICT_WIDE_ROLES:

@@ -21,6 +21,7 @@ from workflows import registry
 from workflows.models import HumanTask
 
 from . import package
+from .handler_info import INFO
 from .models import Band, CityAnswer, CityNomination, Outcome, PackageFormat, ProjectAssessment
 from .naming import proposed_district_name
 
@@ -373,4 +374,4 @@ HANDLERS = {
 def register() -> None:
     """Called from PromotionConfig.ready()."""
     for name, handler in HANDLERS.items():
-        registry.register_service_handler(name, handler)
+        registry.register_service_handler(name, handler, INFO.get(name))

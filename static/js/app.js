@@ -3,6 +3,7 @@
  *   data-autosubmit   on a <select> (or any input): submit its form when the value changes.
  *   data-print        on a button: print the page.
  *   data-submit-once  on a <form>: a second click while it is being submitted does nothing.
+ *   data-confirm      on a <form>: ask (the attribute's text) before submitting; "cancel" keeps it.
  */
 (function () {
   "use strict";
@@ -24,7 +25,15 @@
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-submit-once")) {
+    if (form instanceof HTMLFormElement && form.hasAttribute("data-confirm") && !window.confirm(form.getAttribute("data-confirm"))) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  });
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !(form instanceof HTMLFormElement) || !form.hasAttribute("data-submit-once")) {
       return;
     }
     var button = form.querySelector("button[type=submit]");

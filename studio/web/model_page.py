@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from workflows.models import ProcessModelVersion
 
 from .. import catalog, diagrams, diff
+from ..models import ModelDraft
 from .views import require_admin
 
 
@@ -67,5 +68,6 @@ def model_page(request: HttpRequest, key: str) -> HttpResponse:
         "changes": changes,
         "diagram": _payload(shown, changes) if shown is not None else None,
         "open_statuses": [(status, status.label) for status in catalog.SHOWN_STATUSES],
+        "has_draft": ModelDraft.objects.filter(process_model=row.model).exists(),
     }
     return render(request, "studio/model.html", context)

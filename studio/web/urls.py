@@ -1,11 +1,14 @@
 from django.urls import path
 
-from . import model_page, views
+from . import editor_page, model_page, views
 
 urlpatterns = [
     path("studio/", views.models, name="studio-models"),
     path("studio/upload/", views.upload, name="studio-upload"),
     path("studio/<slug:key>/", model_page.model_page, name="studio-model"),
+    path("studio/<slug:key>/edit/", editor_page.editor, name="studio-editor"),
+    path("studio/<slug:key>/edit/start/", editor_page.start, name="studio-editor-start"),
+    path("studio/<slug:key>/edit/discard/", editor_page.discard, name="studio-editor-discard"),
     path("studio/<slug:key>/availability/", views.set_availability, name="studio-availability"),
     path("studio/<slug:key>/versions/<int:number>/download/", views.download, name="studio-download"),
 ]

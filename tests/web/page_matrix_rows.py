@@ -19,6 +19,7 @@ from typing import Any
 from audit.models import AuditEvent
 from casemgmt.models import SavedFilter
 from notifications.models import Notification
+from studio import drafts
 from tests.personas import AREA_A, OPERATOR_A, PERSONA_NAMES, Cast
 from workflows import human_tasks, instances, registry
 from workflows.models import HumanTask, InstanceStatus, ProcessInstance, ProcessModelVersion
@@ -85,6 +86,9 @@ class World:
             title=self.task.title,
             link=f"/tasks/{self.task.pk}/",
         )
+
+    def start_draft(self) -> None:
+        drafts.start("approval", actor=self.cast.admin)
 
     def claim_for_operator_a(self) -> None:
         human_tasks.claim(self.task.pk, actor=self.cast.operator_a)
@@ -247,4 +251,15 @@ MATRIX: dict[str, tuple[Check, ...]] = {
         get_refused(MODEL),
     ),
     "studio-download": (Check("get", "get", only(200, "admin"), lambda w: {"key": "approval", "number": 1}),),
+    # The editor: its start page without a draft, the modeler with one; starting and discarding
+    # answer with a redirect.
+    "studio-editor": (
+        Check("get", "get", only(200, "admin"), MODEL),
+        Check("get-draft", "get", only(200, "admin"), MODEL, setup=lambda w: w.start_draft()),
+    ),
+    "studio-editor-start": (Check("post", "post", only(302, "admin"), MODEL), get_refused(MODEL)),
+    "studio-editor-discard": (
+        Check("post", "post", only(302, "admin"), MODEL, {"revision": "1"}, setup=lambda w: w.start_draft()),
+        get_refused(MODEL),
+    ),
 }

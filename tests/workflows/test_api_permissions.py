@@ -55,6 +55,8 @@ MATRIX: dict[str, Row] = {
         {"admin": 200},
         403,
     ),
+    # The editor's draft: process admins only; starting it answers 201 with the draft.
+    "process-model-draft": Row("post", url("process-model-draft", key="approval"), None, {"admin": 201}, 403),
     "instance-list": Row("get", url("instance-list"), None, everyone_authenticated(200), 403),
     "instance-detail": Row(
         "get", url("instance-detail", pk=CASE), None, by_visibility({p: 200 for p in VISIBLE}), 403

@@ -1,0 +1,117 @@
+// The studio's editor page: bpmn-js Modeler with the properties panel (the BPMN groups plus the
+// service's own, provider.js), in the page's language, on the server's draft of the model. Every
+// edit is saved to the draft (draft.js) and checked by the server's deploy checks, whose problems
+// are shown on the diagram and in the panel (problems.js).
+import BpmnModeler from "bpmn-js/lib/Modeler";
+import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from "bpmn-js-properties-panel";
+
+import { configure } from "./choices.js";
+import { DraftSaver } from "./draft.js";
+import { laneCommandModule } from "./lanes.js";
+import { ProblemView } from "./problems.js";
+import NqiPropertiesProvider from "./provider.js";
+import spiffworkflow from "./spiffworkflow.json";
+import { translateModule } from "./translate.js";
+
+function csrfToken() {
+  try {
+    return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+  } catch (error) {
+    return "";
+  }
+}
+
+function fit(canvas) {
+  canvas.zoom("fit-viewport", "auto");
+}
+
+function tools(modeler, saver) {
+  const canvas = modeler.get("canvas");
+  const commandStack = modeler.get("commandStack");
+  const actions = {
+    undo: () => commandStack.undo(),
+    redo: () => commandStack.redo(),
+    "zoom-in": () => canvas.zoom(canvas.zoom() * 1.25),
+    "zoom-out": () => canvas.zoom(canvas.zoom() / 1.25),
+    fit: () => fit(canvas),
+    save: () => saver.save(),
+  };
+  document.querySelectorAll("[data-editor]").forEach((button) => {
+    button.addEventListener("click", () => actions[button.dataset.editor]());
+  });
+}
+
+function start() {
+  const holder = document.getElementById("editor-config");
+  if (!holder) return;
+  const started = performance.now();
+  const config = JSON.parse(holder.textContent);
+  const draft = config.draft;
+  const files = { ...draft.files };
+  const mainFile = draft.main_file;
+  const container = document.getElementById("editor-canvas");
+  const modeler = new BpmnModeler({
+    container,
+    keyboard: { bindTo: document },
+    propertiesPanel: { parent: "#editor-panel" },
+    additionalModules: [
+      BpmnPropertiesPanelModule,
+      BpmnPropertiesProviderModule,
+      laneCommandModule,
+      { __init__: ["nqiProperties"], nqiProperties: ["type", NqiPropertiesProvider] },
+      translateModule(config.language, config.labels.bpmn),
+    ],
+    moddleExtensions: { spiffworkflow },
+  });
+  // For the browser tests and the console: the modeler of this page.
+  window.nqiEditor = modeler;
+  configure({ roles: config.roles, handlers: config.handlers, files: () => files });
+  const problems = new ProblemView(
+    modeler,
+    document.getElementById("editor-problems"),
+    document.getElementById("editor-problem-count"),
+    config,
+  );
+  const saver = new DraftSaver({
+    url: config.draft_url,
+    csrf: csrfToken(),
+    revision: draft.revision,
+    status: document.getElementById("editor-status"),
+    conflict: document.getElementById("editor-conflict"),
+    labels: config.labels.status,
+    onSaved: (body) => problems.show(body.problems, mainFile),
+  });
+  tools(modeler, saver);
+  modeler.on("commandStack.changed", () =>
+    saver.changed(async () => {
+      const { xml } = await modeler.saveXML({ format: true });
+      files[mainFile] = xml;
+      return { [mainFile]: xml };
+    }),
+  );
+  window.addEventListener("beforeunload", (event) => {
+    if (saver.dirty || saver.saving) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+  modeler
+    .importXML(files[mainFile])
+    .then(() => {
+      fit(modeler.get("canvas"));
+      problems.show(draft.problems, mainFile);
+      container.dataset.readyMs = String(Math.round(performance.now() - started));
+      container.dataset.ready = "1";
+    })
+    .catch((error) => {
+      const note = document.getElementById("editor-note");
+      note.textContent = `${config.labels.failed} ${error.message || ""}`;
+      note.hidden = false;
+    });
+}
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", start);
+} else {
+  start();
+}
