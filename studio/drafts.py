@@ -98,7 +98,8 @@ def _stale(draft: ModelDraft, revision: int) -> Conflict:
     )
 
 
-def _locked(key: str, revision: int) -> ModelDraft:
+def locked(key: str, revision: int) -> ModelDraft:
+    """The draft, locked for this transaction, if it is still at `revision` (else draft_stale)."""
     draft = (
         ModelDraft.objects.select_for_update(of=("self",))
         .select_related("updated_by", "process_model")
@@ -120,7 +121,7 @@ def save(
     require(actor, PERMISSION)
     check_set(files)
     with write_transaction():
-        draft = _locked(key, revision)
+        draft = locked(key, revision)
         merged = {**draft.files, **files}
         for name in remove:
             merged.pop(name, None)
@@ -146,7 +147,7 @@ def discard(key: str, *, actor: Actor, revision: int) -> None:
     """Delete the draft, if nobody saved it since `revision`."""
     require(actor, PERMISSION)
     with write_transaction():
-        draft = _locked(key, revision)
+        draft = locked(key, revision)
         audit(
             Action.DRAFT_DISCARDED,
             actor,

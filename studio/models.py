@@ -34,3 +34,46 @@ class ModelDraft(models.Model):
 
     def __str__(self) -> str:
         return f"{self.process_model.key} draft r{self.revision}"
+
+
+class ModelChange(models.Model):
+    """A draft submitted for review: a snapshot of its files that a second process admin (never
+    the author) approves, which deploys it, or returns with reasons. The review runs as an
+    instance of the shipped bpmn/model_change.bpmn (studio/changes.py)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting review")
+        DEPLOYED = "deployed", _("Approved and deployed")
+        RETURNED = "returned", _("Returned")
+
+    process_model = models.ForeignKey(ProcessModel, on_delete=models.CASCADE, related_name="changes")
+    base_version = models.ForeignKey(ProcessModelVersion, on_delete=models.PROTECT, related_name="+")
+    files = models.JSONField()
+    content_hash = models.CharField(max_length=64)
+    draft_revision = models.PositiveIntegerField()
+    note = models.TextField(_("change note"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    # The review's process instance; the deciding admin, when, and why (their opinion).
+    instance = models.ForeignKey(
+        "workflows.ProcessInstance", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True)
+    comment = models.TextField(blank=True)
+    version = models.ForeignKey(ProcessModelVersion, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            # One change of a model under review at a time: the second submission is refused.
+            models.UniqueConstraint(
+                fields=["process_model"], condition=models.Q(status="pending"), name="one_pending_change"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.process_model.key} change {self.pk}"

@@ -86,3 +86,12 @@ def build_cast() -> Cast:
         stranger=make_user(username="stranger"),
         superuser=make_user(username="superuser", is_staff=True, is_superuser=True),
     )
+
+
+def another_process_admin(username: str) -> User:
+    """A process admin besides the cast's: the second pair of eyes of the studio's reviews."""
+    user = make_user(username=username, first_name=username)
+    make_membership(
+        user=user, org_unit=OrgUnit.objects.get(code=DISTRICT_CODE), role=Role.PROCESS_ADMIN.value
+    )
+    return user

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.db.models import Max
 from lxml import etree
@@ -109,9 +110,13 @@ def deploy(
     name: str = "",
     validate_only: bool = False,
     note: str = "",
+    via: str = "api",
+    review: dict[str, Any] | None = None,
 ) -> DeployOutcome:
     """Deploy `files` as a new version of the model (the same content again is its version, not a
-    new one); `note`: what changed, in the deployer's words."""
+    new one); `note`: what changed, in the deployer's words. The audit record says how the files
+    were reviewed: `review` (the studio's change request that a second admin approved), or that
+    this deployment, `via` the command, an upload or the API, bypassed review."""
     require(actor, "workflows.deploy_model")
     main, problems = check_files(files, model_key)
     key = model_key or main
@@ -168,6 +173,7 @@ def deploy(
                 "files": sorted(files),
                 **({"note": note.strip()} if note.strip() else {}),
                 **({"callees": outcome.version.callees} if outcome.version.callees else {}),
+                "review": review or {"bypassed": via},
             },
         )
     return outcome

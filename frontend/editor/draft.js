@@ -70,6 +70,10 @@ export class DraftSaver {
     if (response.ok) {
       this.revision = body.revision;
       this.status.dataset.revision = String(body.revision);
+      // The page's forms (submit for review, discard) name the revision they act on.
+      document.querySelectorAll("input[data-draft-revision]").forEach((input) => {
+        input.value = String(body.revision);
+      });
       this.say(this.labels.saved.replace("%(n)s", String(body.revision)), "saved");
       this.onSaved(body);
     } else if (response.status === 409 && body.code === "draft_stale") {

@@ -89,6 +89,17 @@ function start() {
       return { [mainFile]: xml };
     }),
   );
+  // Submitting for review acts on the saved draft: save what is pending first.
+  const submitForm = document.getElementById("editor-submit");
+  submitForm.addEventListener("submit", async (event) => {
+    if (saver.dirty || saver.saving) {
+      event.preventDefault();
+      await saver.save();
+      if (!saver.dirty && !saver.stopped) {
+        submitForm.submit();
+      }
+    }
+  });
   window.addEventListener("beforeunload", (event) => {
     if (saver.dirty || saver.saving) {
       event.preventDefault();

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from workflows.models import ProcessModelVersion
 
 from .. import catalog, diagrams, diff
-from ..models import ModelDraft
+from ..models import ModelChange, ModelDraft
 from .views import require_admin
 
 
@@ -35,9 +35,17 @@ def _payload(version: ProcessModelVersion, changes: diff.VersionDiff | None) -> 
     drawn = diagrams.main_diagram(version)
     if drawn is None:
         return None
+    return diagram_payload(drawn[1], catalog.activity_counts(version), changes)
+
+
+def diagram_payload(
+    xml: str, counts: dict[str, dict[str, int]], changes: diff.VersionDiff | None
+) -> dict[str, Any]:
+    """What static/js/studio_diagram.js draws: the diagram, counts per activity, and the elements
+    added and changed since the compared files."""
     return {
-        "xml": drawn[1],
-        "counts": catalog.activity_counts(version),
+        "xml": xml,
+        "counts": counts,
         "added": [element.id for element in changes.added] if changes else [],
         "changed": [element.id for element, _ in changes.changed] if changes else [],
         "labels": {"tasks": _("open tasks"), "errors": _("errors")},
@@ -69,5 +77,10 @@ def model_page(request: HttpRequest, key: str) -> HttpResponse:
         "diagram": _payload(shown, changes) if shown is not None else None,
         "open_statuses": [(status, status.label) for status in catalog.SHOWN_STATUSES],
         "has_draft": ModelDraft.objects.filter(process_model=row.model).exists(),
+        "changes_list": ModelChange.objects.filter(process_model=row.model).select_related(
+            "author", "decided_by"
+        )[:10],
+        "before_label": _("Version %(n)s") % {"n": base.number} if base else "",
+        "after_label": _("Version %(n)s") % {"n": shown.number} if shown else "",
     }
     return render(request, "studio/model.html", context)

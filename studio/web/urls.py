@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import editor_page, model_page, views
+from . import change_pages, editor_page, model_page, views
 
 urlpatterns = [
     path("studio/", views.models, name="studio-models"),
@@ -9,6 +9,9 @@ urlpatterns = [
     path("studio/<slug:key>/edit/", editor_page.editor, name="studio-editor"),
     path("studio/<slug:key>/edit/start/", editor_page.start, name="studio-editor-start"),
     path("studio/<slug:key>/edit/discard/", editor_page.discard, name="studio-editor-discard"),
+    path("studio/<slug:key>/edit/submit/", change_pages.submit, name="studio-editor-submit"),
+    path("studio/changes/<int:pk>/", change_pages.change_page, name="studio-change"),
+    path("studio/changes/<int:pk>/decide/", change_pages.decide, name="studio-change-decide"),
     path("studio/<slug:key>/availability/", views.set_availability, name="studio-availability"),
     path("studio/<slug:key>/versions/<int:number>/download/", views.download, name="studio-download"),
 ]

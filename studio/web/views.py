@@ -78,6 +78,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             model_key=request.POST.get("model_key", "").strip() or None,
             validate_only=validate_only,
             note=request.POST.get("note", ""),
+            via="upload",
         )
     except DiagramInvalid as exc:
         result = {"ok": False, "message": page_errors(exc).message, "problems": _problems(exc, english)}

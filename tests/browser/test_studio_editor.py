@@ -16,14 +16,12 @@ import pytest
 from lxml import etree
 from playwright.sync_api import Browser, Page, expect
 
-from casemgmt.models import OrgUnit
-from casemgmt.org.lanes import DISTRICT_CODE
-from casemgmt.org.roles import Role
 from studio.models import ModelDraft
 from tests.browser_support import sign_in
-from tests.factories import TEST_PASSWORD, make_membership, make_user
-from tests.personas import Cast
+from tests.factories import TEST_PASSWORD
+from tests.personas import Cast, another_process_admin
 from workflows.deploy import bundle_for, deploy
+from workflows.models import ProcessModelVersion
 from workflows.parsing import NSMAP
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -108,10 +106,7 @@ def test_a_second_admin_on_an_older_revision_is_told_and_overwrites_nothing(
     browser: Browser, page: Page, live_server: Any, cast: Cast, shoot: Shoot, request: pytest.FixtureRequest
 ) -> None:
     deploy(bundle_for(ROOT / "bpmn" / "service_case.bpmn"), actor=None, model_key="service_case")
-    colleague = make_user(username="admin2", first_name="乙")
-    make_membership(
-        user=colleague, org_unit=OrgUnit.objects.get(code=DISTRICT_CODE), role=Role.PROCESS_ADMIN.value
-    )
+    another_process_admin("admin2")
     base = live_server.url
     sign_in(page, base, "admin", TEST_PASSWORD)
     open_editor(page, base)
@@ -134,3 +129,40 @@ def test_a_second_admin_on_an_older_revision_is_told_and_overwrites_nothing(
     xml = new_task_xml()
     assert "需求受理（甲）" in xml and "需求受理（乙）" not in xml
     assert ModelDraft.objects.get().revision == 2
+
+
+def test_a_change_is_submitted_and_a_second_admin_approves_it(
+    browser: Browser, page: Page, live_server: Any, cast: Cast, shoot: Shoot, request: pytest.FixtureRequest
+) -> None:
+    deploy(bundle_for(ROOT / "bpmn" / "model_change.bpmn"), actor=None, model_key="model_change")
+    deploy(bundle_for(ROOT / "bpmn" / "service_case.bpmn"), actor=None, model_key="service_case")
+    colleague = another_process_admin("admin2")
+    base = live_server.url
+    sign_in(page, base, "admin", TEST_PASSWORD)
+    open_editor(page, base)
+    page.evaluate(
+        "() => { const m = window.nqiEditor;"
+        " m.get('modeling').updateLabel(m.get('elementRegistry').get('review'), '需求受理（新）'); }"
+    )
+    # Submitting saves what is pending first.
+    page.get_by_test_id("change-note-input").fill("受理环节改名")
+    page.get_by_test_id("submit-change").click()
+    expect(page.get_by_test_id("change-status")).to_have_attribute("data-status", "pending")
+    expect(page.get_by_test_id("author-waits")).to_be_visible()
+    expect(page.get_by_test_id("diff-changed")).to_contain_text("需求受理（新）")
+    shoot("04-change-submitted")
+
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    request.addfinalizer(context.close)
+    reviewer = context.new_page()
+    sign_in(reviewer, base, "admin2", TEST_PASSWORD)
+    reviewer.goto(page.url)
+    expect(reviewer.get_by_test_id("studio-diagram")).to_have_attribute("data-ready", "true")
+    expect(reviewer.locator('g.djs-element.diff-changed[data-element-id="review"]')).to_have_count(1)
+    reviewer.get_by_test_id("review-comment").fill("同意")
+    reviewer.get_by_test_id("approve-change").click()
+    expect(reviewer.get_by_test_id("change-status")).to_have_attribute("data-status", "deployed")
+    shoot("05-change-approved", reviewer)
+    version = ProcessModelVersion.objects.get(process_model__key="service_case", number=2)
+    assert "需求受理（新）" in version.files["service_case.bpmn"] and version.change_note == "受理环节改名"
+    assert version.deployed_by == colleague

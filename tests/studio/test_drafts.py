@@ -12,12 +12,8 @@ from django.urls import reverse
 
 from audit.actions import Action
 from audit.models import AuditEvent
-from casemgmt.models import OrgUnit
-from casemgmt.org.lanes import DISTRICT_CODE
-from casemgmt.org.roles import Role
 from studio.models import ModelDraft
-from tests.factories import make_membership, make_user
-from tests.personas import Cast
+from tests.personas import Cast, another_process_admin
 from workflows.models import ProcessModelVersion
 
 pytestmark = pytest.mark.django_db
@@ -29,15 +25,6 @@ URL = reverse("process-model-draft", args=["approval"])
 @pytest.fixture
 def version(deploy_fixture: Deploy) -> ProcessModelVersion:
     return deploy_fixture("approval")
-
-
-def second_admin() -> Any:
-    """Another process admin: the one who saves second."""
-    user = make_user(username="admin2", first_name="乙")
-    make_membership(
-        user=user, org_unit=OrgUnit.objects.get(code=DISTRICT_CODE), role=Role.PROCESS_ADMIN.value
-    )
-    return user
 
 
 def start(api: Callable[[Any], Any], user: Any) -> dict[str, Any]:
@@ -92,7 +79,7 @@ def test_a_save_from_an_older_revision_is_refused_and_changes_nothing(
         api(cast.admin).put(URL, {"revision": 1, "files": {"approval.bpmn": mine}}, format="json").status_code
         == 200
     )
-    colleague = second_admin()
+    colleague = another_process_admin("admin2")
     refused = api(colleague).put(URL, {"revision": 1, "files": {"approval.bpmn": theirs}}, format="json")
     assert refused.status_code == 409
     body = refused.json()

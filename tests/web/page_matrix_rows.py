@@ -14,15 +14,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from audit.models import AuditEvent
 from casemgmt.models import SavedFilter
 from notifications.models import Notification
 from studio import drafts
-from tests.personas import AREA_A, OPERATOR_A, PERSONA_NAMES, Cast
+from studio.models import ModelChange
+from tests.personas import AREA_A, OPERATOR_A, PERSONA_NAMES, Cast, another_process_admin
 from workflows import human_tasks, instances, registry
+from workflows.deploy import bundle_for, deploy
 from workflows.models import HumanTask, InstanceStatus, ProcessInstance, ProcessModelVersion
+
+SHIPPED = Path(__file__).resolve().parents[2] / "bpmn"
 
 PERSONAS = PERSONA_NAMES
 SIGNED_IN = tuple(p for p in PERSONAS if p != "anonymous")
@@ -87,8 +92,30 @@ class World:
             link=f"/tasks/{self.task.pk}/",
         )
 
+    @cached_property
+    def change(self) -> ModelChange:
+        """A change of approval awaiting review, submitted by the admin."""
+        version = ProcessModelVersion.objects.get(process_model__key="approval")
+        return ModelChange.objects.create(
+            process_model=version.process_model,
+            base_version=version,
+            files=version.files,
+            content_hash=version.content_hash,
+            draft_revision=1,
+            note="改",
+            author=self.cast.admin,
+        )
+
     def start_draft(self) -> None:
         drafts.start("approval", actor=self.cast.admin)
+
+    def edit_draft(self) -> None:
+        """A draft at revision 2 that can be submitted: changed, valid, and a second admin to review."""
+        deploy(bundle_for(SHIPPED / "model_change.bpmn"), actor=None, model_key="model_change")
+        another_process_admin("admin2")
+        draft, _ = drafts.start("approval", actor=self.cast.admin)
+        xml = draft.files["approval.bpmn"].replace('name="', 'name="改', 1)
+        drafts.save("approval", actor=self.cast.admin, revision=1, files={"approval.bpmn": xml})
 
     def claim_for_operator_a(self) -> None:
         human_tasks.claim(self.task.pk, actor=self.cast.operator_a)
@@ -258,6 +285,23 @@ MATRIX: dict[str, tuple[Check, ...]] = {
         Check("get-draft", "get", only(200, "admin"), MODEL, setup=lambda w: w.start_draft()),
     ),
     "studio-editor-start": (Check("post", "post", only(302, "admin"), MODEL), get_refused(MODEL)),
+    "studio-editor-submit": (
+        Check(
+            "post",
+            "post",
+            only(302, "admin"),
+            MODEL,
+            {"revision": "2", "note": "改"},
+            setup=lambda w: w.edit_draft(),
+        ),
+        get_refused(MODEL),
+    ),
+    # A change authored by the admin: they see it, and may not decide it (four eyes).
+    "studio-change": (Check("get", "get", only(200, "admin"), lambda w: {"pk": w.change.pk}),),
+    "studio-change-decide": (
+        Check("post", "post", only(403, "admin"), lambda w: {"pk": w.change.pk}, {"decision": "approve"}),
+        get_refused(lambda w: {"pk": w.change.pk}),
+    ),
     "studio-editor-discard": (
         Check("post", "post", only(302, "admin"), MODEL, {"revision": "1"}, setup=lambda w: w.start_draft()),
         get_refused(MODEL),

@@ -57,6 +57,24 @@ MATRIX: dict[str, Row] = {
     ),
     # The editor's draft: process admins only; starting it answers 201 with the draft.
     "process-model-draft": Row("post", url("process-model-draft", key="approval"), None, {"admin": 201}, 403),
+    # Submitting needs a draft (the world has none); a change that does not exist is a 404 for admins.
+    "process-model-draft-submit": Row(
+        "post",
+        url("process-model-draft-submit", key="approval"),
+        lambda w: {"revision": 1, "note": "改"},
+        {"admin": 404},
+        403,
+    ),
+    "model-change-detail": Row(
+        "get", url("model-change-detail", pk=lambda w: 999999), None, {"admin": 404}, 403
+    ),
+    "model-change-decide": Row(
+        "post",
+        url("model-change-decide", pk=lambda w: 999999),
+        lambda w: {"approved": True},
+        {"admin": 404},
+        403,
+    ),
     "instance-list": Row("get", url("instance-list"), None, everyone_authenticated(200), 403),
     "instance-detail": Row(
         "get", url("instance-detail", pk=CASE), None, by_visibility({p: 200 for p in VISIBLE}), 403

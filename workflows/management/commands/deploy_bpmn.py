@@ -61,7 +61,9 @@ class Command(BaseCommand):
 
     def _deploy(self, label: str, files: dict[str, str], key: str, validate_only: bool) -> bool:
         try:
-            outcome: DeployOutcome = deploy(files, actor=None, model_key=key, validate_only=validate_only)
+            outcome: DeployOutcome = deploy(
+                files, actor=None, model_key=key, validate_only=validate_only, via="deploy_bpmn"
+            )
         except DiagramInvalid as exc:
             for problem in exc.problems:
                 where = f"{problem.file or label}:{problem.line or '?'}"
