@@ -6,6 +6,7 @@ import BpmnModeler from "bpmn-js/lib/Modeler";
 import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from "bpmn-js-properties-panel";
 
 import { configure } from "./choices.js";
+import { decisionPanel } from "./decisions.js";
 import { DraftSaver } from "./draft.js";
 import { laneCommandModule } from "./lanes.js";
 import { ProblemView } from "./problems.js";
@@ -82,6 +83,7 @@ function start() {
     onSaved: (body) => problems.show(body.problems, mainFile),
   });
   tools(modeler, saver);
+  decisionPanel(config, csrfToken());
   modeler.on("commandStack.changed", () =>
     saver.changed(async () => {
       const { xml } = await modeler.saveXML({ format: true });

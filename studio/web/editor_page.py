@@ -20,6 +20,7 @@ from core.http.page_errors import page_errors, raise_for_refusal
 from workflows import registry
 
 from .. import catalog, drafts
+from ..api.decisions import tables_payload
 from ..api.views import draft_payload
 from .editor_labels import bpmn_labels, status_labels
 from .views import require_admin
@@ -46,6 +47,8 @@ def _config(key: str, draft_data: dict[str, Any]) -> dict[str, Any]:
     return {
         "draft": draft_data,
         "draft_url": reverse("process-model-draft", args=[key]),
+        "decision_url": reverse("process-model-draft-decision-try", args=[key]),
+        "decisions": tables_payload(draft_data["files"]),
         "language": get_language() or "zh-hans",
         "roles": [
             {"value": lane, "label": f"{lane} · {label}" if lane != label else lane}
@@ -58,6 +61,11 @@ def _config(key: str, draft_data: dict[str, Any]) -> dict[str, Any]:
             "problems": _("Problems that keep this draft from deploying: %(n)s"),
             "no_problems": _("No problems: the draft can be deployed."),
             "failed": _("The diagram could not be opened."),
+            "decisions": {
+                "matched": _("Matched rows:"),
+                "no_match": _("No row matched: the outputs stay unset."),
+                "bad_json": _("The process data is not valid JSON."),
+            },
         },
     }
 

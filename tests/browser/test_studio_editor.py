@@ -166,3 +166,22 @@ def test_a_change_is_submitted_and_a_second_admin_approves_it(
     version = ProcessModelVersion.objects.get(process_model__key="service_case", number=2)
     assert "需求受理（新）" in version.files["service_case.bpmn"] and version.change_note == "受理环节改名"
     assert version.deployed_by == colleague
+
+
+def test_an_admin_tests_the_score_bands_before_submitting(
+    page: Page, live_server: Any, cast: Cast, shoot: Shoot
+) -> None:
+    deploy(bundle_for(ROOT / "bpmn" / "site_promotion.bpmn"), actor=None, model_key="site_promotion")
+    base = live_server.url
+    sign_in(page, base, "admin", TEST_PASSWORD)
+    page.goto(f"{base}/studio/site_promotion/edit/")
+    page.get_by_test_id("start-draft").click()
+    expect(page.get_by_test_id("editor-canvas")).to_have_attribute("data-ready", "1")
+    panel = page.get_by_test_id("decision-test")
+    for score, band in (("70", "recorded"), ("70.1", "district_candidate"), ("80.1", "city_candidate")):
+        panel.get_by_test_id("decision-input-in_score").fill(score)
+        panel.get_by_test_id("decision-input-in_level").fill("district")
+        panel.get_by_test_id("decision-run").click()
+        expect(panel.get_by_test_id("decision-output")).to_contain_text(f'"band": "{band}"')
+    expect(panel.get_by_test_id("decision-matched")).to_contain_text("#5")
+    shoot("06-decision-test")

@@ -65,6 +65,13 @@ MATRIX: dict[str, Row] = {
         {"admin": 404},
         403,
     ),
+    "process-model-draft-decision-try": Row(
+        "post",
+        url("process-model-draft-decision-try", key="approval"),
+        lambda w: {"decision": "score_band"},
+        {"admin": 404},
+        403,
+    ),
     "model-change-detail": Row(
         "get", url("model-change-detail", pk=lambda w: 999999), None, {"admin": 404}, 403
     ),
