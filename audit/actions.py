@@ -20,6 +20,8 @@ class Action(models.TextChoices):
     MODEL_CHANGE_SUBMITTED = "model.change_submitted", _("Process model change submitted for review")
     MODEL_CHANGE_APPROVED = "model.change_approved", _("Process model change approved and deployed")
     MODEL_CHANGE_RETURNED = "model.change_returned", _("Process model change returned")
+    MIGRATION_BATCH_STARTED = "model.migration_started", _("Batch migration started")
+    MIGRATION_BATCH_FINISHED = "model.migration_finished", _("Batch migration finished")
     INSTANCE_STARTED = "instance.started", _("Process instance started")
     INSTANCE_COMPLETED = "instance.completed", _("Process instance completed")
     INSTANCE_CONTINUED = "instance.continued", _("Process instance continued")

@@ -77,3 +77,52 @@ class ModelChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.process_model.key} change {self.pk}"
+
+
+class MigrationBatch(models.Model):
+    """Open instances of older versions moved to one target version by a background job; each
+    instance's outcome is a MigrationItem, so a job restarted after a worker died carries on
+    with the items still pending (studio/batches.py)."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        FINISHED = "finished", _("Finished")
+
+    process_model = models.ForeignKey(ProcessModel, on_delete=models.CASCADE, related_name="+")
+    target_version = models.ForeignKey(ProcessModelVersion, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    restart_timers = models.BooleanField(default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
+    finished_at = models.DateTimeField(null=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"migration batch {self.pk}"
+
+
+class MigrationItem(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        MOVED = "moved", _("Moved")
+        REFUSED = "refused", _("Refused")
+        FAILED = "failed", _("Failed")
+
+    batch = models.ForeignKey(MigrationBatch, on_delete=models.CASCADE, related_name="items")
+    instance = models.ForeignKey("workflows.ProcessInstance", on_delete=models.CASCADE, related_name="+")
+    from_version = models.PositiveIntegerField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    message = models.TextField(blank=True)
+    message_en = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["batch", "instance"], name="one_item_per_instance")]
+        indexes = [models.Index(fields=["batch", "status"], name="batch_item_status")]
+
+    def __str__(self) -> str:
+        return f"batch {self.batch_id} instance {self.instance_id}: {self.status}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import change_pages, editor_page, model_page, views
+from . import change_pages, editor_page, migration_pages, model_page, views
 
 urlpatterns = [
     path("studio/", views.models, name="studio-models"),
@@ -12,6 +12,11 @@ urlpatterns = [
     path("studio/<slug:key>/edit/submit/", change_pages.submit, name="studio-editor-submit"),
     path("studio/changes/<int:pk>/", change_pages.change_page, name="studio-change"),
     path("studio/changes/<int:pk>/decide/", change_pages.decide, name="studio-change-decide"),
+    path("studio/<slug:key>/migrate/", migration_pages.migrate_page, name="studio-migrate"),
+    path("studio/<slug:key>/migrate/dry-run/", migration_pages.dry_run, name="studio-migrate-dry-run"),
+    path("studio/<slug:key>/migrate/start/", migration_pages.start, name="studio-migrate-start"),
+    path("studio/migrations/<int:pk>/", migration_pages.batch_page, name="studio-batch"),
+    path("studio/migrations/<int:pk>/resume/", migration_pages.resume, name="studio-batch-resume"),
     path("studio/<slug:key>/availability/", views.set_availability, name="studio-availability"),
     path("studio/<slug:key>/versions/<int:number>/download/", views.download, name="studio-download"),
 ]

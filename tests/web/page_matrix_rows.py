@@ -21,7 +21,7 @@ from audit.models import AuditEvent
 from casemgmt.models import SavedFilter
 from notifications.models import Notification
 from studio import drafts
-from studio.models import ModelChange
+from studio.models import MigrationBatch, MigrationItem, ModelChange
 from tests.personas import AREA_A, OPERATOR_A, PERSONA_NAMES, Cast, another_process_admin
 from workflows import human_tasks, instances, registry
 from workflows.deploy import bundle_for, deploy
@@ -105,6 +105,19 @@ class World:
             note="改",
             author=self.cast.admin,
         )
+
+    @cached_property
+    def batch(self) -> MigrationBatch:
+        """A batch migration of SQ-1, still running."""
+        version = ProcessModelVersion.objects.get(process_model__key="approval")
+        batch = MigrationBatch.objects.create(
+            process_model=version.process_model,
+            target_version=version,
+            reason="上线",
+            created_by=self.cast.admin,
+        )
+        MigrationItem.objects.create(batch=batch, instance=self.case, from_version=1)
+        return batch
 
     def start_draft(self) -> None:
         drafts.start("approval", actor=self.cast.admin)
@@ -301,6 +314,18 @@ MATRIX: dict[str, tuple[Check, ...]] = {
     "studio-change-decide": (
         Check("post", "post", only(403, "admin"), lambda w: {"pk": w.change.pk}, {"decision": "approve"}),
         get_refused(lambda w: {"pk": w.change.pk}),
+    ),
+    # Batch migration: nothing chosen, the dry run shows the page and the start is refused on it.
+    "studio-migrate": (Check("get", "get", only(200, "admin"), MODEL),),
+    "studio-migrate-dry-run": (Check("post", "post", only(200, "admin"), MODEL), get_refused(MODEL)),
+    "studio-migrate-start": (
+        Check("post", "post", only(400, "admin"), MODEL, {"reason": "上线"}),
+        get_refused(MODEL),
+    ),
+    "studio-batch": (Check("get", "get", only(200, "admin"), lambda w: {"pk": w.batch.pk}),),
+    "studio-batch-resume": (
+        Check("post", "post", only(302, "admin"), lambda w: {"pk": w.batch.pk}),
+        get_refused(lambda w: {"pk": w.batch.pk}),
     ),
     "studio-editor-discard": (
         Check("post", "post", only(302, "admin"), MODEL, {"revision": "1"}, setup=lambda w: w.start_draft()),
