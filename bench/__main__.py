@@ -21,7 +21,7 @@ from typing import Any
 from .database import BENCH_DB
 from .sizes import FULL, QUICK
 
-SECTIONS = ("throughput", "cycles", "inbox", "timers", "countersign", "messages", "validation")
+SECTIONS = ("throughput", "cycles", "inbox", "timers", "countersign", "messages", "validation", "editor")
 RESULTS = Path(__file__).resolve().parent.parent / "var" / "bench" / "results.json"
 
 
@@ -65,7 +65,7 @@ def main(argv: list[str]) -> int:
     from .database import prepare, server_version
 
     url = prepare(args.database)
-    from . import countersign, cycles, inbox, messages, summary, throughput, timers, validation
+    from . import countersign, cycles, editor_page, inbox, messages, summary, throughput, timers, validation
     from .fixtures import build_world
     from .report import Results
 
@@ -95,6 +95,7 @@ def main(argv: list[str]) -> int:
         "countersign": (countersign.run, countersign.summary),
         "messages": (messages.run, messages.summary),
         "validation": (validation.run, validation.summary),
+        "editor": (editor_page.run, editor_page.summary),
     }
     for name in args.only or SECTIONS:
         run, summarize = runners[name]
