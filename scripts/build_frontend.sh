@@ -18,11 +18,12 @@ if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" || ! -x node_modules/.bin/es
     fi
     npm ci --no-audit --no-fund --loglevel=error
     rm -rf "$out"
-    mkdir -p "$out/bpmn-js" "$out/properties-panel"
+    mkdir -p "$out/bpmn-js" "$out/properties-panel" "$out/token-simulation"
     cp node_modules/htmx.org/dist/htmx.min.js "$out/"
     cp node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js "$out/bpmn-js/"
     cp -r node_modules/bpmn-js/dist/assets/. "$out/bpmn-js/assets/"
     cp node_modules/@bpmn-io/properties-panel/dist/assets/properties-panel.css "$out/properties-panel/"
+    cp node_modules/bpmn-js-token-simulation/assets/css/bpmn-js-token-simulation.css "$out/token-simulation/"
     echo "$want" > "$stamp"
 fi
 

@@ -4,12 +4,14 @@
 // are shown on the diagram and in the panel (problems.js).
 import BpmnModeler from "bpmn-js/lib/Modeler";
 import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from "bpmn-js-properties-panel";
+import TokenSimulationModule from "bpmn-js-token-simulation";
 
 import { configure } from "./choices.js";
 import { decisionPanel } from "./decisions.js";
 import { DraftSaver } from "./draft.js";
 import { laneCommandModule } from "./lanes.js";
 import { ProblemView } from "./problems.js";
+import { localizeSimulation } from "./simulation.js";
 import NqiPropertiesProvider from "./provider.js";
 import spiffworkflow from "./spiffworkflow.json";
 import { translateModule } from "./translate.js";
@@ -59,6 +61,7 @@ function start() {
       BpmnPropertiesPanelModule,
       BpmnPropertiesProviderModule,
       laneCommandModule,
+      TokenSimulationModule,
       { __init__: ["nqiProperties"], nqiProperties: ["type", NqiPropertiesProvider] },
       translateModule(config.language, config.labels.bpmn),
     ],
@@ -83,6 +86,7 @@ function start() {
     onSaved: (body) => problems.show(body.problems, mainFile),
   });
   tools(modeler, saver);
+  localizeSimulation(container, modeler.get("translate"));
   decisionPanel(config, csrfToken());
   modeler.on("commandStack.changed", () =>
     saver.changed(async () => {
@@ -94,13 +98,16 @@ function start() {
   // Submitting for review acts on the saved draft: save what is pending first.
   const submitForm = document.getElementById("editor-submit");
   submitForm.addEventListener("submit", async (event) => {
-    if (saver.dirty || saver.saving) {
-      event.preventDefault();
-      await saver.save();
-      if (!saver.dirty && !saver.stopped) {
-        submitForm.submit();
-      }
+    event.preventDefault();
+    const button = submitForm.querySelector("button[type=submit]");
+    if (button.disabled || !submitForm.reportValidity()) return;
+    button.disabled = true; // once: a second click does not submit again
+    await saver.save();
+    if (saver.dirty || saver.stopped) {
+      button.disabled = false; // not saved (the status says why): nothing was submitted
+      return;
     }
+    submitForm.submit();
   });
   window.addEventListener("beforeunload", (event) => {
     if (saver.dirty || saver.saving) {

@@ -33,7 +33,7 @@
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (event.defaultPrevented || !(form instanceof HTMLFormElement) || !form.hasAttribute("data-submit-once")) {
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-submit-once")) {
       return;
     }
     var button = form.querySelector("button[type=submit]");

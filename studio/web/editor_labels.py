@@ -43,6 +43,18 @@ PANEL_TEXTS = (
     gettext_noop("The decision this task evaluates, from the draft's .dmn files."),
     gettext_noop("Problems"),
     gettext_noop("No problems found."),
+    # bpmn-js-token-simulation's own labels (frontend/editor/simulation.js).
+    gettext_noop("Token Simulation"),
+    gettext_noop("Reset Simulation"),
+    gettext_noop("Play/Pause Simulation"),
+    gettext_noop("Toggle Simulation Log"),
+    gettext_noop("Set Sequence Flow"),
+    gettext_noop("Trigger Event"),
+    gettext_noop("Add pause point"),
+    gettext_noop("Remove pause point"),
+    gettext_noop("Set animation speed = Slow"),
+    gettext_noop("Set animation speed = Normal"),
+    gettext_noop("Set animation speed = Fast"),
 )
 
 

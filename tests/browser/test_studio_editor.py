@@ -101,6 +101,14 @@ def test_an_admin_adds_a_step_sets_its_lane_and_form(
     assert 'name="dueInDays" value="2"' in xml
     shoot("02-lane-and-form-set")
 
+    # Token simulation, in Chinese: the palette gives way to the simulation's controls.
+    toggle = page.locator(".bts-toggle-mode")
+    expect(toggle).to_contain_text("令牌模拟")
+    toggle.click()
+    expect(page.locator("#editor-canvas .simulation")).to_have_count(1)
+    expect(page.locator(".djs-palette.hidden")).to_have_count(1)
+    shoot("03-simulation")
+
 
 def test_a_second_admin_on_an_older_revision_is_told_and_overwrites_nothing(
     browser: Browser, page: Page, live_server: Any, cast: Cast, shoot: Shoot, request: pytest.FixtureRequest
