@@ -17,6 +17,8 @@ from urllib.parse import unquote
 from jsonschema import exceptions as jsonschema_exceptions
 from jsonschema.validators import validator_for
 
+from . import lookups
+
 REF_KEYWORDS = ("$ref", "$dynamicRef", "$recursiveRef")
 
 
@@ -119,4 +121,31 @@ def schema_problems(name: str, schema: Any) -> list[SchemaProblem]:
                         f"表单 {name}：{where} 处的 {keyword} {ref!r} 在表单中找不到对应的定义",
                     )
                 )
+    return problems + _lookup_problems(name, schema)
+
+
+def _lookup_problems(name: str, schema: Any) -> list[SchemaProblem]:
+    """A lookup field must name a registered source, on a property of the type its values have."""
+    problems = []
+    for prop, source_name in lookups.lookup_properties(schema).items():
+        found = lookups.source(source_name)
+        if found is None:
+            known = "、".join(lookups.names())
+            problems.append(
+                SchemaProblem(
+                    "form_lookup",
+                    f"form {name!r}: field {prop!r} looks up {source_name!r}, which is not a lookup "
+                    f"(known: {', '.join(lookups.names())})",
+                    f"表单 {name}：字段 {prop} 的取值来源 {source_name} 不存在（可用：{known}）",
+                )
+            )
+        elif schema["properties"][prop].get("type") != found.value_type:
+            problems.append(
+                SchemaProblem(
+                    "form_lookup",
+                    f"form {name!r}: field {prop!r} looks up {source_name!r}, whose values are of "
+                    f"type {found.value_type!r}",
+                    f"表单 {name}：字段 {prop} 的取值来源 {source_name} 要求类型为 {found.value_type}",
+                )
+            )
     return problems

@@ -18,6 +18,8 @@ from referencing.exceptions import Unresolvable
 
 from core.errors import FieldError, InvalidInput
 
+from . import lookups
+
 MAX_DATA_BYTES = 256 * 1024
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,99}$")
 
@@ -75,7 +77,7 @@ def _validator(schema: dict[str, Any]) -> Any:
     return found[1]
 
 
-def validate_task_data(data: Any, schema: dict[str, Any] | None) -> dict[str, Any]:
+def validate_task_data(data: Any, schema: dict[str, Any] | None, user: Any = None) -> dict[str, Any]:
     """Return the data if it may be merged into the workflow; raise InvalidInput otherwise."""
     if not isinstance(data, dict):
         raise InvalidInput(
@@ -132,4 +134,7 @@ def validate_task_data(data: Any, schema: dict[str, Any] | None) -> dict[str, An
                 for e in errors
             ],
         )
+    missing = lookups.unknown_values(schema, data, user)
+    if missing:
+        raise InvalidInput("The form has errors.", "表单填写有误。", fields=missing)
     return data

@@ -215,7 +215,7 @@ def complete(task_id: int, *, actor: Actor, data: Any) -> HumanTask:
                 code="instance_state",
             )
         version = rows.attach_version(instance)
-        data = validate_task_data(data, form_schema(row, version))
+        data = validate_task_data(data, form_schema(row, version), user)
         workflow = runtime.load_workflow(instance)
         open_before = runtime.open_task_ids(workflow)
         spiff_task = runtime.find_task(workflow, row.spiff_task_id)

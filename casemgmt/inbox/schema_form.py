@@ -18,11 +18,13 @@ from typing import Any
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
+from workflows import lookups
+
 # POST keys carry a prefix so that a property called e.g. "csrfmiddlewaretoken" cannot collide.
 PREFIX = "f."
 TEXTAREA_FROM_LENGTH = 200
 
-TEXT, TEXTAREA, DATE, SELECT, NUMBER, INTEGER, CHECKBOX, MULTI, JSON = (
+TEXT, TEXTAREA, DATE, SELECT, NUMBER, INTEGER, CHECKBOX, MULTI, JSON, LOOKUP = (
     "text",
     "textarea",
     "date",
@@ -32,6 +34,7 @@ TEXT, TEXTAREA, DATE, SELECT, NUMBER, INTEGER, CHECKBOX, MULTI, JSON = (
     "checkbox",
     "multi",
     "json",
+    "lookup",
 )
 
 
@@ -101,6 +104,10 @@ def _number_attrs(prop: Mapping[str, Any], integer: bool) -> dict[str, str]:
 
 def _kind_of(prop: Mapping[str, Any]) -> tuple[str, list[Choice], dict[str, str]]:
     kind = prop.get("type")
+    source = lookups.source(str(prop.get(lookups.KEYWORD, "")))
+    if source is not None and kind == source.value_type:
+        # Picked from the registry: a searchable picker (attrs["lookup"] names the source).
+        return LOOKUP, [], {"lookup": str(prop[lookups.KEYWORD])}
     if kind == "string":
         choices = _choices(prop)
         if choices is not None:
@@ -163,12 +170,31 @@ def _submitted(kind: str, post: Any, key: str) -> Any:
     return post.get(key, "")
 
 
+def _lookup_choices(source_name: str, shown: str, user: Any) -> list[Choice]:
+    """The picker's options before any search: the value shown (with its label) and the first
+    ones the user may pick, so that the form works without JavaScript too."""
+    source = lookups.source(source_name)
+    if source is None:
+        return []
+    current: Any = _parse_integer(shown) if source.value_type == "integer" and shown else shown
+    found = source.labels([current], user) if shown else {}
+    choices = [Choice(str(value), label) for value, label in found.items()]
+    if user is not None:
+        choices += [
+            Choice(str(value), label)
+            for value, label in source.search("", user, lookups.SEARCH_LIMIT)
+            if value not in found
+        ]
+    return choices
+
+
 def build_fields(
     schema: Mapping[str, Any] | None,
     *,
     data: Mapping[str, Any] | None = None,
     submitted: Any = None,
     errors: Errors | None = None,
+    user: Any = None,
 ) -> list[FormField]:
     """The fields of a form, showing `submitted` (a QueryDict) if given, else `data`, else defaults."""
     required = set(schema.get("required") or []) if isinstance(schema, Mapping) else set()
@@ -182,6 +208,8 @@ def build_fields(
             value = _shown(kind, data[name])
         else:
             value = _shown(kind, prop.get("default"))
+        if kind == LOOKUP:
+            choices = _lookup_choices(attrs["lookup"], str(value), user)
         fields.append(
             FormField(
                 name=name,
@@ -246,7 +274,9 @@ def parse_submission(schema: Mapping[str, Any] | None, post: Any) -> tuple[dict[
         text = raw if kind == TEXTAREA else raw.strip()
         if text.strip() == "":
             continue  # empty optional input: omitted; if required, the schema says so
-        if kind == INTEGER:
+        if kind == LOOKUP and prop.get("type") == "string":
+            data[name] = text
+        elif kind in (INTEGER, LOOKUP):
             whole = _parse_integer(text)
             if whole is None:
                 errors[name] = [_("Enter a whole number.")]

@@ -145,7 +145,7 @@ def _page(
     events, truncated = _timeline(instance)
     rows = list(instance.human_tasks.only("id", "task_spec", "title", "status", "instance_id"))
     data = None if is_open else _submitted_data(task, events, case)
-    fields = schema_form.build_fields(schema, data=data, submitted=submitted, errors=errors)
+    fields = schema_form.build_fields(schema, data=data, submitted=submitted, errors=errors, user=user)
     units = dict(
         OrgUnit.objects.filter(code__in={instance.org_unit_code, task.candidate_org_unit}).values_list(
             "code", "name"
@@ -202,7 +202,7 @@ def _submit(request: HttpRequest, task: HumanTask) -> HttpResponse:
     if errors:
         # Report the rest of the form too, so the user fixes everything in one round.
         try:
-            validate_task_data(data, schema)
+            validate_task_data(data, schema, request.user)
         except InvalidInput as exc:
             _merge(errors, form_errors, exc.fields, names)
         return _page(

@@ -93,7 +93,12 @@ def test_operator_works_a_case_from_the_window_to_closed(
     assert number == str(institution.pk)
     open_task_from_case(page, base, case, "match")
     page.locator('select[name="f.outcome"]').select_option("institution")
-    page.locator('input[name="f.institution_id"]').fill(number)
+    # The institution is picked by searching its name, not typed as a number.
+    with page.expect_response(lambda response: "/lookups/institution/" in response.url):
+        page.get_by_test_id("lookup-search-institution_id").fill(institution.name)
+    picker = page.locator('select[name="f.institution_id"]')
+    expect(picker.locator(f'option[value="{number}"]')).to_have_count(1)
+    picker.select_option(number)
     page.locator('textarea[name="f.matching_note"]').fill("已电话联系检测院")
     shoot("04-match-task")
     complete(page)

@@ -8,7 +8,7 @@ import pytest
 
 from audit.models import AuditEvent
 from casemgmt.models import CaseStage, ServiceProject, TechnicalInstitution
-from core.errors import PermissionDenied
+from core.errors import InvalidInput, PermissionDenied
 from tests.personas import Cast
 from workflows.models import InstanceStatus
 
@@ -84,18 +84,23 @@ def test_the_wrong_people_cannot_work_the_operator_tasks(
 
 
 @pytest.mark.django_db
-def test_an_unknown_or_inactive_institution_sends_matching_back_with_the_reason(
+def test_an_unknown_or_inactive_institution_is_refused_on_the_form(
     cast: Cast, projects: tuple[ServiceProject, ServiceProject], institution: TechnicalInstitution
 ) -> None:
+    # The matching form picks the institution from the registry (x-lookup): a number that names
+    # no active institution is refused on the field, and the step stays open.
     case = submit(projects[0], cast.operator_a)
     case = work(case, "review", cast.operator_a, {})
-    case = work(case, "match", cast.operator_a, {"outcome": "institution", "institution_id": 999999})
-    assert case.stage == CaseStage.MATCHING and open_specs(case) == {"match"}
-    assert case.matched_institution is None
+    with pytest.raises(InvalidInput) as refused:
+        work(case, "match", cast.operator_a, {"outcome": "institution", "institution_id": 999999})
+    assert [(f.field, f.code) for f in refused.value.fields] == [("institution_id", "not_found")]
     institution.active = False
     institution.save()
-    case = work(case, "match", cast.operator_a, {"outcome": "institution", "institution_id": institution.pk})
+    with pytest.raises(InvalidInput):
+        work(case, "match", cast.operator_a, {"outcome": "institution", "institution_id": institution.pk})
+    case.refresh_from_db()
     assert case.stage == CaseStage.MATCHING and open_specs(case) == {"match"}
+    assert case.matched_institution is None
     case = work(case, "match", cast.operator_a, {"outcome": "expert", "expert": "王工（上海质检院）"})
     assert case.stage == CaseStage.FOLLOW_UP and case.matched_expert == "王工（上海质检院）"
     assert case.matched_institution is None

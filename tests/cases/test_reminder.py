@@ -15,7 +15,7 @@ from casemgmt.models import CaseStage, OrgUnit, ServiceCase, ServiceProject
 from casemgmt.org.calendar import add_working_days
 from casemgmt.org.lanes import DISTRICT_CODE
 from config.celery import app
-from core.errors import PermissionDenied
+from core.errors import InvalidInput, PermissionDenied
 from tests.factories import make_enterprise, make_project
 from tests.live_worker import LiveWorker
 from tests.personas import Cast
@@ -101,7 +101,8 @@ def test_a_reentered_matching_task_does_not_escalate_twice_and_closing_ends_the_
     time.sleep(0.6)
     assert fire_due_timers() == 1
     assert open_specs(case) == {"match", "assist"}
-    case = work(case, "match", cast.operator_a, {"outcome": "institution", "institution_id": 424242})
+    with pytest.raises(InvalidInput):  # no such institution: refused on the form, the step stays
+        work(case, "match", cast.operator_a, {"outcome": "institution", "institution_id": 424242})
     assert open_specs(case) == {"match", "assist"}
     time.sleep(0.1)
     fire_due_timers()

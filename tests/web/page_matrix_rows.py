@@ -217,6 +217,13 @@ MATRIX: dict[str, tuple[Check, ...]] = {
         Check("post-submit", "post", TASK_GROUP_ONLY, TASK, {"f.title": "计量检定申请", "f.amount": "12.5"}),
     ),
     "task-claim-page": (Check("post", "post", TASK_GROUP_ONLY, TASK), get_refused(TASK)),
+    # A lookup picker's options: every signed-in user may search; each source scopes what it lists
+    # (enterprises: those the user may see; tests/registry/test_lookups.py).
+    "lookup-options": (
+        Check("get", "get", who(200), lambda w: {"source": "institution"}, {"q": "检测"}),
+        Check("get-enterprise", "get", who(200), lambda w: {"source": "enterprise"}),
+        Check("get-unknown", "get", who(404), lambda w: {"source": "nothing"}),
+    ),
     "board": (Check("get", "get", only(200, *BOARD_VIEWERS)),),
     # workflows.operate_instance: process admins, and operators/offices in their own area. The
     # board refuses enterprise users and strangers before it looks at the case.

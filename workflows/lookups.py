@@ -1,0 +1,86 @@
+"""Lookup fields: a form property whose value is picked from a registry the domain owns
+(technical institutions, enterprises, ...) instead of typed.
+
+A form marks such a property with `"x-lookup": "<source>"`; the domain registers each source
+(what values look like, how to search them for a user, which of some values exist). The engine
+uses this in three places: deploy refuses an unknown source or a property of the wrong type
+(form_schemas), completing a task refuses a value the source does not hold (forms), and the task
+page draws a searchable picker (casemgmt/inbox). JSON Schema ignores unknown keywords, so the
+schema stays valid for any other validator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import override
+
+from core.errors import FieldError
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+KEYWORD = "x-lookup"
+SEARCH_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class LookupSource:
+    label: StrOrPromise
+    value_type: str  # the property's JSON type: "integer" or "string"
+    # (query, user, limit) -> [(value, label)] that the user may pick, best first
+    search: Callable[[str, Any, int], list[tuple[Any, str]]]
+    # (values, user) -> {value: label} of those that exist and the user may pick
+    labels: Callable[[Iterable[Any], Any], dict[Any, str]]
+
+
+_sources: dict[str, LookupSource] = {}
+
+
+def register_lookup(name: str, source: LookupSource) -> None:
+    _sources[name] = source
+
+
+def source(name: str) -> LookupSource | None:
+    return _sources.get(name)
+
+
+def names() -> list[str]:
+    return sorted(_sources)
+
+
+def lookup_properties(schema: Mapping[str, Any] | None) -> dict[str, str]:
+    """{property: source name} of the form's lookup fields (top-level properties)."""
+    props = schema.get("properties") if isinstance(schema, Mapping) else None
+    if not isinstance(props, Mapping):
+        return {}
+    return {
+        str(name): str(prop[KEYWORD])
+        for name, prop in props.items()
+        if isinstance(prop, Mapping) and isinstance(prop.get(KEYWORD), str)
+    }
+
+
+def unknown_values(schema: Mapping[str, Any] | None, data: Mapping[str, Any], user: Any) -> list[FieldError]:
+    """A field error for each lookup value in `data` that its source does not hold, or that `user`
+    could not have picked (the same scope as the picker's search)."""
+    errors = []
+    for name, source_name in lookup_properties(schema).items():
+        value = data.get(name)
+        found = source(source_name)
+        if value is None or value == "" or found is None:
+            continue
+        if value not in found.labels([value], user):
+            # The message carries both languages, whichever the request speaks.
+            with override("zh-hans"):
+                label_zh = str(found.label)
+            with override("en"):
+                label_en = str(found.label)
+            errors.append(
+                FieldError(
+                    name, "not_found", f"所选{label_zh}不存在或不可选", f"no such {label_en} can be chosen"
+                )
+            )
+    return errors
