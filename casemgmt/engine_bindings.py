@@ -11,6 +11,7 @@ from workflows import registry
 
 from .cases import engine_events  # noqa: F401 (engine_events: receivers)
 from .cases import handlers as cases_handlers
+from .org import lookups as org_lookups
 from .registry import lookups as registry_lookups
 
 
@@ -29,5 +30,6 @@ def install() -> None:
     # The service tasks of service_case.bpmn; the nested apps register theirs from their own
     # ready() (casemgmt/promotion/apps.py: site_promotion, typical_cases).
     cases_handlers.register()
-    # Form fields picked from the registry (institutions, enterprises).
+    # Form fields picked from the registry (institutions, enterprises) and the org (people).
     registry_lookups.register()
+    org_lookups.register()  # people of a role, in the picker's scope

@@ -117,3 +117,16 @@ def test_the_task_page_draws_a_picker_with_the_current_value(cast: Cast) -> None
     assert data == {"institution_id": wanted.pk} and errors == {}
     data, errors = schema_form.parse_submission(FORM, {"f.institution_id": "abc"})
     assert "institution_id" in errors
+
+
+def test_people_are_picked_among_the_roles_holders_in_the_users_scope(cast: Cast) -> None:
+    form = {"type": "object", "properties": {"who": {"type": "string", "x-lookup": "users-office_staff"}}}
+    assert schema_problems("f", form) == []
+    assert validate_task_data({"who": "office_a2"}, form, cast.office_a)
+    for refused in ("office_b", "operator_a", "nobody"):  # another area's office; another role
+        with pytest.raises(InvalidInput):
+            validate_task_data({"who": refused}, form, cast.office_a)
+    assert validate_task_data({"who": "office_b"}, form, cast.reviewer)  # district-wide
+    url = reverse("lookup-options", kwargs={"source": "users-office_staff"})
+    html = client_for(cast.office_a).get(url, {"q": "office"}).content.decode()
+    assert 'value="office_a2"' in html and 'value="office_b"' not in html
