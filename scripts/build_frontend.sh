@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs the browser libraries from the npm registry (exact versions from package-lock.json),
 # copies their distribution files into var/frontend/vendor, and bundles our own modules in
-# frontend/ (the studio's editor, which imports the libraries as modules) with esbuild into
-# var/frontend/bundle. Django serves both as static files. Nothing is vendored into the
-# repository. Sourced by scripts/_setup.sh; also runnable alone.
+# frontend/ (the studio's BPMN and DMN editors, which import the libraries as modules) with
+# esbuild into var/frontend/bundle. Django serves both as static files. Nothing is vendored into
+# the repository. Sourced by scripts/_setup.sh; also runnable alone.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -18,12 +18,14 @@ if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" || ! -x node_modules/.bin/es
     fi
     npm ci --no-audit --no-fund --loglevel=error
     rm -rf "$out"
-    mkdir -p "$out/bpmn-js" "$out/properties-panel" "$out/token-simulation"
+    mkdir -p "$out/bpmn-js" "$out/properties-panel" "$out/token-simulation" "$out/dmn-js"
     cp node_modules/htmx.org/dist/htmx.min.js "$out/"
     cp node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js "$out/bpmn-js/"
     cp -r node_modules/bpmn-js/dist/assets/. "$out/bpmn-js/assets/"
     cp node_modules/@bpmn-io/properties-panel/dist/assets/properties-panel.css "$out/properties-panel/"
     cp node_modules/bpmn-js-token-simulation/assets/css/bpmn-js-token-simulation.css "$out/token-simulation/"
+    # dmn-js's style sheets and icon font (the studio's decision-table editor).
+    cp -r node_modules/dmn-js/dist/assets/. "$out/dmn-js/"
     echo "$want" > "$stamp"
 fi
 
@@ -39,4 +41,7 @@ mkdir -p "$bundle"
 node_modules/.bin/esbuild frontend/editor/index.js --bundle --minify --format=iife --target=es2020 \
     --jsx=automatic --jsx-import-source=@bpmn-io/properties-panel/preact --loader:.js=jsx \
     --legal-comments=eof --log-level=warning --outfile="$bundle/studio_editor.js"
+# The decision-table editor (dmn-js, whose modules are already compiled: no JSX here).
+node_modules/.bin/esbuild frontend/dmn/index.js --bundle --minify --format=iife --target=es2020 \
+    --legal-comments=eof --log-level=warning --outfile="$bundle/studio_dmn.js"
 echo "$sources" > "$bundle_stamp"

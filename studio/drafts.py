@@ -170,3 +170,8 @@ def main_file(draft: ModelDraft) -> str:
     if found is not None:
         return found[0]
     return sorted(name for name in draft.files if name.lower().endswith(".bpmn"))[0]
+
+
+def decision_files(draft: ModelDraft) -> list[str]:
+    """The draft's decision tables (.dmn files) by name: what the decision-table editor opens."""
+    return sorted(name for name in draft.files if name.lower().endswith(".dmn"))

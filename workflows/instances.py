@@ -11,7 +11,7 @@ from audit.actions import Action
 from core.errors import Conflict, FieldError, InvalidInput, NotFound
 from core.service import Actor, acting_user, allowed, audit, require, require_reason, write_transaction
 
-from . import message_dispatch, registry, rows, runtime, timer_wake, transitions
+from . import message_dispatch, registry, rows, runtime, test_runs, timer_wake, transitions
 from .guard import lock_instance
 from .models import HumanTask, InstanceStatus, ProcessInstance, ProcessModel, ProcessModelVersion
 from .signals import instance_terminated
@@ -182,8 +182,10 @@ def start_instance(
     subject: str = "",
     org_unit_code: str = "",
     version_number: int | None = None,
+    test: bool = False,
 ) -> ProcessInstance:
-    """Start an instance of the model's newest version (or `version_number`) for an org unit.
+    """Start an instance of the model's newest version (or `version_number`) for an org unit;
+    `test`: a process admin's test run (workflows/test_runs.py).
 
     The version and the org unit are looked up by the INSERT itself; the errors stay those of
     checking them one by one first: a missing org unit, then a missing model or version, then
@@ -193,12 +195,14 @@ def start_instance(
         raise InvalidInput("Start data must be a JSON object.", "启动数据必须是 JSON 对象。")
     with write_transaction():
         target = {"model_key": model_key, "org_unit": org_unit_code}
-        if not allowed(actor, "workflows.start_instance", target):
+        permission = test_runs.PERMISSION if test else "workflows.start_instance"
+        if not allowed(actor, permission, target):
             _refuse_start(model_key, version_number, org_unit_code)
-            require(actor, "workflows.start_instance", target)  # raises PermissionDenied
+            require(actor, permission, target)  # raises PermissionDenied
         instance = _new_row(
             actor=actor, business_key=business_key, subject=subject, org_unit_code=org_unit_code
         )
+        instance.is_test = test
         task_ids = rows.insert_started_instance(
             instance, model_key, version_number or None, registry.directory().org_unit_exists_clause()
         )
@@ -283,9 +287,9 @@ def terminate(instance_id: int, *, actor: Actor, reason: str) -> ProcessInstance
         before = instance.status
         instance.status = InstanceStatus.TERMINATED
         instance.ended_at = timezone.now()
-        instance.next_timer_at = None
+        instance.next_timer_at, instance.timer_specs = None, []
         instance.row_version += 1
-        instance.save(update_fields=["status", "ended_at", "next_timer_at", "row_version"])
+        instance.save(update_fields=["status", "ended_at", "next_timer_at", "timer_specs", "row_version"])
         _cancel_open_tasks(instance)
         _record(transitions.TERMINATE, actor, instance, before, reason)
         instance_terminated.send(sender=ProcessInstance, instance=instance, actor=actor, reason=reason)

@@ -43,7 +43,9 @@ def thrown_requests(instance: ProcessInstance, events: list[BpmnEvent]) -> list[
 def after_turn(instance: ProcessInstance, result: TurnResult) -> None:
     from .message_jobs import deliver_buffered, send_thrown
 
-    for kind, request in thrown_requests(instance, result.thrown):
+    # A test run's messages and signals stay inside it (workflows/test_runs.py).
+    thrown = [] if instance.is_test else result.thrown
+    for kind, request in thrown_requests(instance, thrown):
         transaction.on_commit(partial(send_thrown.delay, kind, asdict(request)))
     names = {wait.name for wait in result.waits if wait.kind == EventKind.MESSAGE}
     if names and message_catalog.buffers_any(names):

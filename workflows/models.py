@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -102,6 +103,11 @@ class ProcessInstance(models.Model):
     # How many MessageWait rows the instance has: a turn rewrites them only when it had some or
     # has some now, so instances that never wait for a message pay nothing for them.
     message_waits = models.PositiveSmallIntegerField(default=0)
+    # The activities whose timers the instance waits for (set with next_timer_at by each turn):
+    # what the studio counts per activity without reading the state.
+    timer_specs = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+    # A process admin's test run (workflows/test_runs.py): excluded from every count and list.
+    is_test = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-id"]

@@ -57,6 +57,7 @@ _SAVED = (
     "error_task_spec",
     "ended_at",
     "message_waits",
+    "timer_specs",
 )
 _SAVE_INSTANCE = (
     f"UPDATE {_INSTANCE_TABLE} SET " + ", ".join(f"{name} = %s" for name in _SAVED) + " WHERE id = %s"

@@ -141,10 +141,17 @@ def _put_in_error(instance_id: int, exc: Exception) -> None:
         instance.status = InstanceStatus.ERROR
         instance.last_error = message
         instance.error_task_spec = ""
-        instance.next_timer_at = None
+        instance.next_timer_at, instance.timer_specs = None, []
         instance.row_version += 1
         instance.save(
-            update_fields=["status", "last_error", "error_task_spec", "next_timer_at", "row_version"]
+            update_fields=[
+                "status",
+                "last_error",
+                "error_task_spec",
+                "next_timer_at",
+                "timer_specs",
+                "row_version",
+            ]
         )
         audit(
             Action.INSTANCE_ERROR,

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.dateparse import parse_date
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from workflows import lookups
@@ -23,6 +24,9 @@ from workflows import lookups
 # POST keys carry a prefix so that a property called e.g. "csrfmiddlewaretoken" cannot collide.
 PREFIX = "f."
 TEXTAREA_FROM_LENGTH = 200
+# English labels beside the Chinese `title`/`description` (the form designer writes them); JSON
+# Schema ignores unknown keywords, so validation is unchanged.
+TITLE_EN, DESCRIPTION_EN = "x-title-en", "x-description-en"
 
 TEXT, TEXTAREA, DATE, SELECT, NUMBER, INTEGER, CHECKBOX, MULTI, JSON, LOOKUP = (
     "text",
@@ -76,6 +80,14 @@ class FormField:
 Errors = dict[str, list[str]]
 
 
+def _text(item: Mapping[str, Any], key: str, english_key: str) -> str:
+    """`key` (Chinese), or its English keyword when the page is English and the form has one."""
+    english = item.get(english_key)
+    if (get_language() or "").startswith("en") and isinstance(english, str) and english:
+        return english
+    return str(item.get(key) or "")
+
+
 def _choices(prop: Mapping[str, Any]) -> list[Choice] | None:
     """Labelled options from `enum` or `oneOf: [{const, title}]`; None if not all strings."""
     if isinstance(prop.get("enum"), list):
@@ -89,7 +101,7 @@ def _choices(prop: Mapping[str, Any]) -> list[Choice] | None:
         and options
         and all(isinstance(o, dict) and isinstance(o.get("const"), str) for o in options)
     ):
-        return [Choice(o["const"], str(o.get("title") or o["const"])) for o in options]
+        return [Choice(o["const"], _text(o, "title", TITLE_EN) or o["const"]) for o in options]
     return None
 
 
@@ -214,8 +226,8 @@ def build_fields(
             FormField(
                 name=name,
                 kind=kind,
-                label=str(prop.get("title") or name),
-                help=str(prop.get("description") or ""),
+                label=_text(prop, "title", TITLE_EN) or name,
+                help=_text(prop, "description", DESCRIPTION_EN),
                 required=name in required,
                 choices=choices,
                 attrs=attrs,

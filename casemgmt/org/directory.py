@@ -15,9 +15,10 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from casemgmt.models import Membership, OrgUnit
-from casemgmt.org.roles import DISTRICT_WIDE_ROLES
+from casemgmt.org.roles import DISTRICT_WIDE_ROLES, Role
 from core.db.statements import execute
 from core.request_cache import per_user
+from workflows import test_runs
 from workflows.registry import group_key
 
 _ORG_UNIT_TABLE = OrgUnit._meta.db_table
@@ -61,7 +62,11 @@ def has_role(user: Any, *roles: str) -> bool:
 
 
 def groups_of(user: Any) -> frozenset[str]:
-    return frozenset(group_key(role, code) for role, code, _ in memberships(user))
+    found = memberships(user)
+    groups = {group_key(role, code) for role, code, _ in found}
+    if any(role == Role.PROCESS_ADMIN.value for role, _, _ in found):
+        groups.add(test_runs.group_of(user.pk))  # the tasks of their own test runs
+    return frozenset(groups)
 
 
 def visible_org_units(user: Any) -> frozenset[str] | None:

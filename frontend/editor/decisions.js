@@ -1,6 +1,8 @@
 // The decision-table test panel: pick one of the draft's tables, type a value per input (and any
 // other process data as JSON), and see the rows that matched and the outputs, as the server
 // computes them for a business-rule task at run time. Every value is shown with textContent.
+// The server evaluates the saved draft: a page that edits tables passes `beforeTry`, which saves
+// what is pending (false: not saved, nothing is tried), and `setTables` when the columns change.
 function field(labelText, input) {
   const label = document.createElement("label");
   label.append(labelText, input);
@@ -20,35 +22,53 @@ function render(result, box, labels) {
   box.append(rows, output);
 }
 
-export function decisionPanel(config, csrf) {
+export function decisionPanel(config, csrf, { beforeTry } = {}) {
   const panel = document.getElementById("decision-test");
-  if (!panel || !config.decisions.length) return;
+  if (!panel || !config.decisions.length) return null;
   const labels = config.labels.decisions;
   const choose = panel.querySelector("select[name=decision]");
   const inputs = panel.querySelector("[data-inputs]");
   const data = panel.querySelector("textarea[name=data]");
   const box = panel.querySelector("[data-result]");
-  config.decisions.forEach((table) => {
-    const option = document.createElement("option");
-    option.value = table.decision_id;
-    option.textContent = `${table.name || table.decision_id} (${table.file})`;
-    choose.append(option);
-  });
-  const table = () => config.decisions.find((t) => t.decision_id === choose.value);
+  let tables = config.decisions;
+  const table = () => tables.find((t) => t.decision_id === choose.value);
   const showInputs = () => {
+    // What was typed stays typed for the columns that are still there.
+    const typed = {};
+    inputs.querySelectorAll("input").forEach((input) => {
+      typed[input.name] = input.value;
+    });
     inputs.replaceChildren();
-    table().inputs.forEach((column) => {
+    (table() || { inputs: [] }).inputs.forEach((column) => {
       const input = document.createElement("input");
       input.name = column.id;
+      input.value = typed[column.id] || "";
       input.dataset.testid = `decision-input-${column.id}`;
       input.placeholder = column.type_ref;
       inputs.append(field(`${column.label || column.id} · ${column.expression}`, input));
     });
   };
+  const setTables = (next) => {
+    const chosen = choose.value;
+    tables = next;
+    choose.replaceChildren();
+    tables.forEach((t) => {
+      const option = document.createElement("option");
+      option.value = t.decision_id;
+      option.textContent = `${t.name || t.decision_id} (${t.file})`;
+      choose.append(option);
+    });
+    if (tables.some((t) => t.decision_id === chosen)) choose.value = chosen;
+    showInputs();
+  };
   choose.addEventListener("change", showInputs);
-  showInputs();
+  setTables(tables);
   panel.querySelector("form").addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (beforeTry && !(await beforeTry())) {
+      box.textContent = labels.not_saved || "";
+      return;
+    }
     const values = {};
     inputs.querySelectorAll("input").forEach((input) => {
       if (input.value.trim()) values[input.name] = input.value;
@@ -77,4 +97,5 @@ export function decisionPanel(config, csrf) {
       box.textContent = [english ? body.message_en : body.message, ...details].filter(Boolean).join("；");
     }
   });
+  return { setTables };
 }

@@ -1,6 +1,16 @@
 // The server's draft, saved as the admin works: a change is saved a second after the last edit,
 // naming the revision it was made from. A save refused as stale (a colleague saved first) stops
 // autosaving and says who saved when; nothing is overwritten, and reloading shows their work.
+
+// The CSRF token base.html hands htmx, which the draft's API asks for on every change.
+export function csrfToken() {
+  try {
+    return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+  } catch (error) {
+    return "";
+  }
+}
+
 export class DraftSaver {
   constructor({ url, csrf, revision, status, conflict, labels, onSaved }) {
     this.url = url;

@@ -8,21 +8,14 @@ import TokenSimulationModule from "bpmn-js-token-simulation";
 
 import { configure } from "./choices.js";
 import { decisionPanel } from "./decisions.js";
-import { DraftSaver } from "./draft.js";
+import { DraftSaver, csrfToken } from "./draft.js";
 import { laneCommandModule } from "./lanes.js";
 import { ProblemView } from "./problems.js";
 import { localizeSimulation } from "./simulation.js";
 import NqiPropertiesProvider from "./provider.js";
 import spiffworkflow from "./spiffworkflow.json";
 import { translateModule } from "./translate.js";
-
-function csrfToken() {
-  try {
-    return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
-  } catch (error) {
-    return "";
-  }
-}
+import zh from "./zh.js";
 
 function fit(canvas) {
   canvas.zoom("fit-viewport", "auto");
@@ -63,7 +56,7 @@ function start() {
       laneCommandModule,
       TokenSimulationModule,
       { __init__: ["nqiProperties"], nqiProperties: ["type", NqiPropertiesProvider] },
-      translateModule(config.language, config.labels.bpmn),
+      translateModule(config.language, config.labels.bpmn, zh),
     ],
     moddleExtensions: { spiffworkflow },
   });

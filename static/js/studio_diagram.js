@@ -1,5 +1,5 @@
 /* The studio's model page (the diagram drawn by bpmn_view.js): the live counts per activity
- * (open tasks, errors), what changed since the compared version, zoom, fit and full screen. */
+ * (open tasks, waiting timers, errors), what changed since the compared version, zoom, fit and full screen. */
 (function () {
   "use strict";
 
@@ -26,6 +26,7 @@
       box.className = "activity-counts";
       box.dataset.activity = id;
       if (counts.tasks) { box.appendChild(badge(String(counts.tasks), "tasks", counts.tasks + " " + labels.tasks)); }
+      if (counts.timers) { box.appendChild(badge(String(counts.timers), "timers", counts.timers + " " + labels.timers)); }
       if (counts.errors) { box.appendChild(badge(String(counts.errors), "errors", counts.errors + " " + labels.errors)); }
       overlays.add(id, { position: { bottom: 8, left: -8 }, html: box });
     });

@@ -70,3 +70,20 @@ def status_labels() -> dict[str, str]:
         "not_saved": _("Not saved"),
         "offline": _("The draft could not be saved; trying again shortly."),
     }
+
+
+def decision_editor_labels() -> dict[str, object]:
+    """The decision-table editor's own words (its dmn-js strings are in frontend/dmn/zh.js)."""
+    return {
+        "dmn": {},
+        "status": status_labels(),
+        "problems": _("Problems in this decision table that keep the draft from deploying: %(n)s"),
+        "no_problems": _("No problems in this decision table."),
+        "failed": _("The decision table could not be opened."),
+        "decisions": {
+            "matched": _("Matched rows:"),
+            "no_match": _("No row matched: the outputs stay unset."),
+            "bad_json": _("The process data is not valid JSON."),
+            "not_saved": _("The table could not be saved, so it was not tested (see the save status)."),
+        },
+    }

@@ -83,7 +83,12 @@ def editor(request: HttpRequest, key: str) -> HttpResponse:
     return render(
         request,
         "studio/editor.html",
-        {"row": row, "draft": draft, "config": _config(key, draft_payload(draft))},
+        {
+            "row": row,
+            "draft": draft,
+            "decision_files": drafts.decision_files(draft),
+            "config": _config(key, draft_payload(draft)),
+        },
     )
 
 

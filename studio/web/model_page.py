@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from workflows.models import ProcessModelVersion
 
-from .. import catalog, diagrams, diff
+from .. import catalog, diagrams, diff, trial_runs
 from ..models import ModelChange, ModelDraft
 from .views import require_admin
 
@@ -48,7 +48,7 @@ def diagram_payload(
         "counts": counts,
         "added": [element.id for element in changes.added] if changes else [],
         "changed": [element.id for element, _ in changes.changed] if changes else [],
-        "labels": {"tasks": _("open tasks"), "errors": _("errors")},
+        "labels": {"tasks": _("open tasks"), "timers": _("waiting timers"), "errors": _("errors")},
     }
 
 
@@ -76,6 +76,7 @@ def model_page(request: HttpRequest, key: str) -> HttpResponse:
         "changes": changes,
         "diagram": _payload(shown, changes) if shown is not None else None,
         "open_statuses": [(status, status.label) for status in catalog.SHOWN_STATUSES],
+        "test_runs": trial_runs.of(request.user, key),
         "has_draft": ModelDraft.objects.filter(process_model=row.model).exists(),
         "changes_list": ModelChange.objects.filter(process_model=row.model).select_related(
             "author", "decided_by"

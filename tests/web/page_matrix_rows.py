@@ -122,6 +122,12 @@ class World:
     def start_draft(self) -> None:
         drafts.start("approval", actor=self.cast.admin)
 
+    def start_table_draft(self) -> None:
+        """A draft of approval holding a decision table (the approval diagram has none)."""
+        drafts.start("approval", actor=self.cast.admin)
+        table = (SHIPPED / "score_band.dmn").read_text(encoding="utf-8")
+        drafts.save("approval", actor=self.cast.admin, revision=1, files={"score_band.dmn": table})
+
     def edit_draft(self) -> None:
         """A draft at revision 2 that can be submitted: changed, valid, and a second admin to review."""
         deploy(bundle_for(SHIPPED / "model_change.bpmn"), actor=None, model_key="model_change")
@@ -166,6 +172,12 @@ CASE = lambda w: {"pk": w.case.pk}  # noqa: E731
 TASK = lambda w: {"pk": w.task.pk}  # noqa: E731
 SUSPEND = lambda w: {"pk": w.case.pk, "action": "suspend"}  # noqa: E731
 MODEL = lambda w: {"key": "approval"}  # noqa: E731
+FORM = lambda w: {"key": "approval", "name": "submit.json"}  # noqa: E731
+DRAFT = lambda w: w.start_draft()  # noqa: E731
+NOT_A_FORM = lambda w: {"key": "approval", "name": "approval.bpmn"}  # noqa: E731
+# The designer's save of submit.json reduced to one text field.
+FORM_SAVE = {"revision": "1", "op": "save", "row": "0", "f-0-name": "title", "f-0-kind": "text"}
+TABLE = lambda w: {"key": "approval", "name": "score_band.dmn"}  # noqa: E731
 
 
 def get_refused(kwargs: Callable[[World], dict[str, Any]] = lambda w: {}) -> Check:
@@ -292,6 +304,11 @@ MATRIX: dict[str, tuple[Check, ...]] = {
     # refused on the page (400) for them.
     "studio-models": (Check("get", "get", only(200, "admin")),),
     "studio-model": (Check("get", "get", only(200, "admin"), MODEL),),
+    # A test run: process admins only; it lands on the run's first task.
+    "studio-test-run": (
+        Check("post", "post", only(302, "admin"), MODEL, {"version": "1"}),
+        get_refused(MODEL),
+    ),
     "studio-upload": (Check("post-no-files", "post", only(400, "admin")), get_refused()),
     "studio-availability": (
         Check("post", "post", only(302, "admin"), MODEL, {"enabled": "1"}),
@@ -303,6 +320,37 @@ MATRIX: dict[str, tuple[Check, ...]] = {
     "studio-editor": (
         Check("get", "get", only(200, "admin"), MODEL),
         Check("get-draft", "get", only(200, "admin"), MODEL, setup=lambda w: w.start_draft()),
+    ),
+    # The decision-table editor: a .dmn file of the draft; without a draft the admin is sent to the
+    # editor page (which offers to start one); a file that is not one of its tables is not found.
+    "studio-decision-editor": (
+        Check("get", "get", only(200, "admin"), TABLE, setup=lambda w: w.start_table_draft()),
+        Check("get-no-draft", "get", only(302, "admin"), TABLE),
+        Check(
+            "get-not-a-table",
+            "get",
+            only(404, "admin"),
+            lambda w: {"key": "approval", "name": "approval.bpmn"},
+            setup=lambda w: w.start_draft(),
+        ),
+    ),
+    # The form designer: a .json form of the draft (without a draft, the editor page, which offers
+    # one; a file that is not a form is not found). An edit or the preview answers the page, a
+    # save and a new form a redirect.
+    "studio-form-designer": (
+        Check("get", "get", only(200, "admin"), FORM, setup=DRAFT),
+        Check("get-no-draft", "get", only(302, "admin"), FORM),
+        Check("get-not-a-form", "get", only(404, "admin"), NOT_A_FORM, setup=DRAFT),
+        Check("post-add", "post", only(200, "admin"), FORM, {"revision": "1", "op": "add"}, setup=DRAFT),
+        Check("post-save", "post", only(302, "admin"), FORM, FORM_SAVE, setup=DRAFT),
+    ),
+    "studio-form-preview": (
+        Check("post", "post", only(200, "admin"), FORM, FORM_SAVE, setup=DRAFT),
+        get_refused(FORM),
+    ),
+    "studio-form-create": (
+        Check("post", "post", only(302, "admin"), MODEL, {"name": "extra", "revision": "1"}, setup=DRAFT),
+        get_refused(MODEL),
     ),
     "studio-editor-start": (Check("post", "post", only(302, "admin"), MODEL), get_refused(MODEL)),
     "studio-editor-submit": (

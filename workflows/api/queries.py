@@ -58,6 +58,7 @@ def instance_filter(params: Any) -> InstanceFilter:
         business_key=params.get("business_key") or "",
         org_unit=params.get("org_unit") or "",
         q=params.get("q") or "",
+        test=choice(params, "test", ["0", "1"]) == "1",
         started_after=parse_when(params, "started_after"),
         started_before=parse_when(params, "started_before"),
     )

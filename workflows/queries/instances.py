@@ -42,12 +42,15 @@ class InstanceFilter:
     business_key: str = ""
     org_unit: str = ""
     q: str = ""
+    # Test runs (workflows/test_runs.py) are listed only when asked for, and then alone.
+    test: bool = False
     started_after: datetime | None = None
     started_before: datetime | None = None
 
 
 def filter_instances(qs: QuerySet[ProcessInstance], wanted: InstanceFilter) -> QuerySet[ProcessInstance]:
     """`qs` narrowed by `wanted`, newest first."""
+    qs = qs.filter(is_test=wanted.test)
     if wanted.model:
         qs = qs.filter(version__process_model__key=wanted.model)
     if wanted.version is not None:

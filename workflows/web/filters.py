@@ -22,7 +22,7 @@ from ..models import InstanceStatus, ProcessInstance, ProcessModel
 from ..queries.instances import InstanceFilter
 
 # Query-string names the page uses; they map onto workflows.queries.instances.InstanceFilter.
-TEXT_FILTERS = ("model", "version", "status", "q", "org_unit", "business_key")
+TEXT_FILTERS = ("model", "version", "status", "q", "org_unit", "business_key", "test")
 
 
 @dataclass
@@ -55,6 +55,8 @@ def parse(query: QueryDict) -> InstanceFilters:
     if values["version"] and not values["version"].isdigit():
         errors["version"] = _("Enter a whole number.")
         params.pop("version")
+    if values["test"] not in ("", "1"):
+        params.pop("test")
     if values["status"] and values["status"] not in InstanceStatus.values:
         errors["status"] = _("Choose a valid status.")
         params.pop("status")
@@ -80,6 +82,7 @@ def instance_filter(params: dict[str, str]) -> InstanceFilter:
         business_key=params.get("business_key", ""),
         org_unit=params.get("org_unit", ""),
         q=params.get("q", ""),
+        test=params.get("test") == "1",
         started_after=datetime.fromisoformat(after) if after else None,
         started_before=datetime.fromisoformat(before) if before else None,
     )
