@@ -12,7 +12,7 @@ from django.urls import reverse
 from audit.actions import Action
 from audit.models import AuditEvent
 from workflows import registry
-from workflows.models import HumanTask
+from workflows.models import HumanTask, ProcessInstance
 
 from .models import Notification
 
@@ -53,6 +53,9 @@ def drafts_for(events: Iterable[AuditEvent]) -> list[Draft]:
     causers: dict[tuple[int | None, datetime], int] = {
         (e.instance_id, e.occurred_at): e.actor_id for e in events if e.actor_id is not None and e.instance_id
     }
+    # A test run's failure is its admin's to see on the run, not every process admin's news.
+    failed = {e.instance_id for e in events if e.action == Action.INSTANCE_ERROR and e.instance_id}
+    tests = set(ProcessInstance.objects.filter(pk__in=failed, is_test=True).values_list("pk", flat=True))
     drafts: list[Draft] = []
     directory = registry.directory()
     members: dict[str, list[int]] = {}  # one membership query per group (or role) per batch
@@ -72,7 +75,7 @@ def drafts_for(events: Iterable[AuditEvent]) -> list[Draft]:
             assignee = user_ids.get(str((event.after or {}).get("assignee")))
             if task is not None and assignee is not None and assignee != event.actor_id:
                 drafts.append(_about_task(event, task, Notification.Kind.TASK_ASSIGNED, assignee))
-        elif event.action == Action.INSTANCE_ERROR and event.instance_id is not None:
+        elif event.action == Action.INSTANCE_ERROR and event.instance_id not in (None, *tests):
             error = str((event.after or {}).get("error", ""))
             drafts.extend(
                 Draft(

@@ -13,9 +13,11 @@ from config.celery import app
 from notifications.delivery import deliver
 from notifications.models import DeliveryCursor, Notification, Preference
 from tests.concurrency import run_concurrently
+from tests.conftest import BPMN_DIR
 from tests.live_worker import LiveWorker
 from tests.personas import AREA_A, OPERATOR_A, Cast
 from workflows import human_tasks, instances
+from workflows.deploy import bundle_for, deploy
 from workflows.models import HumanTask, ProcessInstance, ProcessModelVersion
 
 Deploy = Callable[[str], ProcessModelVersion]
@@ -98,6 +100,17 @@ class TestWhoIsTold:
         assert [n.recipient_id for n in errors] == [cast.admin.pk]
         assert "handler refused bad" in errors.get().detail
         assert errors.get().link == f"/instances/{case.pk}/"
+
+    def test_a_failed_test_run_is_nobodys_news(self, cast: Cast) -> None:
+        files = bundle_for(BPMN_DIR / "task_then_timer.bpmn")
+        files["task_then_timer.bpmn"] = files["task_then_timer.bpmn"].replace(">wait<", ">no_such_variable<")
+        deploy(files, actor=None, model_key="task_then_timer")
+        run = instances.start_instance("task_then_timer", actor=cast.admin, org_unit_code=AREA_A, test=True)
+        human_tasks.complete(run.human_tasks.get(status="open").pk, actor=cast.admin, data={})
+        run.refresh_from_db()
+        assert run.status == "error"
+        deliver()
+        assert not Notification.objects.exists()
 
 
 @pytest.mark.django_db
