@@ -156,3 +156,5 @@ NQI_VAR_DIR="$NQI_VAR" "$NQI_ROOT/scripts/build_frontend.sh"
 python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 nqi_log "applying migrations"
 python manage.py migrate --noinput
+# Timer activities of instances that waited before they were recorded (a no-op once done).
+python manage.py backfill_timer_specs

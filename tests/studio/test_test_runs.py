@@ -3,9 +3,11 @@ run appears in no inbox, count or list but the admin's own; waiting timers count
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -13,7 +15,7 @@ from casemgmt.models import OrgUnit
 from core.errors import PermissionDenied
 from studio import catalog, trial_runs
 from tests.personas import OPERATOR_A, Cast
-from workflows import human_tasks, instances
+from workflows import human_tasks, instances, timer_backfill
 from workflows.models import HumanTask, InstanceStatus, ProcessInstance, ProcessModelVersion
 from workflows.queries.instances import InstanceFilter, filter_instances
 from workflows.queries.tasks import view_tasks
@@ -115,3 +117,17 @@ def test_waiting_timers_are_counted_per_activity(cast: Cast, deploy_fixture: Dep
     assert first is not None and first.timer_specs == ["too_slow"]
     instances.terminate(first.pk, actor=cast.admin, reason="试")
     assert catalog.activity_counts(version)["too_slow"] == {"timers": 1}
+
+
+def test_instances_that_waited_before_timer_specs_are_filled_in(cast: Cast, deploy_fixture: Deploy) -> None:
+    version = deploy_fixture("timer")
+    waiting = instances.start_instance(
+        "timer", actor=cast.operator_a, org_unit_code=OPERATOR_A, data={"timeout": "P3D"}
+    )
+    ProcessInstance.objects.filter(pk=waiting.pk).update(timer_specs=[])  # as before migration 0011
+    assert "too_slow" not in catalog.activity_counts(version)
+    call_command("backfill_timer_specs", stdout=io.StringIO())
+    waiting.refresh_from_db()
+    assert waiting.timer_specs == ["too_slow"]
+    assert catalog.activity_counts(version)["too_slow"] == {"timers": 1}
+    assert timer_backfill.backfill() == 0  # nothing left to do
