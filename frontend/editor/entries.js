@@ -297,6 +297,26 @@ export function CalledElementEntry({ element, id }) {
   );
 }
 
+// Which version of the called process runs (workflows/call_specs.py BINDINGS): empty means latest.
+export function BindingEntry({ element, id }) {
+  const translate = useService("translate");
+  const injector = useService("injector");
+  return (
+    <SelectEntry
+      element={element}
+      id={id}
+      label={translate("Version called")}
+      description={translate("Newest: the callee's newest version at each call. With the caller: the version that was newest when the caller's version was deployed.")}
+      getValue={() => taskProperty(element, "calledElementBinding") || "latest"}
+      setValue={(value) => setTaskProperty(injector, element, "calledElementBinding", value === "latest" ? "" : value)}
+      getOptions={() => [
+        { value: "latest", label: translate("Newest version at each call") },
+        { value: "deployment", label: translate("The version deployed with the caller") },
+      ]}
+    />
+  );
+}
+
 export function DecisionEntry({ element, id }) {
   const translate = useService("translate");
   const injector = useService("injector");

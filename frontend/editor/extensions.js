@@ -18,19 +18,19 @@ export function taskProperty(element, name) {
   return found ? found.get("value") || "" : "";
 }
 
-function update(element, moddleElement, properties) {
+export function update(element, moddleElement, properties) {
   return { cmd: "element.updateModdleProperties", context: { element, moddleElement, properties } };
 }
 
-function run(injector, commands) {
+export function run(injector, commands) {
   if (commands.length) {
     injector.get("commandStack").execute("properties-panel.multi-command-executor", commands);
   }
 }
 
-// The element's extensionElements, created (as commands still to run) when it has none.
-function extensionHolder(injector, element, commands) {
-  const bo = getBusinessObject(element);
+// The extensionElements of `bo` (the element's own, or one of its parts such as a message event
+// definition), created (as commands still to run) when it has none.
+function extensionHolder(injector, element, commands, bo = getBusinessObject(element)) {
   let extensions = bo.get("extensionElements");
   if (!extensions) {
     extensions = injector.get("bpmnFactory").create("bpmn:ExtensionElements", { values: [] });
@@ -40,21 +40,27 @@ function extensionHolder(injector, element, commands) {
   return extensions;
 }
 
-// Put `child` (a new extension element) into the element's extensionElements.
-function addExtension(injector, element, child, commands) {
-  const extensions = extensionHolder(injector, element, commands);
+// Put `child` (a new extension element) into the extensionElements of the element (or `bo`).
+export function addExtension(injector, element, child, commands, bo = getBusinessObject(element)) {
+  const extensions = extensionHolder(injector, element, commands, bo);
   child.$parent = extensions;
   commands.push(update(element, extensions, { values: [...extensions.get("values"), child] }));
 }
 
-function dropExtension(element, child, commands) {
-  const extensions = getBusinessObject(element).get("extensionElements");
+export function dropExtension(element, child, commands, bo = getBusinessObject(element)) {
+  const extensions = bo.get("extensionElements");
   commands.push(update(element, extensions, { values: extensions.get("values").filter((v) => v !== child) }));
 }
 
 export function setTaskProperty(injector, element, name, value) {
-  const factory = injector.get("bpmnFactory");
   const commands = [];
+  taskPropertyCommands(injector, element, name, value, commands);
+  run(injector, commands);
+}
+
+// The commands that set (or, with no value, remove) a spiffworkflow:property of the element.
+export function taskPropertyCommands(injector, element, name, value, commands) {
+  const factory = injector.get("bpmnFactory");
   let holder = firstExtension(element, "spiffworkflow:Properties");
   const existing = holder && holder.get("properties").find((property) => property.get("name") === name);
   if (existing && !value) {
@@ -70,7 +76,6 @@ export function setTaskProperty(injector, element, name, value) {
     property.$parent = holder;
     commands.push(update(element, holder, { properties: [...holder.get("properties"), property] }));
   }
-  run(injector, commands);
 }
 
 // A text held as the body of a one-per-element extension (instructions, called decision).

@@ -13,6 +13,7 @@ import { laneCommandModule } from "./lanes.js";
 import { ProblemView } from "./problems.js";
 import { localizeSimulation } from "./simulation.js";
 import NqiPropertiesProvider from "./provider.js";
+import { restoreLoopReferences } from "./signing.js";
 import spiffworkflow from "./spiffworkflow.json";
 import { translateModule } from "./translate.js";
 import zh from "./zh.js";
@@ -60,6 +61,8 @@ function start() {
     ],
     moddleExtensions: { spiffworkflow },
   });
+  // A countersign's signers variable is no element of the diagram: keep it (signing.js).
+  modeler.on("import.parse.complete", ({ warnings }) => restoreLoopReferences(modeler.get("moddle"), warnings));
   // For the browser tests and the console: the modeler of this page.
   window.nqiEditor = modeler;
   configure({ roles: config.roles, handlers: config.handlers, files: () => files });

@@ -1,10 +1,16 @@
 // Adds the service's own groups to bpmn-js-properties-panel's BPMN groups, right after "General":
 // the selected element's problems (from the last save), and what the service reads of it.
-import { isSelectEntryEdited, isTextAreaEntryEdited, isTextFieldEntryEdited } from "@bpmn-io/properties-panel";
+import {
+  isNumberFieldEntryEdited,
+  isSelectEntryEdited,
+  isTextAreaEntryEdited,
+  isTextFieldEntryEdited,
+} from "@bpmn-io/properties-panel";
 import { getBusinessObject, is } from "bpmn-js/lib/util/ModelUtil";
 
 import { choices } from "./choices.js";
 import {
+  BindingEntry,
   CalledElementEntry,
   ConditionEntry,
   DecisionEntry,
@@ -19,6 +25,14 @@ import {
   TaskLaneEntry,
   parameterEntries,
 } from "./entries.js";
+import { messageEntries, messageHolder } from "./messages.js";
+import { signingEntries } from "./signing.js";
+import { TimerKindEntry, TimerTextEntry, hasTimer, timerPartEntries } from "./timers.js";
+
+const EDITED = { select: isSelectEntryEdited, text: isTextFieldEntryEdited, area: isTextAreaEntryEdited };
+
+// The library's own groups for what ours write as the engine reads it: not shown beside ours.
+const REPLACED = { "nqi-timer": "timer", "nqi-signing": "multiInstance", "nqi-message": "message" };
 
 // The tags the service runs as human tasks (workflows/validation.py HUMAN_TASK_TAGS).
 const HUMAN_TASKS = ["bpmn:UserTask", "bpmn:ManualTask"];
@@ -73,10 +87,32 @@ function ownGroups(element, translate) {
     groups.push({ id: "nqi-condition", label: translate("Condition"), entries: [{ id: "nqi-condition-expression", component: ConditionEntry, isEdited: isTextAreaEntryEdited }] });
   }
   if (is(element, "bpmn:CallActivity")) {
-    groups.push({ id: "nqi-call", label: translate("Called process"), entries: [{ id: "nqi-called-element", component: CalledElementEntry, isEdited: isTextFieldEntryEdited }] });
+    groups.push({ id: "nqi-call", label: translate("Called process"), entries: [
+      { id: "nqi-called-element", component: CalledElementEntry, isEdited: isTextFieldEntryEdited },
+      { id: "nqi-called-binding", component: BindingEntry, isEdited: isSelectEntryEdited },
+    ] });
   }
   if (is(element, "bpmn:BusinessRuleTask")) {
     groups.push({ id: "nqi-decision", label: translate("Decision table"), entries: [{ id: "nqi-called-decision", component: DecisionEntry, isEdited: isSelectEntryEdited }] });
+  }
+  if (hasTimer(element)) {
+    groups.push({
+      id: "nqi-timer",
+      label: translate("Timer"),
+      entries: [
+        { id: "nqi-timer-kind", component: TimerKindEntry, isEdited: isSelectEntryEdited },
+        ...timerPartEntries(element).map((entry) => ({ ...entry, isEdited: isNumberFieldEntryEdited })),
+        { id: "nqi-timer-text", component: TimerTextEntry, isEdited: isTextFieldEntryEdited },
+      ],
+    });
+  }
+  if (isHumanTask(element)) {
+    const entries = signingEntries(element).map((entry) => ({ ...entry, isEdited: EDITED[entry.kind] }));
+    groups.push({ id: "nqi-signing", label: translate("Countersign"), entries });
+  }
+  if (messageHolder(element)) {
+    const entries = messageEntries(element).map((entry) => ({ ...entry, isEdited: EDITED[entry.kind] }));
+    groups.push({ id: "nqi-message", label: translate("Message and correlation"), entries });
   }
   // Open at first: these are what an admin comes to the panel for.
   return groups.map((group) => ({ shouldOpen: true, ...group }));
@@ -90,9 +126,12 @@ export default class NqiPropertiesProvider {
 
   getGroups(element) {
     return (groups) => {
-      const at = groups.findIndex((group) => group.id === "general") + 1;
-      groups.splice(at, 0, ...ownGroups(element, this.translate));
-      return groups;
+      const own = ownGroups(element, this.translate);
+      const replaced = new Set(own.map((group) => REPLACED[group.id]).filter(Boolean));
+      const kept = groups.filter((group) => !replaced.has(group.id));
+      const at = kept.findIndex((group) => group.id === "general") + 1;
+      kept.splice(at, 0, ...own);
+      return kept;
     };
   }
 }

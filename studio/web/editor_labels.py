@@ -39,10 +39,75 @@ PANEL_TEXTS = (
     ),
     gettext_noop("Called process"),
     gettext_noop("The key of the deployed model this activity runs."),
+    gettext_noop("Version called"),
+    gettext_noop(
+        "Newest: the callee's newest version at each call. With the caller: the version that was "
+        "newest when the caller's version was deployed."
+    ),
+    gettext_noop("Newest version at each call"),
+    gettext_noop("The version deployed with the caller"),
     gettext_noop("Decision table"),
     gettext_noop("The decision this task evaluates, from the draft's .dmn files."),
     gettext_noop("Problems"),
     gettext_noop("No problems found."),
+    # frontend/editor/timers.js ("Timer", the group, is the library's: zh.js).
+    gettext_noop("Timer kind"),
+    gettext_noop("Timers count calendar time: they do not skip non-working days."),
+    gettext_noop("Duration (after waiting this long)"),
+    gettext_noop("Date (at this moment)"),
+    gettext_noop("Cycle (repeatedly)"),
+    gettext_noop("Days"),
+    gettext_noop("Hours"),
+    gettext_noop("Minutes"),
+    gettext_noop("Repetitions (empty: without end)"),
+    gettext_noop("Date and time"),
+    gettext_noop("Timer expression"),
+    gettext_noop(
+        "Written into the diagram as is: ISO 8601 (P3D, 2026-12-31T09:00:00+08:00, R3/PT1H) or an expression"
+        " such as days(reminder_days) or a variable holding the text; checked by the server as you type."
+    ),
+    # frontend/editor/signing.js.
+    gettext_noop("Countersign"),
+    gettext_noop("Signing"),
+    gettext_noop("Several people sign this task, one part each; the completion rule says when it is done."),
+    gettext_noop("One person (no countersign)"),
+    gettext_noop("All must sign (countersign, 会签)"),
+    gettext_noop("Any one signs (or-sign, 或签)"),
+    gettext_noop("One after another (依次审批)"),
+    gettext_noop("Custom completion rule"),
+    gettext_noop("Signers (process variable)"),
+    gettext_noop(
+        "The variable holding the list of signers, each a user name or role@org-unit"
+        " (e.g. 市场监管所@district-01); one part per signer."
+    ),
+    gettext_noop("A variable name: letters, digits and _."),
+    gettext_noop("Completion rule"),
+    gettext_noop(
+        "An expression over total, completed, approved and rejected, e.g. approved >= 2,"
+        " approved >= total * 0.6, rejected > 0 (empty: all must sign)."
+    ),
+    # frontend/editor/messages.js ("Message", the entry, is the library's: zh.js).
+    gettext_noop("Message and correlation"),
+    gettext_noop("Picked from the messages of this diagram, or a new one."),
+    gettext_noop("New message"),
+    gettext_noop("New message…"),
+    gettext_noop("Message name"),
+    gettext_noop(
+        "What senders and receivers match on; renaming it renames it for every event of this message."
+    ),
+    gettext_noop("Variable receiving the message"),
+    gettext_noop(
+        "The process variable that receives the message's payload (empty: the payload is not kept)."
+    ),
+    gettext_noop("Message payload"),
+    gettext_noop('An expression giving what is sent, e.g. {"case_no": case_no, "opinion": opinion}.'),
+    gettext_noop("Correlation key"),
+    gettext_noop("The property that tells which instance a message is for, e.g. case_no (empty: none)."),
+    gettext_noop("A name: letters, digits, _ . and -."),
+    gettext_noop("Key in the message"),
+    gettext_noop("An expression over the message's payload giving the key's value, e.g. case_no."),
+    gettext_noop("Key in this process"),
+    gettext_noop("An expression over this instance's variables giving the value it waits for, e.g. case_no."),
     # bpmn-js-token-simulation's own labels (frontend/editor/simulation.js).
     gettext_noop("Token Simulation"),
     gettext_noop("Reset Simulation"),

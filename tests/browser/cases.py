@@ -36,7 +36,7 @@ def with_layout(text: str, process_id: str) -> str:
     kinds: dict[str, str] = {}
     for child in process:
         tag = etree.QName(child).localname
-        if tag.endswith(("Task", "Event", "Gateway")) or tag == "task":
+        if tag.endswith(("Task", "Event", "Gateway")) or tag in ("task", "callActivity"):
             kinds[child.get("id")] = tag
     flows = [
         (flow.get("id"), flow.get("sourceRef"), flow.get("targetRef"))
