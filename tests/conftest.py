@@ -20,6 +20,7 @@ from workflows.models import ProcessModelVersion
 from .catalogues import compile_catalogues, forget_loaded_translations
 from .handlers import record_handler
 from .personas import Cast, build_cast
+from .static_scan import static_files_scanned_once
 
 pytest_plugins = ["tests.live_worker", "tests.browser_support"]
 
@@ -41,6 +42,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 BPMN_DIR = Path(__file__).parent / "workflows" / "bpmn"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def static_files() -> Iterator[None]:
+    with static_files_scanned_once():
+        yield
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -87,13 +94,13 @@ def api() -> Callable[[Any], APIClient]:
     return client_for
 
 
+def deploy_test_diagram(stem: str) -> ProcessModelVersion:
+    """Deploy a diagram from tests/workflows/bpmn by file stem (with its forms and DMN)."""
+    outcome = deploy(bundle_for(BPMN_DIR / f"{stem}.bpmn"), actor=None, model_key=stem)
+    assert outcome.version is not None
+    return outcome.version
+
+
 @pytest.fixture
 def deploy_fixture(db: None) -> Callable[[str], ProcessModelVersion]:
-    """Deploy a diagram from tests/workflows/bpmn by file stem (with its forms and DMN)."""
-
-    def _deploy(stem: str) -> ProcessModelVersion:
-        outcome = deploy(bundle_for(BPMN_DIR / f"{stem}.bpmn"), actor=None, model_key=stem)
-        assert outcome.version is not None
-        return outcome.version
-
-    return _deploy
+    return deploy_test_diagram

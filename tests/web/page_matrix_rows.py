@@ -22,6 +22,7 @@ from casemgmt.models import SavedFilter
 from notifications.models import Notification
 from studio import drafts
 from studio.models import MigrationBatch, MigrationItem, ModelChange
+from tests.module_world import Resettable
 from tests.personas import AREA_A, OPERATOR_A, PERSONA_NAMES, Cast, another_process_admin
 from workflows import human_tasks, instances, registry
 from workflows.deploy import bundle_for, deploy
@@ -40,8 +41,9 @@ OFFICE_GROUP_A = f"office_staff@{AREA_A}"
 Expected = dict[str, int | str]
 
 
-class World:
-    """What the requests point at; fresh for every test (function-scoped fixture)."""
+class World(Resettable):
+    """What the requests point at: built once per module, reset for every test (each test's writes
+    are rolled back; tests/module_world.py)."""
 
     def __init__(self, cast: Cast, deploy: Callable[[str], ProcessModelVersion]) -> None:
         self.cast = cast
@@ -60,6 +62,7 @@ class World:
         self.colleagues_filter = SavedFilter.objects.create(
             owner=cast.office_a2, name="同事的", query="tab=claimable", shared_with_group=OFFICE_GROUP_A
         )
+        self.keep()
 
     def record_handler(self, call: registry.ServiceCall) -> dict[str, Any]:
         """The 'test_record' service step: fails until the cause is "fixed" (handler_fails=False)."""

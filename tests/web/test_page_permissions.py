@@ -7,7 +7,7 @@ API has its own matrix (tests/workflows/test_api_permissions.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,10 +21,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from audit.models import AuditEvent
 from casemgmt.models import SavedFilter
+from core import request_cache
+from tests.conftest import deploy_test_diagram
 from tests.matrix import PAGE_ROWS, PUBLIC_PAGES
-from tests.personas import Cast
+from tests.module_world import module_transaction
+from tests.personas import Cast, build_cast
 from workflows import registry
-from workflows.models import ProcessModelVersion
 
 from .page_matrix_rows import LOGIN, PERSONAS, World
 from .page_matrix_rows import MATRIX as CORE_ROWS
@@ -99,9 +101,26 @@ def test_exemptions_are_still_needed_and_rows_are_complete() -> None:
 # --- requests ---------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def shared(django_db_setup: None, django_db_blocker: Any) -> Iterator[tuple[Cast, World]]:
+    with module_transaction(django_db_blocker):
+        cast = build_cast()
+        yield cast, World(cast, deploy_test_diagram)
+
+
 @pytest.fixture
-def world(cast: Cast, deploy_fixture: Callable[[str], ProcessModelVersion], monkeypatch: Any) -> World:
-    built = World(cast, deploy_fixture)
+def cast(shared: tuple[Cast, World], db: None) -> Cast:
+    # What a previous test's service calls remembered about a persona (open-task counts, say)
+    # went with its rollback.
+    for user in shared[0].by_name().values():
+        request_cache.forget(user)
+    return shared[0]
+
+
+@pytest.fixture
+def world(shared: tuple[Cast, World], db: None, monkeypatch: Any) -> World:
+    built = shared[1]
+    built.reset()
     # The service_step diagram names this handler; monkeypatch restores any earlier registration.
     monkeypatch.setitem(registry._registry.handlers, "test_record", built.record_handler)
     return built

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from tests.module_world import Resettable
 from tests.personas import PERSONA_NAMES
 from workflows.models import HumanTask, ProcessInstance
 
@@ -16,9 +17,15 @@ PERSONAS = PERSONA_NAMES
 
 
 @dataclass
-class World:
+class World(Resettable):
+    """What the requests point at: built once per module, reset for every test (each test's writes
+    are rolled back; tests/module_world.py)."""
+
     case: ProcessInstance
     task: HumanTask
+
+    def __post_init__(self) -> None:
+        self.keep()
 
 
 @dataclass(frozen=True)

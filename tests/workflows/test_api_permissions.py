@@ -6,15 +6,18 @@ here fails the suite.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from audit.verify import verify_chain
+from core import request_cache
+from tests.conftest import deploy_test_diagram
 from tests.matrix import API_ROWS
-from tests.personas import OPERATOR_A, Cast
+from tests.module_world import module_transaction
+from tests.personas import OPERATOR_A, Cast, build_cast
 from workflows import instances
 from workflows.models import HumanTask
 
@@ -185,14 +188,29 @@ def test_every_api_endpoint_is_in_the_matrix() -> None:
     assert not stale, f"matrix rows for endpoints that no longer exist: {sorted(stale)}"
 
 
+@pytest.fixture(scope="module")
+def shared(django_db_setup: None, django_db_blocker: Any) -> Iterator[tuple[Cast, World]]:
+    with module_transaction(django_db_blocker):
+        cast = build_cast()
+        deploy_test_diagram("approval")
+        case = instances.start_instance(
+            "approval", actor=cast.operator_a, org_unit_code=OPERATOR_A, business_key="SQ-1", subject="计量"
+        )
+        verify_chain()
+        yield cast, World(case=case, task=case.human_tasks.get(status=HumanTask.Status.OPEN))
+
+
 @pytest.fixture
-def world(cast: Cast, deploy_fixture: Callable[[str], Any]) -> World:
-    deploy_fixture("approval")
-    case = instances.start_instance(
-        "approval", actor=cast.operator_a, org_unit_code=OPERATOR_A, business_key="SQ-1", subject="计量"
-    )
-    verify_chain()
-    return World(case=case, task=case.human_tasks.get(status=HumanTask.Status.OPEN))
+def cast(shared: tuple[Cast, World], db: None) -> Cast:
+    for user in shared[0].by_name().values():
+        request_cache.forget(user)  # what an earlier test's service calls remembered
+    return shared[0]
+
+
+@pytest.fixture
+def world(shared: tuple[Cast, World], db: None) -> World:
+    shared[1].reset()
+    return shared[1]
 
 
 # The rows name the personas of tests/personas.py; a Django superuser with no role is walked too
