@@ -44,6 +44,7 @@ class Action(models.TextChoices):
     TASK_MOVED = "task.moved", _("Task moved to another group by a new process version")
     TASK_COMPLETED = "task.completed", _("Task completed")
     TASK_CANCELLED = "task.cancelled", _("Task cancelled")
+    TASK_URGED = "task.urged", _("Task urged")
     USER_LOGIN = "user.login", _("User signed in")
     USER_LOGIN_FAILED = "user.login_failed", _("User sign-in failed")
     USER_TOKEN_ISSUED = "user.token_issued", _("API token issued")

@@ -41,6 +41,7 @@ ENGINE_PERMISSIONS = (
     "workflows.claim_task",
     "workflows.work_task",
     "workflows.assign_task",
+    "workflows.urge_task",
     "audit.view_events",
 )
 
@@ -125,6 +126,9 @@ rules.add_perm("workflows.view_task", is_process_admin | is_auditor | task_visib
 rules.add_perm("workflows.claim_task", ~is_auditor & in_task_group)
 rules.add_perm("workflows.work_task", ~is_auditor & may_work_task)
 rules.add_perm("workflows.assign_task", is_process_admin | (~is_auditor & in_task_group))
+# 催办: someone who sees the task but is not the one to work it (one does not urge oneself);
+# auditors only read.
+rules.add_perm("workflows.urge_task", ~is_auditor & (is_process_admin | task_visible) & ~may_work_task)
 # Sending a message or signal into processes: staff who work cases and process admins; which
 # instance it may reach is workflows.operate_instance, checked on the instance it would reach.
 rules.add_perm("workflows.send_message", is_process_admin | works_cases)

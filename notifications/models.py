@@ -15,6 +15,7 @@ class Notification(models.Model):
         TASK_AVAILABLE = "task_available", _("New task for your group")
         TASK_ASSIGNED = "task_assigned", _("Task assigned to you")
         INSTANCE_ERROR = "instance_error", _("A process instance failed")
+        TASK_URGED = "task_urged", _("Someone urged your task")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="+"
@@ -69,6 +70,8 @@ class Preference(models.Model):
         wishes: dict[str, bool] = {
             Notification.Kind.TASK_AVAILABLE: self.email_new_tasks,
             Notification.Kind.TASK_ASSIGNED: self.email_assignments,
+            # An urge is about work that is already the person's, like an assignment.
+            Notification.Kind.TASK_URGED: self.email_assignments,
             Notification.Kind.INSTANCE_ERROR: self.email_errors,
         }
         return wishes.get(kind, False)

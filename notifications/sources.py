@@ -18,7 +18,13 @@ from .models import Notification
 
 PROCESS_ADMIN_ROLE = "process_admin"
 # task.moved: a migration gave an open task to another group, which learns of it as of a new task.
-ACTIONS = (Action.TASK_CREATED, Action.TASK_MOVED, Action.TASK_ASSIGNED, Action.INSTANCE_ERROR)
+ACTIONS = (
+    Action.TASK_CREATED,
+    Action.TASK_MOVED,
+    Action.TASK_ASSIGNED,
+    Action.TASK_URGED,
+    Action.INSTANCE_ERROR,
+)
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,20 @@ def drafts_for(events: Iterable[AuditEvent]) -> list[Draft]:
             assignee = user_ids.get(str((event.after or {}).get("assignee")))
             if task is not None and assignee is not None and assignee != event.actor_id:
                 drafts.append(_about_task(event, task, Notification.Kind.TASK_ASSIGNED, assignee))
+        elif event.action == Action.TASK_URGED:
+            # The holder: its assignee, else every member of its group.
+            task = tasks.get(int(event.target_id))
+            if task is not None:
+                holders = (
+                    [task.assignee_id]
+                    if task.assignee_id is not None
+                    else _members(members, directory, task.candidate_group)
+                )
+                drafts.extend(
+                    _about_task(event, task, Notification.Kind.TASK_URGED, uid)
+                    for uid in holders
+                    if uid != event.actor_id
+                )
         elif event.action == Action.INSTANCE_ERROR and event.instance_id not in (None, *tests):
             error = str((event.after or {}).get("error", ""))
             drafts.extend(

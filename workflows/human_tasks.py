@@ -12,7 +12,7 @@ from audit.actions import Action
 from core.errors import Conflict, FieldError, InvalidInput, NotFound, in_chinese
 from core.service import Actor, acting_user, audit, require, write_transaction
 
-from . import countersign, registry, rows, runtime
+from . import countersign, registry, rows, runtime, task_settings
 from .forms import validate_task_data
 from .guard import get_task, task_summary
 from .instances import after_turn
@@ -187,7 +187,39 @@ def form_schema(task: HumanTask, version: ProcessModelVersion | None = None) -> 
     return schema if isinstance(schema, dict) else None
 
 
-def complete(task_id: int, *, actor: Actor, data: Any) -> HumanTask:
+def _checked_opinion(row: HumanTask, version: ProcessModelVersion, opinion: str) -> str:
+    """The opinion as the task's model allows it (task_settings): required, offered or neither."""
+    opinion = opinion.strip()
+    settings = task_settings.settings_for(row, version)
+    if opinion and not settings.offers("opinion") and not settings.opinion_required:
+        raise InvalidInput(
+            "This task takes no opinion.",
+            "该任务不填写审批意见。",
+            fields=[FieldError("opinion", "not_offered", "该任务不填写审批意见", "takes no opinion")],
+        )
+    if not opinion and settings.opinion_required:
+        raise InvalidInput(
+            "An opinion is required.",
+            "请填写审批意见。",
+            fields=[FieldError("opinion", "required", "请填写审批意见", "an opinion is required")],
+        )
+    if len(opinion) > task_settings.OPINION_MAX_LENGTH:
+        raise InvalidInput(
+            "The opinion is too long.",
+            "审批意见过长。",
+            fields=[
+                FieldError(
+                    "opinion",
+                    "max_length",
+                    f"审批意见不能超过 {task_settings.OPINION_MAX_LENGTH} 字",
+                    f"at most {task_settings.OPINION_MAX_LENGTH} characters",
+                )
+            ],
+        )
+    return opinion
+
+
+def complete(task_id: int, *, actor: Actor, data: Any, opinion: str = "") -> HumanTask:
     with write_transaction():
         # Task and instance rows locked in one statement; under READ COMMITTED a waiter gets the
         # versions the previous holder committed, so a concurrent completion that won is seen.
@@ -216,6 +248,7 @@ def complete(task_id: int, *, actor: Actor, data: Any) -> HumanTask:
             )
         version = rows.attach_version(instance)
         data = validate_task_data(data, form_schema(row, version), user)
+        opinion = _checked_opinion(row, version, opinion)
         workflow = runtime.load_workflow(instance)
         open_before = runtime.open_task_ids(workflow)
         spiff_task = runtime.find_task(workflow, row.spiff_task_id)
@@ -233,6 +266,7 @@ def complete(task_id: int, *, actor: Actor, data: Any) -> HumanTask:
         row.status = HumanTask.Status.COMPLETED
         row.completed_at = now
         row.completed_by = user
+        row.opinion = opinion
         if row.assignee_id is None:
             row.assignee = user
             row.claimed_by = user
@@ -249,7 +283,7 @@ def complete(task_id: int, *, actor: Actor, data: Any) -> HumanTask:
             target_type="task",
             target_id=row.pk,
             instance=instance,
-            after={"task_spec": row.task_spec, "data": data},
+            after={"task_spec": row.task_spec, "data": data, **({"opinion": opinion} if opinion else {})},
         )
         after_turn(instance, result, actor)
         return row

@@ -180,6 +180,10 @@ class HumanTask(models.Model):
     # shared by all its signers' rows, and this row's signer (a user name or role@org-unit).
     countersign = models.UUIDField(null=True, blank=True)
     signer = models.CharField(max_length=150, blank=True)
+    # 审批意见: what the person who completed the task said (workflows/task_settings.py).
+    opinion = models.TextField(blank=True)
+    # 催办: when someone last urged the task (workflows/urging.py); at most once an hour.
+    urged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-priority", "due_at", "id"]
@@ -295,3 +299,18 @@ class MessageDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.name} #{self.message_id}: {self.outcome}"
+
+
+class SavedPhrase(models.Model):
+    """常用语: an opinion a person uses often, offered on the task page (workflows/phrases.py)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text = models.CharField(max_length=500)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["user", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["user", "text"], name="saved_phrase_once")]
+
+    def __str__(self) -> str:
+        return self.text

@@ -63,7 +63,15 @@ _SAVE_INSTANCE = (
     f"UPDATE {_INSTANCE_TABLE} SET " + ", ".join(f"{name} = %s" for name in _SAVED) + " WHERE id = %s"
 )
 
-_COMPLETED = ("status", "completed_at", "completed_by_id", "assignee_id", "claimed_by_id", "claimed_at")
+_COMPLETED = (
+    "status",
+    "completed_at",
+    "completed_by_id",
+    "assignee_id",
+    "claimed_by_id",
+    "claimed_at",
+    "opinion",
+)
 _COMPLETE_TASK = (
     f"UPDATE {_TASK_TABLE} SET " + ", ".join(f"{name} = %s" for name in _COMPLETED) + " WHERE id = %s"
 )

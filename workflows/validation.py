@@ -9,7 +9,7 @@ from typing import Any
 
 from lxml import etree
 
-from . import construct_rules, message_rules, registry, timers
+from . import construct_rules, message_rules, registry, task_settings, timers
 from .expressions import UnsafeExpression, compile_expression
 from .form_schemas import schema_problems
 from .lane_rules import lane_problems, lanes_by_node
@@ -257,7 +257,19 @@ def _check_timers(file: str, root: etree._Element) -> Iterator[DeployProblem]:
 
 def _check_human_task(file: str, node: etree._Element, forms: dict[str, Any]) -> Iterator[DeployProblem]:
     task_id = node.get("id", "")
-    form = task_properties(node).get(FORM_PROPERTY)
+    props = task_properties(node)
+    form = props.get(FORM_PROPERTY)
+    _offered, unknown = task_settings.parse_operations(props.get(task_settings.OPERATIONS_PROPERTY))
+    if unknown:
+        names = ", ".join(unknown)
+        yield DeployProblem(
+            file,
+            f"unknown approval operations {names}; known: {', '.join(task_settings.OPERATIONS)}",
+            node.sourceline,
+            task_id,
+            "unknown_operation",
+            f"未知的审批操作：{names}（可用：{'、'.join(task_settings.OPERATIONS)}）",
+        )
     if form and form not in forms:
         yield DeployProblem(
             file,

@@ -27,7 +27,8 @@ from casemgmt.models import OrgUnit
 from casemgmt.org.roles import Role
 from core.errors import FieldError, InvalidInput, ServiceError
 from core.http.page_errors import field_message, page_message, raise_for_refusal
-from workflows import human_tasks
+from workflows import human_tasks, phrases, task_settings, urging
+from workflows.approval_record import steps_of
 from workflows.forms import validate_task_data
 from workflows.models import HumanTask, ProcessInstance
 from workflows.task_view import TaskView, describe_task
@@ -152,6 +153,7 @@ def _page(
         )
     )
     role = task.candidate_role
+    settings = task_settings.settings_for(task, version)
     context = {
         "related": related_facts(user, instance),
         "task": task,
@@ -174,8 +176,26 @@ def _page(
         "timeline": _entries(events, rows),
         "timeline_truncated": truncated,
         "diagram": _diagram(task, view, rows),
+        "opinion": _opinion_box(request, settings, submitted, errors) if may_work and workable else None,
+        "can_urge": is_open and settings.offers("urge") and user.has_perm("workflows.urge_task", task),
+        "record": steps_of(instance),
     }
     return render(request, "casemgmt/task_detail.html", context, status=status)
+
+
+def _opinion_box(
+    request: HttpRequest, settings: task_settings.TaskSettings, submitted: Any, errors: Errors | None
+) -> dict[str, Any] | None:
+    """The 审批意见 box under the form, with the user's 常用语; None where the model takes none."""
+    if not (settings.offers("opinion") or settings.opinion_required):
+        return None
+    return {
+        "required": settings.opinion_required,
+        "value": submitted.get("opinion", "") if submitted is not None else "",
+        "errors": (errors or {}).get("opinion", []),
+        "phrases": phrases.offered(request.user),
+        "max_length": task_settings.OPINION_MAX_LENGTH,
+    }
 
 
 # --- views ------------------------------------------------------------------------------------
@@ -196,7 +216,7 @@ def _submit(request: HttpRequest, task: HumanTask) -> HttpResponse:
     if not request.user.has_perm("workflows.work_task", task):
         return _page(request, task, form_errors=[_("You may view this task but not work on it.")], status=403)
     schema = human_tasks.form_schema(task, task.instance.version)
-    names = set(schema_form.properties(schema))
+    names = {*schema_form.properties(schema), "opinion"}
     data, errors = schema_form.parse_submission(schema, request.POST)
     form_errors: list[str] = []
     if errors:
@@ -209,7 +229,7 @@ def _submit(request: HttpRequest, task: HumanTask) -> HttpResponse:
             request, task, submitted=request.POST, errors=errors, form_errors=form_errors, status=400
         )
     try:
-        human_tasks.complete(task.pk, actor=request.user, data=data)
+        human_tasks.complete(task.pk, actor=request.user, data=data, opinion=request.POST.get("opinion", ""))
     except InvalidInput as exc:
         _merge(errors, form_errors, exc.fields, names)
         if not exc.fields:
@@ -243,4 +263,18 @@ def task_claim(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, page_message(exc))
     else:
         messages.success(request, _("You have claimed this task."))
+    return redirect("task-detail-page", pk=task.pk)
+
+
+@login_required
+@require_POST
+def task_urge(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task_or_404(request, pk)
+    try:
+        urging.urge(task.pk, actor=request.user, note=request.POST.get("note", ""))
+    except ServiceError as exc:
+        raise_for_refusal(exc)
+        messages.error(request, page_message(exc))
+    else:
+        messages.success(request, _("The task's holders have been urged."))
     return redirect("task-detail-page", pk=task.pk)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import account, archive, cases, promotion, public, registry, scorecard
+from . import account, approvals, archive, cases, promotion, public, registry, scorecard
 
 _AREAS = (
     registry,
@@ -20,6 +20,7 @@ _AREAS = (
     scorecard,
     promotion,
     account,
+    approvals,
 )
 
 

@@ -14,8 +14,10 @@ from audit.services import events_for_instance
 
 from ..call_tree import calls_of
 from ..human_tasks import form_schema
-from ..models import HumanTask, ProcessInstance, ProcessModel, ProcessModelVersion
+from ..models import HumanTask, ProcessInstance, ProcessModel, ProcessModelVersion, SavedPhrase
 from ..runtime import load_workflow
+from ..task_settings import OPINION_MAX_LENGTH, settings_for
+from ..urging import NOTE_MAX_LENGTH
 
 
 class VersionSerializer(serializers.ModelSerializer):
@@ -160,19 +162,53 @@ class TaskSerializer(serializers.ModelSerializer):
 class TaskDetailSerializer(TaskSerializer):
     form_schema = serializers.SerializerMethodField()
     instructions = serializers.CharField(read_only=True)
+    opinion = serializers.CharField(read_only=True)
+    urged_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    opinion_required = serializers.SerializerMethodField()
+    operations = serializers.SerializerMethodField()
 
     class Meta(TaskSerializer.Meta):
-        fields = [*TaskSerializer.Meta.fields, "form_schema", "instructions"]
+        fields = [
+            *TaskSerializer.Meta.fields,
+            "form_schema",
+            "instructions",
+            "opinion",
+            "urged_at",
+            "opinion_required",
+            "operations",
+        ]
 
     def get_form_schema(self, task: HumanTask) -> dict[str, Any] | None:
         return form_schema(task)
+
+    def get_opinion_required(self, task: HumanTask) -> bool:
+        return settings_for(task).opinion_required
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_operations(self, task: HumanTask) -> list[str]:
+        """The approval operations the task's model offers (workflows/task_settings.py)."""
+        return sorted(settings_for(task).operations)
 
 
 class CompleteSerializer(serializers.Serializer):
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
         fields["data"] = serializers.DictField(required=False, default=dict)
+        fields["opinion"] = serializers.CharField(
+            required=False, allow_blank=True, default="", max_length=OPINION_MAX_LENGTH, trim_whitespace=True
+        )
         return fields
+
+
+class UrgeSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH)
+
+
+class PhraseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SavedPhrase
+        fields = ["id", "text", "position"]
+        read_only_fields = ["id", "position"]
 
 
 class AssignSerializer(serializers.Serializer):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import message_views, views
+from . import message_views, phrase_views, views
 
 urlpatterns = [
     path("process-models/", views.ProcessModelList.as_view(), name="process-model-list"),
@@ -20,6 +20,9 @@ urlpatterns = [
     path("tasks/<int:pk>/unclaim/", views.TaskUnclaim.as_view(), name="task-unclaim"),
     path("tasks/<int:pk>/assign/", views.TaskAssign.as_view(), name="task-assign"),
     path("tasks/<int:pk>/complete/", views.TaskComplete.as_view(), name="task-complete"),
+    path("tasks/<int:pk>/urge/", views.TaskUrge.as_view(), name="task-urge"),
+    path("phrases/", phrase_views.PhraseList.as_view(), name="phrase-list"),
+    path("phrases/<int:pk>/", phrase_views.PhraseDetail.as_view(), name="phrase-detail"),
     path("messages/", message_views.MessageSend.as_view(), name="message-send"),
     path("signals/", message_views.SignalSend.as_view(), name="signal-send"),
 ]

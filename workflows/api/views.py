@@ -14,10 +14,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.errors import NotFound, PermissionDenied
+from core.errors import FieldError, InvalidInput, NotFound, PermissionDenied
 from core.http import pagination
 
-from .. import deploy, human_tasks, instances, migration, migration_rehearsal
+from .. import deploy, human_tasks, instances, migration, migration_rehearsal, urging
 from ..models import HumanTask, ProcessInstance, ProcessModel, ProcessModelVersion
 from ..queries.instances import filter_instances, visible_instances
 from ..queries.tasks import TASK_VIEWS
@@ -38,6 +38,7 @@ from .serializers import (
     TaskDetailSerializer,
     TaskPageSerializer,
     TaskSerializer,
+    UrgeSerializer,
     VersionSerializer,
 )
 
@@ -356,5 +357,26 @@ class TaskComplete(APIView):
     def post(self, request: Request, pk: int) -> Response:
         visible_task(request, pk)
         data = request.data.get("data", {}) if isinstance(request.data, dict) else request.data
-        task = human_tasks.complete(pk, actor=request.user, data=data)
+        opinion = request.data.get("opinion", "") if isinstance(request.data, dict) else ""
+        if not isinstance(opinion, str):
+            raise InvalidInput(
+                "The opinion must be text.",
+                "审批意见须为文本。",
+                fields=[FieldError("opinion", "invalid", "审批意见须为文本", "must be a string")],
+            )
+        task = human_tasks.complete(pk, actor=request.user, data=data, opinion=opinion)
+        return Response(TaskSerializer(task).data)
+
+
+class TaskUrge(APIView):
+    @extend_schema(
+        request=UrgeSerializer,
+        responses=TaskSerializer,
+        summary="Urge (催办) an open task: its holders are notified; once an hour per task (409 sooner)",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        visible_task(request, pk)
+        body = UrgeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        task = urging.urge(pk, actor=request.user, note=body.validated_data["note"])
         return Response(TaskSerializer(task).data)

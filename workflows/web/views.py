@@ -20,6 +20,7 @@ from core.errors import ServiceError
 from core.http.htmx import is_htmx
 
 from .. import call_tree, migration
+from ..approval_record import steps_of
 from ..models import HumanTask, InstanceStatus, ProcessInstance
 from ..queries.instances import filter_instances, visible_instances
 from . import actions, filters
@@ -104,6 +105,7 @@ def _detail(
         "action_error": error,
         "migration_plan": _migration_preview(request, instance),
         "calls": call_tree.calls_of(instance),
+        "record": steps_of(instance),
     }
     return render(request, "workflows/instance_admin_detail.html", context, status=status)
 

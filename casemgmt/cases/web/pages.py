@@ -23,6 +23,7 @@ from casemgmt.cases.queries import parse_filters, visible_cases
 from casemgmt.models import CaseStage, EnterpriseChangeProposal, ServiceCase, ServiceProject
 from core.errors import ServiceError
 from core.http.page_errors import page_errors
+from workflows.approval_record import steps_of
 from workflows.models import OPEN_STATUSES
 
 PAGE_SIZE = 50
@@ -79,6 +80,8 @@ def _detail_context(request: HttpRequest, case: ServiceCase, **extra: object) ->
         "effects": presentation.effect_labels(case),
         "amounts": presentation.amounts(case),
         "tasks": presentation.open_tasks(case) if show.get("open_tasks") else [],
+        # Staff only, like the open tasks: the record names staff and their opinions.
+        "record": steps_of(case.instance_id) if show.get("open_tasks") and case.instance_id else [],
         "candidates": (
             presentation.candidate_institutions(case)
             if show.get("candidate_institutions") and case.stage == CaseStage.MATCHING

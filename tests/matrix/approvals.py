@@ -1,0 +1,66 @@
+"""Permission-matrix rows for the approval operations (issue 17): urging a task, one's own saved
+phrases and the printable approval record.
+
+The world's task is SQ-1's "submit", open in operator@operator-fs: its group works it, so they may
+not urge it (nor may an auditor, who only reads); the others who see the case may. A saved phrase
+is its owner's alone: anyone else gets 404, exactly as for one that does not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import User
+
+from tests.web.page_matrix_rows import Check, get_refused, on_case_a, who
+from tests.workflows.api_matrix_support import Row, by_visibility, everyone_authenticated, url
+from workflows import phrases
+from workflows.models import SavedPhrase
+
+
+def _office_a_phrase(_world: Any = None) -> SavedPhrase:
+    owner = User.objects.get(username="office_a")
+    return SavedPhrase.objects.filter(user=owner).first() or phrases.add(owner, "同意。")
+
+
+PHRASE = lambda w: {"pk": _office_a_phrase(w).pk}  # noqa: E731
+TASK = lambda w: {"pk": w.task.pk}  # noqa: E731
+CASE = lambda w: {"pk": w.case.pk}  # noqa: E731
+URGERS = {"admin": 302, "auditor": 403, "reviewer": 302, "office_a": 302, "operator_a": 403}
+
+
+PAGE_ROWS: dict[str, tuple[Check, ...]] = {
+    "task-urge-page": (Check("post", "post", on_case_a(**URGERS), TASK), get_refused(TASK)),
+    "phrases": (
+        Check("get", "get", who(200)),
+        Check("post", "post", who(302), body={"text": "材料齐全，同意。"}),
+    ),
+    "phrase-edit": (
+        Check("post", "post", who(404, office_a=302), PHRASE, {"text": "同意办理。"}),
+        get_refused(PHRASE),
+    ),
+    "phrase-delete": (Check("post", "post", who(404, office_a=302), PHRASE), get_refused(PHRASE)),
+    "instance-record": (
+        Check(
+            "get", "get", on_case_a(admin=200, auditor=200, reviewer=200, office_a=200, operator_a=200), CASE
+        ),
+    ),
+}
+PUBLIC_PAGES: frozenset[str] = frozenset()
+API_ROWS: dict[str, Row] = {
+    "task-urge": Row(
+        "post",
+        url("task-urge", pk=lambda w: w.task.pk),
+        lambda w: {"note": "请尽快办理"},
+        by_visibility({k: 200 if v == 302 else v for k, v in URGERS.items()}),
+        403,
+    ),
+    "phrase-list": Row("get", url("phrase-list"), None, everyone_authenticated(200), 403),
+    "phrase-detail": Row(
+        "delete",
+        url("phrase-detail", pk=lambda w: _office_a_phrase().pk),
+        None,
+        {**everyone_authenticated(404), "office_a": 204},
+        403,
+    ),
+}

@@ -1,0 +1,79 @@
+"""What a user task's model says about working it: whether an opinion is required and which
+approval operations (issue 17) are offered on it.
+
+Both are `spiffworkflow:property` entries on the user task, so that the studio's properties
+panel edits them like the form and due days:
+
+- `opinionRequired` = `true`: completing the task needs an opinion (审批意见);
+- `operations` = a comma-separated list of the codes below: the operations offered. Absent, the
+  defaults are offered; an empty value offers none. An operation not offered is neither shown
+  nor accepted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .models import HumanTask, ProcessModelVersion
+from .spec_cache import compiled
+
+OPINION_REQUIRED_PROPERTY = "opinionRequired"
+OPERATIONS_PROPERTY = "operations"
+
+# Every operation a user task may offer, by code. Those marked False are not offered unless the
+# model lists them.
+OPERATIONS: dict[str, bool] = {
+    "opinion": True,  # 审批意见
+    "return": True,  # 退回
+    "recall": True,  # 撤回
+    "add_signers": True,  # 加签
+    "delegate": True,  # 委派
+    "transfer": True,  # 转办
+    "urge": True,  # 催办
+    "copy": False,  # 抄送
+}
+DEFAULT_OPERATIONS = frozenset(code for code, default in OPERATIONS.items() if default)
+OPINION_MAX_LENGTH = 2000
+
+
+@dataclass(frozen=True)
+class TaskSettings:
+    opinion_required: bool = False
+    operations: frozenset[str] = DEFAULT_OPERATIONS
+
+    def offers(self, operation: str) -> bool:
+        return operation in self.operations
+
+
+def parse_operations(value: str | None) -> tuple[frozenset[str], list[str]]:
+    """The operations a property value names, and the codes in it that are not operations."""
+    if value is None:
+        return DEFAULT_OPERATIONS, []
+    codes = [code.strip() for code in value.split(",") if code.strip()]
+    return frozenset(c for c in codes if c in OPERATIONS), [c for c in codes if c not in OPERATIONS]
+
+
+def from_properties(props: dict[str, str]) -> TaskSettings:
+    operations, _unknown = parse_operations(props.get(OPERATIONS_PROPERTY))
+    return TaskSettings(
+        opinion_required=props.get(OPINION_REQUIRED_PROPERTY, "").strip().lower() == "true",
+        operations=operations,
+    )
+
+
+def _specs(version: ProcessModelVersion) -> Iterable[Any]:
+    found = compiled(version)
+    yield found.spec
+    yield from found.subprocess_specs.values()
+
+
+def settings_for(task: HumanTask, version: ProcessModelVersion | None = None) -> TaskSettings:
+    """The settings of `task`'s user task in the version its instance runs (cached parse)."""
+    for spec in _specs(version or task.instance.version):
+        task_spec = spec.task_specs.get(task.task_spec)
+        if task_spec is not None:
+            extensions = getattr(task_spec, "extensions", None) or {}
+            return from_properties(dict(extensions.get("properties") or {}))
+    return TaskSettings()
