@@ -45,6 +45,8 @@ class Action(models.TextChoices):
     TASK_COMPLETED = "task.completed", _("Task completed")
     TASK_CANCELLED = "task.cancelled", _("Task cancelled")
     TASK_URGED = "task.urged", _("Task urged")
+    TASK_RETURNED = "task.returned", _("Task returned to an earlier step")
+    TASK_RECALLED = "task.recalled", _("Completed task recalled")
     USER_LOGIN = "user.login", _("User signed in")
     USER_LOGIN_FAILED = "user.login_failed", _("User sign-in failed")
     USER_TOKEN_ISSUED = "user.token_issued", _("API token issued")

@@ -71,6 +71,12 @@ def drafts_for(events: Iterable[AuditEvent]) -> list[Draft]:
             if task is None:
                 continue
             causer = event.actor_id or causers.get((event.instance_id, event.occurred_at))
+            if task.assignee_id is not None:
+                # Opened for one person (a named signer, a step sent back to whoever did it):
+                # theirs alone, not the group's news.
+                if task.assignee_id != causer:
+                    drafts.append(_about_task(event, task, Notification.Kind.TASK_ASSIGNED, task.assignee_id))
+                continue
             drafts.extend(
                 _about_task(event, task, Notification.Kind.TASK_AVAILABLE, uid)
                 for uid in _members(members, directory, task.candidate_group)

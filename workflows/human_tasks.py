@@ -16,7 +16,7 @@ from . import countersign, registry, rows, runtime, task_settings
 from .forms import validate_task_data
 from .guard import get_task, task_summary
 from .instances import after_turn
-from .models import WORKABLE_STATUSES, HumanTask, InstanceStatus, ProcessModelVersion
+from .models import WORKABLE_STATUSES, HumanTask, InstanceStatus, ProcessInstance, ProcessModelVersion
 from .spec_cache import compiled
 
 
@@ -189,63 +189,50 @@ def form_schema(task: HumanTask, version: ProcessModelVersion | None = None) -> 
 
 def _checked_opinion(row: HumanTask, version: ProcessModelVersion, opinion: str) -> str:
     """The opinion as the task's model allows it (task_settings): required, offered or neither."""
-    opinion = opinion.strip()
     settings = task_settings.settings_for(row, version)
-    if opinion and not settings.offers("opinion") and not settings.opinion_required:
+    if opinion.strip() and not settings.offers("opinion") and not settings.opinion_required:
         raise InvalidInput(
             "This task takes no opinion.",
             "该任务不填写审批意见。",
             fields=[FieldError("opinion", "not_offered", "该任务不填写审批意见", "takes no opinion")],
         )
-    if not opinion and settings.opinion_required:
-        raise InvalidInput(
-            "An opinion is required.",
-            "请填写审批意见。",
-            fields=[FieldError("opinion", "required", "请填写审批意见", "an opinion is required")],
+    return task_settings.clean_opinion(opinion, required=settings.opinion_required)
+
+
+def hold_open_task(task_id: int, actor: Actor) -> tuple[HumanTask, ProcessInstance, rows.TaskIds]:
+    """Lock an open task and its instance for the one who may work it now (its assignee, or a
+    member of its group while it is unclaimed); in a write transaction. Under READ COMMITTED a
+    waiter gets the versions the previous holder committed, so a concurrent action that won is
+    seen (409), never overwritten."""
+    locked = rows.lock_task_and_instance(task_id)
+    if locked is None:
+        raise NotFound(f"Task {task_id} does not exist.", f"任务 {task_id} 不存在。")
+    row, instance, task_ids = locked
+    row.instance = instance
+    if (
+        row.status != HumanTask.Status.OPEN
+        and actor is not None
+        and actor.has_perm("workflows.claim_task", row)
+    ):
+        raise _closed()  # lost a race to a colleague: a conflict, not a permission problem
+    require(actor, "workflows.work_task", row)
+    if row.status != HumanTask.Status.OPEN:
+        raise _closed()
+    if row.assignee_id is not None and row.assignee_id != getattr(actor, "pk", None):
+        raise _taken()
+    if instance.status not in WORKABLE_STATUSES:
+        raise Conflict(
+            f"The case is {instance.status}; its tasks cannot be worked on now.",
+            f"该流程当前为“{in_chinese(InstanceStatus(instance.status).label)}”，暂不能办理任务。",
+            code="instance_state",
         )
-    if len(opinion) > task_settings.OPINION_MAX_LENGTH:
-        raise InvalidInput(
-            "The opinion is too long.",
-            "审批意见过长。",
-            fields=[
-                FieldError(
-                    "opinion",
-                    "max_length",
-                    f"审批意见不能超过 {task_settings.OPINION_MAX_LENGTH} 字",
-                    f"at most {task_settings.OPINION_MAX_LENGTH} characters",
-                )
-            ],
-        )
-    return opinion
+    return row, instance, task_ids
 
 
 def complete(task_id: int, *, actor: Actor, data: Any, opinion: str = "") -> HumanTask:
     with write_transaction():
-        # Task and instance rows locked in one statement; under READ COMMITTED a waiter gets the
-        # versions the previous holder committed, so a concurrent completion that won is seen.
-        locked = rows.lock_task_and_instance(task_id)
-        if locked is None:
-            raise NotFound(f"Task {task_id} does not exist.", f"任务 {task_id} 不存在。")
-        row, instance, task_ids = locked
-        row.instance = instance
-        if (
-            row.status != HumanTask.Status.OPEN
-            and actor is not None
-            and actor.has_perm("workflows.claim_task", row)
-        ):
-            raise _closed()  # lost a race to a colleague: a conflict, not a permission problem
-        require(actor, "workflows.work_task", row)
-        if row.status != HumanTask.Status.OPEN:
-            raise _closed()
-        if row.assignee_id is not None and row.assignee_id != getattr(actor, "pk", None):
-            raise _taken()
+        row, instance, task_ids = hold_open_task(task_id, actor)
         user = acting_user(actor)
-        if instance.status not in WORKABLE_STATUSES:
-            raise Conflict(
-                f"The case is {instance.status}; its tasks cannot be completed now.",
-                f"该流程当前为“{in_chinese(InstanceStatus(instance.status).label)}”，暂不能办理任务。",
-                code="instance_state",
-            )
         version = rows.attach_version(instance)
         data = validate_task_data(data, form_schema(row, version), user)
         opinion = _checked_opinion(row, version, opinion)

@@ -140,6 +140,8 @@ class HumanTask(models.Model):
         OPEN = "open", _("Open")
         COMPLETED = "completed", _("Completed")
         CANCELLED = "cancelled", _("Cancelled")
+        # 退回: its holder sent the instance back to an earlier task (workflows/returns.py).
+        RETURNED = "returned", _("Returned")
 
     # Unindexed on their own: human_task_unique (instance, spiff_task_id) and htask_done_by
     # (completed_by, completed_at) lead with these columns and serve every lookup by them, so a
@@ -184,11 +186,17 @@ class HumanTask(models.Model):
     opinion = models.TextField(blank=True)
     # 催办: when someone last urged the task (workflows/urging.py); at most once an hour.
     urged_at = models.DateTimeField(null=True, blank=True)
+    # A return or recall (workflows/rewind.py) runs a completed Spiff task again under the same
+    # id: its new row is the current one (0); the row it replaced keeps the history, numbered
+    # 1, 2, … in the order they were replaced.
+    superseded = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-priority", "due_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["instance", "spiff_task_id"], name="human_task_unique"),
+            models.UniqueConstraint(
+                fields=["instance", "spiff_task_id", "superseded"], name="human_task_unique"
+            ),
             # One person signs one part of a countersign, whatever its list says: enforced here too,
             # beneath the service's check, so no path can record two signatures of one person.
             models.UniqueConstraint(

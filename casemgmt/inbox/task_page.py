@@ -27,7 +27,7 @@ from casemgmt.models import OrgUnit
 from casemgmt.org.roles import Role
 from core.errors import FieldError, InvalidInput, ServiceError
 from core.http.page_errors import field_message, page_message, raise_for_refusal
-from workflows import human_tasks, phrases, task_settings, urging
+from workflows import human_tasks, phrases, recall, returns, task_settings
 from workflows.approval_record import steps_of
 from workflows.forms import validate_task_data
 from workflows.models import HumanTask, ProcessInstance
@@ -41,7 +41,7 @@ Errors = schema_form.Errors
 # --- reading ---------------------------------------------------------------------------------
 
 
-def _task_or_404(request: HttpRequest, pk: int) -> HumanTask:
+def task_or_404(request: HttpRequest, pk: int) -> HumanTask:
     task = (
         HumanTask.objects.select_related(
             "instance__version__process_model",
@@ -178,9 +178,22 @@ def _page(
         "diagram": _diagram(task, view, rows),
         "opinion": _opinion_box(request, settings, submitted, errors) if may_work and workable else None,
         "can_urge": is_open and settings.offers("urge") and user.has_perm("workflows.urge_task", task),
+        "return_targets": (
+            returns.targets(task) if may_work and workable and settings.offers("return") else []
+        ),
+        "can_recall": recall.may_recall(task, user),
+        "returned": _why_returned(task, events),
         "record": steps_of(instance),
     }
     return render(request, "casemgmt/task_detail.html", context, status=status)
+
+
+def _why_returned(task: HumanTask, events: list[AuditEvent]) -> AuditEvent | None:
+    """The return that reopened this task, for the notice that says who sent it back and why."""
+    for event in reversed(events):
+        if event.action == Action.TASK_RETURNED and (event.after or {}).get("to_task") == task.pk:
+            return event
+    return None
 
 
 def _opinion_box(
@@ -204,7 +217,7 @@ def _opinion_box(
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    task = _task_or_404(request, pk)
+    task = task_or_404(request, pk)
     if request.method != "POST":
         return _page(request, task)
     return _submit(request, task)
@@ -253,7 +266,7 @@ def _submit(request: HttpRequest, task: HumanTask) -> HttpResponse:
 @login_required
 @require_POST
 def task_claim(request: HttpRequest, pk: int) -> HttpResponse:
-    task = _task_or_404(request, pk)
+    task = task_or_404(request, pk)
     try:
         human_tasks.claim(task.pk, actor=request.user)
     except ServiceError as exc:
@@ -263,18 +276,4 @@ def task_claim(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, page_message(exc))
     else:
         messages.success(request, _("You have claimed this task."))
-    return redirect("task-detail-page", pk=task.pk)
-
-
-@login_required
-@require_POST
-def task_urge(request: HttpRequest, pk: int) -> HttpResponse:
-    task = _task_or_404(request, pk)
-    try:
-        urging.urge(task.pk, actor=request.user, note=request.POST.get("note", ""))
-    except ServiceError as exc:
-        raise_for_refusal(exc)
-        messages.error(request, page_message(exc))
-    else:
-        messages.success(request, _("The task's holders have been urged."))
     return redirect("task-detail-page", pk=task.pk)

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from casemgmt.inbox import lookup_views, phrase_pages, task_page
+from casemgmt.inbox import lookup_views, phrase_pages, task_operations, task_page
 
 urlpatterns = [
     path("tasks/<int:pk>/", task_page.task_detail, name="task-detail-page"),
     path("tasks/<int:pk>/claim/", task_page.task_claim, name="task-claim-page"),
-    path("tasks/<int:pk>/urge/", task_page.task_urge, name="task-urge-page"),
+    path("tasks/<int:pk>/urge/", task_operations.task_urge, name="task-urge-page"),
+    path("tasks/<int:pk>/return/", task_operations.task_return, name="task-return-page"),
+    path("tasks/<int:pk>/recall/", task_operations.task_recall, name="task-recall-page"),
     path("phrases/", phrase_pages.phrase_list, name="phrases"),
     path("phrases/<int:pk>/edit/", phrase_pages.phrase_edit, name="phrase-edit"),
     path("phrases/<int:pk>/delete/", phrase_pages.phrase_delete, name="phrase-delete"),

@@ -14,8 +14,8 @@ from django.contrib.auth.models import User
 
 from tests.web.page_matrix_rows import Check, get_refused, on_case_a, who
 from tests.workflows.api_matrix_support import Row, by_visibility, everyone_authenticated, url
-from workflows import phrases
-from workflows.models import SavedPhrase
+from workflows import human_tasks, phrases
+from workflows.models import HumanTask, SavedPhrase
 
 
 def _office_a_phrase(_world: Any = None) -> SavedPhrase:
@@ -23,9 +23,19 @@ def _office_a_phrase(_world: Any = None) -> SavedPhrase:
     return SavedPhrase.objects.filter(user=owner).first() or phrases.add(owner, "同意。")
 
 
+def _submitted(world: Any) -> None:
+    """SQ-1 submitted by operator_a: the office review is open in office_staff@area-a."""
+    human_tasks.complete(world.task.pk, actor=world.cast.operator_a, data={"title": "计量", "amount": 1})
+
+
+def _office_review(world: Any) -> dict[str, Any]:
+    return {"pk": world.case.human_tasks.get(status=HumanTask.Status.OPEN).pk}
+
+
 PHRASE = lambda w: {"pk": _office_a_phrase(w).pk}  # noqa: E731
 TASK = lambda w: {"pk": w.task.pk}  # noqa: E731
 CASE = lambda w: {"pk": w.case.pk}  # noqa: E731
+HOLDER_ONLY = {"admin": 403, "auditor": 403, "reviewer": 403, "office_a": 403, "operator_a": 200}
 URGERS = {"admin": 302, "auditor": 403, "reviewer": 302, "office_a": 302, "operator_a": 403}
 
 
@@ -40,6 +50,30 @@ PAGE_ROWS: dict[str, tuple[Check, ...]] = {
         get_refused(PHRASE),
     ),
     "phrase-delete": (Check("post", "post", who(404, office_a=302), PHRASE), get_refused(PHRASE)),
+    # 退回 from the office review to the submission: the office's people hold it (and office_a,
+    # the one walked, returns it); who sees the case but does not hold the task is refused.
+    "task-return-page": (
+        Check(
+            "post",
+            "post",
+            on_case_a(admin=403, auditor=403, reviewer=403, office_a=302, operator_a=403),
+            _office_review,
+            lambda w: {"target": w.task.pk, "opinion": "金额有误"},
+            setup=_submitted,
+        ),
+        get_refused(TASK),
+    ),
+    # 撤回: only whoever completed the step (operator_a submitted it); the next one is unclaimed.
+    "task-recall-page": (
+        Check(
+            "post",
+            "post",
+            on_case_a(admin=403, auditor=403, reviewer=403, office_a=403, operator_a=302),
+            TASK,
+            setup=_submitted,
+        ),
+        get_refused(TASK),
+    ),
     "instance-record": (
         Check(
             "get", "get", on_case_a(admin=200, auditor=200, reviewer=200, office_a=200, operator_a=200), CASE
@@ -53,6 +87,25 @@ API_ROWS: dict[str, Row] = {
         url("task-urge", pk=lambda w: w.task.pk),
         lambda w: {"note": "请尽快办理"},
         by_visibility({k: 200 if v == 302 else v for k, v in URGERS.items()}),
+        403,
+    ),
+    # The world's task is open "submit": its holder (operator_a) has no earlier step to go back to
+    # (an empty list; a return is bad input), and nobody completed it, so nobody may recall it.
+    "task-return-targets": Row(
+        "get", url("task-return-targets", pk=lambda w: w.task.pk), None, by_visibility(HOLDER_ONLY), 403
+    ),
+    "task-return": Row(
+        "post",
+        url("task-return", pk=lambda w: w.task.pk),
+        lambda w: {"target": w.task.pk, "opinion": "退回"},
+        by_visibility({**HOLDER_ONLY, "operator_a": 400}),
+        403,
+    ),
+    "task-recall": Row(
+        "post",
+        url("task-recall", pk=lambda w: w.task.pk),
+        None,
+        by_visibility(dict.fromkeys(HOLDER_ONLY, 403)),
         403,
     ),
     "phrase-list": Row("get", url("phrase-list"), None, everyone_authenticated(200), 403),

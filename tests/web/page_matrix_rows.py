@@ -151,8 +151,11 @@ class Check:
     method: str  # "get" or "post"
     expect: Expected
     kwargs: Callable[[World], dict[str, Any]] = lambda w: {}
-    body: dict[str, Any] = field(default_factory=dict)
+    body: dict[str, Any] | Callable[[World], dict[str, Any]] = field(default_factory=dict)
     setup: Callable[[World], None] | None = None  # e.g. the state an allowed request needs
+
+    def body_for(self, world: World) -> dict[str, Any]:
+        return self.body(world) if callable(self.body) else self.body
 
 
 def who(default: int, **statuses: int) -> Expected:

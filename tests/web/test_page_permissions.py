@@ -173,7 +173,7 @@ def test_page_permission_matrix(name: str, index: int, persona: str, world: Worl
     client = client_for(None if persona == "anonymous" else getattr(cast, persona))
     url = reverse(name, kwargs=check.kwargs(world))  # may build objects, so before the snapshot
     before = snapshot()
-    response = send(client, check.method, url, check.body)
+    response = send(client, check.method, url, check.body_for(world))
     expected = check.expect[AS_STRANGER.get(persona, persona)]
     assert outcome(response) == expected, (name, check.label, persona, response.status_code)
     if expected == 302:
@@ -189,6 +189,8 @@ def test_page_permission_matrix(name: str, index: int, persona: str, world: Worl
 def test_anonymous_never_gets_a_page(name: str, method: str, world: World) -> None:
     # Every view behind a page URL, whatever the method: the sign-in page, or a plain refusal.
     first = MATRIX[name][0]
-    response = send(client_for(None), method, reverse(name, kwargs=first.kwargs(world)), first.body)
+    response = send(
+        client_for(None), method, reverse(name, kwargs=first.kwargs(world)), first.body_for(world)
+    )
     assert response.status_code != 200
     assert outcome(response) in (LOGIN, 403, 405), (name, method, response.status_code)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import message_views, phrase_views, views
+from . import message_views, operation_views, phrase_views, views
 
 urlpatterns = [
     path("process-models/", views.ProcessModelList.as_view(), name="process-model-list"),
@@ -20,7 +20,14 @@ urlpatterns = [
     path("tasks/<int:pk>/unclaim/", views.TaskUnclaim.as_view(), name="task-unclaim"),
     path("tasks/<int:pk>/assign/", views.TaskAssign.as_view(), name="task-assign"),
     path("tasks/<int:pk>/complete/", views.TaskComplete.as_view(), name="task-complete"),
-    path("tasks/<int:pk>/urge/", views.TaskUrge.as_view(), name="task-urge"),
+    path("tasks/<int:pk>/urge/", operation_views.TaskUrge.as_view(), name="task-urge"),
+    path(
+        "tasks/<int:pk>/return-targets/",
+        operation_views.TaskReturnTargets.as_view(),
+        name="task-return-targets",
+    ),
+    path("tasks/<int:pk>/return/", operation_views.TaskReturn.as_view(), name="task-return"),
+    path("tasks/<int:pk>/recall/", operation_views.TaskRecall.as_view(), name="task-recall"),
     path("phrases/", phrase_views.PhraseList.as_view(), name="phrase-list"),
     path("phrases/<int:pk>/", phrase_views.PhraseDetail.as_view(), name="phrase-detail"),
     path("messages/", message_views.MessageSend.as_view(), name="message-send"),

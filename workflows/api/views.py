@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from core.errors import FieldError, InvalidInput, NotFound, PermissionDenied
 from core.http import pagination
 
-from .. import deploy, human_tasks, instances, migration, migration_rehearsal, urging
+from .. import deploy, human_tasks, instances, migration, migration_rehearsal
 from ..models import HumanTask, ProcessInstance, ProcessModel, ProcessModelVersion
 from ..queries.instances import filter_instances, visible_instances
 from ..queries.tasks import TASK_VIEWS
@@ -38,7 +38,6 @@ from .serializers import (
     TaskDetailSerializer,
     TaskPageSerializer,
     TaskSerializer,
-    UrgeSerializer,
     VersionSerializer,
 )
 
@@ -365,18 +364,4 @@ class TaskComplete(APIView):
                 fields=[FieldError("opinion", "invalid", "审批意见须为文本", "must be a string")],
             )
         task = human_tasks.complete(pk, actor=request.user, data=data, opinion=opinion)
-        return Response(TaskSerializer(task).data)
-
-
-class TaskUrge(APIView):
-    @extend_schema(
-        request=UrgeSerializer,
-        responses=TaskSerializer,
-        summary="Urge (催办) an open task: its holders are notified; once an hour per task (409 sooner)",
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        visible_task(request, pk)
-        body = UrgeSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        task = urging.urge(pk, actor=request.user, note=body.validated_data["note"])
         return Response(TaskSerializer(task).data)
