@@ -21,7 +21,17 @@ from typing import Any
 from .database import BENCH_DB
 from .sizes import FULL, QUICK
 
-SECTIONS = ("throughput", "cycles", "inbox", "timers", "countersign", "messages", "validation", "editor")
+SECTIONS = (
+    "throughput",
+    "cycles",
+    "inbox",
+    "timers",
+    "countersign",
+    "messages",
+    "validation",
+    "editor",
+    "returns",
+)
 RESULTS = Path(__file__).resolve().parent.parent / "var" / "bench" / "results.json"
 
 
@@ -65,7 +75,18 @@ def main(argv: list[str]) -> int:
     from .database import prepare, server_version
 
     url = prepare(args.database)
-    from . import countersign, cycles, editor_page, inbox, messages, summary, throughput, timers, validation
+    from . import (
+        countersign,
+        cycles,
+        editor_page,
+        inbox,
+        messages,
+        returns,
+        summary,
+        throughput,
+        timers,
+        validation,
+    )
     from .fixtures import build_world
     from .report import Results
 
@@ -96,6 +117,7 @@ def main(argv: list[str]) -> int:
         "messages": (messages.run, messages.summary),
         "validation": (validation.run, validation.summary),
         "editor": (editor_page.run, editor_page.summary),
+        "returns": (returns.run, returns.summary),
     }
     for name in args.only or SECTIONS:
         run, summarize = runners[name]

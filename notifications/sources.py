@@ -18,13 +18,14 @@ from .models import Notification
 
 PROCESS_ADMIN_ROLE = "process_admin"
 # task.moved: a migration gave an open task to another group, which learns of it as of a new task.
-ACTIONS = (
-    Action.TASK_CREATED,
-    Action.TASK_MOVED,
+# Handing a task to someone: the event's `after` names the new assignee.
+HANDED = (
     Action.TASK_ASSIGNED,
-    Action.TASK_URGED,
-    Action.INSTANCE_ERROR,
+    Action.TASK_TRANSFERRED,
+    Action.TASK_DELEGATED,
+    Action.TASK_DELEGATION_RESOLVED,
 )
+ACTIONS = (Action.TASK_CREATED, Action.TASK_MOVED, Action.TASK_URGED, Action.INSTANCE_ERROR, *HANDED)
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def drafts_for(events: Iterable[AuditEvent]) -> list[Draft]:
     usernames = {
         str((e.after or {}).get("assignee"))
         for e in events
-        if e.action == Action.TASK_ASSIGNED and isinstance(e.after, dict)
+        if e.action in HANDED and isinstance(e.after, dict)
     }
     user_ids = dict(get_user_model().objects.filter(username__in=usernames).values_list("username", "pk"))
     # The engine records task.created as the system; whoever's step made the task is the actor
@@ -82,7 +83,7 @@ def drafts_for(events: Iterable[AuditEvent]) -> list[Draft]:
                 for uid in _members(members, directory, task.candidate_group)
                 if uid != causer
             )
-        elif event.action == Action.TASK_ASSIGNED:
+        elif event.action in HANDED:
             task = tasks.get(int(event.target_id))
             assignee = user_ids.get(str((event.after or {}).get("assignee")))
             if task is not None and assignee is not None and assignee != event.actor_id:

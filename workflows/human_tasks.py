@@ -103,6 +103,8 @@ def unclaim(task_id: int, *, actor: Actor) -> HumanTask:
         require(actor, "workflows.claim_task", task)
         if _named_signer(task):
             raise _signer_named()
+        if task.owner_id is not None:
+            raise delegated_conflict()
         released = HumanTask.objects.filter(
             pk=task_id, assignee=acting_user(actor), status=HumanTask.Status.OPEN
         ).update(assignee=None, claimed_at=None, claimed_by=None)
@@ -142,6 +144,8 @@ def assign(task_id: int, *, actor: Actor, assignee_username: str, reason: str = 
         require(actor, "workflows.assign_task", task)
         if _named_signer(task):
             raise _signer_named()
+        if task.owner_id is not None:
+            raise delegated_conflict()
         assignee = get_user_model().objects.filter(username=assignee_username, is_active=True).first()
         if assignee is None:
             raise InvalidInput(
@@ -199,7 +203,17 @@ def _checked_opinion(row: HumanTask, version: ProcessModelVersion, opinion: str)
     return task_settings.clean_opinion(opinion, required=settings.opinion_required)
 
 
-def hold_open_task(task_id: int, actor: Actor) -> tuple[HumanTask, ProcessInstance, rows.TaskIds]:
+def delegated_conflict() -> Conflict:
+    return Conflict(
+        "The task is delegated; the colleague hands it back first.",
+        "该任务已委派，须由受托人交回委派人后再处理。",
+        code="delegated",
+    )
+
+
+def hold_open_task(
+    task_id: int, actor: Actor, *, delegated: bool = False
+) -> tuple[HumanTask, ProcessInstance, rows.TaskIds]:
     """Lock an open task and its instance for the one who may work it now (its assignee, or a
     member of its group while it is unclaimed); in a write transaction. Under READ COMMITTED a
     waiter gets the versions the previous holder committed, so a concurrent action that won is
@@ -215,6 +229,13 @@ def hold_open_task(task_id: int, actor: Actor) -> tuple[HumanTask, ProcessInstan
         and actor.has_perm("workflows.claim_task", row)
     ):
         raise _closed()  # lost a race to a colleague: a conflict, not a permission problem
+    if (
+        row.owner_id is not None
+        and not delegated
+        and getattr(actor, "pk", None) in (row.owner_id, row.assignee_id)
+    ):
+        # Only handing it back is open to the delegate, and nothing to the owner till then.
+        raise delegated_conflict()
     require(actor, "workflows.work_task", row)
     if row.status != HumanTask.Status.OPEN:
         raise _closed()

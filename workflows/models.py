@@ -190,6 +190,16 @@ class HumanTask(models.Model):
     # id: its new row is the current one (0); the row it replaced keeps the history, numbered
     # 1, 2, … in the order they were replaced.
     superseded = models.PositiveSmallIntegerField(default=0)
+    # 委派: who delegated the task (workflows/handover.py); it comes back to them to complete.
+    # Unindexed: nothing looks tasks up by it, and an index would cost every task insert.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
 
     class Meta:
         ordering = ["-priority", "due_at", "id"]

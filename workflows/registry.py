@@ -108,6 +108,11 @@ class Directory(Protocol):
         """Ids of the active users holding `role` anywhere."""
         ...
 
+    def colleagues_in(self, org_unit_code: str) -> list[int]:
+        """Ids of the active users who work tasks in the org unit: whom a task of that unit may
+        be transferred or delegated to (转办, 委派)."""
+        ...
+
     def org_unit_exists(self, code: str) -> bool: ...
 
     def org_unit_exists_clause(self) -> str:

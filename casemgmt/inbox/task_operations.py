@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from casemgmt.inbox.task_page import task_or_404
 from core.errors import ServiceError
 from core.http.page_errors import page_message, raise_for_refusal
-from workflows import recall, returns, urging
+from workflows import handover, recall, returns, urging
 
 
 def _refused(request: HttpRequest, exc: ServiceError) -> None:
@@ -67,3 +67,38 @@ def task_recall(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("task-detail-page", pk=task.pk)
     messages.success(request, _("Recalled: “%(title)s” is yours again.") % {"title": reopened.title})
     return redirect("task-detail-page", pk=reopened.pk)
+
+
+@login_required
+@require_POST
+def task_handover(request: HttpRequest, pk: int) -> HttpResponse:
+    """转办 or 委派 (the button pressed: `op`), to the colleague chosen, with a reason."""
+    task = task_or_404(request, pk)
+    delegating = request.POST.get("op") == "delegate"
+    act = handover.delegate if delegating else handover.transfer
+    try:
+        done = act(
+            task.pk, actor=request.user, to=request.POST.get("to", ""), reason=request.POST.get("reason", "")
+        )
+    except ServiceError as exc:
+        _refused(request, exc)
+        return redirect("task-detail-page", pk=task.pk)
+    who = done.assignee.get_full_name() or done.assignee.get_username() if done.assignee else ""
+    if delegating:
+        messages.success(request, _("Delegated to %(who)s; it comes back to you to complete.") % {"who": who})
+    else:
+        messages.success(request, _("Transferred to %(who)s.") % {"who": who})
+    return redirect("inbox")
+
+
+@login_required
+@require_POST
+def task_hand_back(request: HttpRequest, pk: int) -> HttpResponse:
+    task = task_or_404(request, pk)
+    try:
+        handover.hand_back(task.pk, actor=request.user, opinion=request.POST.get("opinion", ""))
+    except ServiceError as exc:
+        _refused(request, exc)
+        return redirect("task-detail-page", pk=task.pk)
+    messages.success(request, _("Handed back to whoever delegated it."))
+    return redirect("inbox")

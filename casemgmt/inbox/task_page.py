@@ -27,7 +27,7 @@ from casemgmt.models import OrgUnit
 from casemgmt.org.roles import Role
 from core.errors import FieldError, InvalidInput, ServiceError
 from core.http.page_errors import field_message, page_message, raise_for_refusal
-from workflows import human_tasks, phrases, recall, returns, task_settings
+from workflows import handover, human_tasks, phrases, recall, returns, task_settings
 from workflows.approval_record import steps_of
 from workflows.forms import validate_task_data
 from workflows.models import HumanTask, ProcessInstance
@@ -47,6 +47,7 @@ def task_or_404(request: HttpRequest, pk: int) -> HumanTask:
             "instance__version__process_model",
             "instance__started_by",
             "assignee",
+            "owner",
             "completed_by",
         )
         .filter(pk=pk)
@@ -165,7 +166,8 @@ def _page(
             str(Role(role).label) if role in Role.values else role,
             units.get(task.candidate_org_unit, task.candidate_org_unit),
         ),
-        "can_work": may_work and workable,
+        # A delegated task is handed back, not completed, by the colleague it was delegated to.
+        "can_work": may_work and workable and task.owner_id is None,
         "blocked_by_instance": may_work and not workable,
         "can_claim": can_claim,
         "overdue": bool(is_open and task.due_at and task.due_at < timezone.now()),
@@ -176,16 +178,29 @@ def _page(
         "timeline": _entries(events, rows),
         "timeline_truncated": truncated,
         "diagram": _diagram(task, view, rows),
-        "opinion": _opinion_box(request, settings, submitted, errors) if may_work and workable else None,
+        "opinion": _opinion_box(request, settings, submitted, errors)
+        if may_work and workable and not task.owner_id
+        else None,
         "can_urge": is_open and settings.offers("urge") and user.has_perm("workflows.urge_task", task),
         "return_targets": (
             returns.targets(task) if may_work and workable and settings.offers("return") else []
         ),
         "can_recall": recall.may_recall(task, user),
+        "handover": _handover_box(task, user, settings) if may_work and workable else None,
+        "hand_back": bool(may_work and workable and task.owner_id is not None),
         "returned": _why_returned(task, events),
         "record": steps_of(instance),
     }
     return render(request, "casemgmt/task_detail.html", context, status=status)
+
+
+def _handover_box(task: HumanTask, user: Any, settings: task_settings.TaskSettings) -> dict[str, Any] | None:
+    """转办 / 委派: the colleagues to choose from and which of the two the model offers."""
+    ops = [op for op in ("transfer", "delegate") if settings.offers(op)]
+    if not ops or task.owner_id is not None or task.countersign is not None:
+        return None
+    people = handover.colleagues(task, user)
+    return {"ops": ops, "people": people} if people else None
 
 
 def _why_returned(task: HumanTask, events: list[AuditEvent]) -> AuditEvent | None:

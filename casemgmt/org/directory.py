@@ -132,6 +132,9 @@ def area_below(roots: set[str]) -> frozenset[str]:
     return frozenset(roots) | {code for (code,) in execute((_AREA_BELOW, [sorted(roots)]))}
 
 
+HANDOVER_ROLES = (Role.OPERATOR.value, Role.OFFICE_STAFF.value, Role.DISTRICT_REVIEWER.value)
+
+
 class MembershipDirectory:
     """The engine's view of people (workflows.registry.Directory)."""
 
@@ -159,6 +162,14 @@ class MembershipDirectory:
     def holders_of(self, role: str) -> list[int]:
         holders = Membership.objects.filter(role=role, user__is_active=True)
         return list(holders.values_list("user_id", flat=True).distinct())
+
+    def colleagues_in(self, org_unit_code: str) -> list[int]:
+        # The staff roles that work cases; auditors read, enterprises submit, process admins
+        # repair: none of them takes over a colleague's task.
+        staff = Membership.objects.filter(
+            org_unit__code=org_unit_code, role__in=HANDOVER_ROLES, user__is_active=True
+        )
+        return list(staff.values_list("user_id", flat=True).distinct().order_by("user_id"))
 
     def visible_org_units(self, user: Any) -> frozenset[str] | None:
         return visible_org_units(user)

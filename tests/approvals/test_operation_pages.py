@@ -43,8 +43,11 @@ def test_the_reviewer_returns_and_the_submitter_sees_why(cast: Cast) -> None:
     assert done.status_code == 302 and done["Location"] == reverse("inbox")
     reopened = open_task(instance)
     assert reopened.task_spec == "submit" and reopened.assignee_id == cast.operator_a.pk
-    page = client_for(cast.operator_a, "zh-hans").get(reverse("task-detail-page", args=[reopened.pk]))
-    text = page.content.decode()
+    text = (
+        client_for(cast.operator_a, "zh-hans")
+        .get(reverse("task-detail-page", args=[reopened.pk]))
+        .content.decode()
+    )
     assert 'data-testid="returned-note"' in text and "金额有误，请更正。" in text
     # The returned task reads as returned, with the reason in the approval record.
     review.refresh_from_db()

@@ -12,9 +12,12 @@ from typing import Any
 
 from django.contrib.auth.models import User
 
+from casemgmt.models import Membership, OrgUnit
+from tests.factories import make_user
+from tests.personas import OPERATOR_A
 from tests.web.page_matrix_rows import Check, get_refused, on_case_a, who
 from tests.workflows.api_matrix_support import Row, by_visibility, everyone_authenticated, url
-from workflows import human_tasks, phrases
+from workflows import handover, human_tasks, phrases
 from workflows.models import HumanTask, SavedPhrase
 
 
@@ -32,9 +35,21 @@ def _office_review(world: Any) -> dict[str, Any]:
     return {"pk": world.case.human_tasks.get(status=HumanTask.Status.OPEN).pk}
 
 
+def _colleague(world: Any) -> None:
+    """operator_a2, a second operator at operator-fs: someone to transfer SQ-1's task to."""
+    user = make_user(username="operator_a2")
+    Membership.objects.create(user=user, org_unit=OrgUnit.objects.get(code=OPERATOR_A), role="operator")
+
+
+def _delegated(world: Any) -> None:
+    _colleague(world)
+    handover.delegate(world.task.pk, actor=world.cast.operator_a, to="operator_a2", reason="请核实")
+
+
 PHRASE = lambda w: {"pk": _office_a_phrase(w).pk}  # noqa: E731
 TASK = lambda w: {"pk": w.task.pk}  # noqa: E731
 CASE = lambda w: {"pk": w.case.pk}  # noqa: E731
+NOBODY_BUT_THE_DELEGATE = dict.fromkeys(("admin", "auditor", "reviewer", "office_a", "operator_a"), 403)
 HOLDER_ONLY = {"admin": 403, "auditor": 403, "reviewer": 403, "office_a": 403, "operator_a": 200}
 URGERS = {"admin": 302, "auditor": 403, "reviewer": 302, "office_a": 302, "operator_a": 403}
 
@@ -74,6 +89,25 @@ PAGE_ROWS: dict[str, tuple[Check, ...]] = {
         ),
         get_refused(TASK),
     ),
+    # 转办 / 委派: the holder (operator_a) to a colleague of operator-fs; the others who see the
+    # case do not hold the task. Handing back is the delegate's alone (operator_a2, not a persona).
+    "task-handover-page": (
+        Check(
+            "post",
+            "post",
+            on_case_a(admin=403, auditor=403, reviewer=403, office_a=403, operator_a=302),
+            TASK,
+            {"to": "operator_a2", "reason": "休假", "op": "transfer"},
+            setup=_colleague,
+        ),
+        get_refused(TASK),
+    ),
+    "task-hand-back-page": (
+        Check(
+            "post", "post", on_case_a(**NOBODY_BUT_THE_DELEGATE), TASK, {"opinion": "属实"}, setup=_delegated
+        ),
+        get_refused(TASK),
+    ),
     "instance-record": (
         Check(
             "get", "get", on_case_a(admin=200, auditor=200, reviewer=200, office_a=200, operator_a=200), CASE
@@ -106,6 +140,29 @@ API_ROWS: dict[str, Row] = {
         url("task-recall", pk=lambda w: w.task.pk),
         None,
         by_visibility(dict.fromkeys(HOLDER_ONLY, 403)),
+        403,
+    ),
+    # Nobody else works in operator-fs: the holder's transfer or delegation names no colleague (400);
+    # handing back a task that was never delegated is a conflict.
+    "task-transfer": Row(
+        "post",
+        url("task-transfer", pk=lambda w: w.task.pk),
+        lambda w: {"to": "operator_b", "reason": "休假"},
+        by_visibility({**HOLDER_ONLY, "operator_a": 400}),
+        403,
+    ),
+    "task-delegate": Row(
+        "post",
+        url("task-delegate", pk=lambda w: w.task.pk),
+        lambda w: {"to": "operator_b", "reason": "请核实"},
+        by_visibility({**HOLDER_ONLY, "operator_a": 400}),
+        403,
+    ),
+    "task-hand-back": Row(
+        "post",
+        url("task-hand-back", pk=lambda w: w.task.pk),
+        lambda w: {"opinion": "属实"},
+        by_visibility({**HOLDER_ONLY, "operator_a": 409}),
         403,
     ),
     "phrase-list": Row("get", url("phrase-list"), None, everyone_authenticated(200), 403),

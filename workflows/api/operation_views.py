@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from core.errors import PermissionDenied
 
-from .. import recall, returns, urging
+from .. import handover, recall, returns, urging
 from .serializers import TaskSerializer, UrgeSerializer
 from .views import visible_task
 
@@ -26,6 +26,15 @@ class ReturnTargetSerializer(serializers.Serializer):
 class ReturnSerializer(serializers.Serializer):
     target = serializers.IntegerField(help_text="The id of an earlier completed task of the instance.")
     opinion = serializers.CharField(max_length=2000, help_text="Why it goes back (required).")
+
+
+class HandoverSerializer(serializers.Serializer):
+    to = serializers.CharField(max_length=150, help_text="The colleague's user name.")
+    reason = serializers.CharField(max_length=1000)
+
+
+class HandBackSerializer(serializers.Serializer):
+    opinion = serializers.CharField(max_length=2000)
 
 
 class TaskUrge(APIView):
@@ -82,3 +91,35 @@ class TaskRecall(APIView):
     def post(self, request: Request, pk: int) -> Response:
         visible_task(request, pk)
         return Response(TaskSerializer(recall.recall(pk, actor=request.user)).data)
+
+
+class TaskHandover(APIView):
+    """转办 (`transfer`, for good) or 委派 (`delegate`, it comes back) to a colleague of the task's
+    org unit."""
+
+    operation = "transfer"
+
+    @extend_schema(
+        request=HandoverSerializer, responses=TaskSerializer, summary="Transfer or delegate a task"
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        visible_task(request, pk)
+        body = HandoverSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        act = handover.transfer if self.operation == "transfer" else handover.delegate
+        task = act(pk, actor=request.user, to=body.validated_data["to"], reason=body.validated_data["reason"])
+        return Response(TaskSerializer(task).data)
+
+
+class TaskHandBack(APIView):
+    @extend_schema(
+        request=HandBackSerializer,
+        responses=TaskSerializer,
+        summary="Hand a delegated task back to whoever delegated it, with one's opinion",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        visible_task(request, pk)
+        body = HandBackSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        task = handover.hand_back(pk, actor=request.user, opinion=body.validated_data["opinion"])
+        return Response(TaskSerializer(task).data)

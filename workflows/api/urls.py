@@ -28,6 +28,17 @@ urlpatterns = [
     ),
     path("tasks/<int:pk>/return/", operation_views.TaskReturn.as_view(), name="task-return"),
     path("tasks/<int:pk>/recall/", operation_views.TaskRecall.as_view(), name="task-recall"),
+    path(
+        "tasks/<int:pk>/transfer/",
+        operation_views.TaskHandover.as_view(operation="transfer"),
+        name="task-transfer",
+    ),
+    path(
+        "tasks/<int:pk>/delegate/",
+        operation_views.TaskHandover.as_view(operation="delegate"),
+        name="task-delegate",
+    ),
+    path("tasks/<int:pk>/hand-back/", operation_views.TaskHandBack.as_view(), name="task-hand-back"),
     path("phrases/", phrase_views.PhraseList.as_view(), name="phrase-list"),
     path("phrases/<int:pk>/", phrase_views.PhraseDetail.as_view(), name="phrase-detail"),
     path("messages/", message_views.MessageSend.as_view(), name="message-send"),
