@@ -8,6 +8,7 @@ named URL without a row, so a new page or endpoint cannot skip its permission te
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from . import account, approvals, archive, cases, promotion, public, registry, scorecard
@@ -37,3 +38,7 @@ def _merge(attribute: str) -> dict[str, Any]:
 PAGE_ROWS: dict[str, Any] = _merge("PAGE_ROWS")
 API_ROWS: dict[str, Any] = _merge("API_ROWS")
 PUBLIC_PAGES: frozenset[str] = frozenset().union(*(area.PUBLIC_PAGES for area in _AREAS))
+# What an area builds once into the page matrix's shared world (an optional `prepare(world)`).
+PREPARERS: tuple[Callable[[Any], None], ...] = tuple(
+    area.prepare for area in _AREAS if hasattr(area, "prepare")
+)

@@ -64,9 +64,19 @@ def nomination_a(_: Any = None) -> dict[str, Any]:
     return {"pk": nomination.pk}
 
 
-def apply_task_a(_: Any = None) -> dict[str, Any]:
+def prepare(world: Any) -> None:
+    """Built once with the page matrix's world (tests/module_world.py), not per test: walking a
+    cycle to the application takes seconds, and two dozen requests point at it."""
+    world.promotion_apply_task = apply_task_a()["pk"]
+
+
+def apply_task_a(world: Any = None) -> dict[str, Any]:
     """A cycle of project A waiting at the operator's application (self 75, office 75)."""
     from django.contrib.auth.models import User
+
+    prepared = getattr(world, "promotion_apply_task", None)
+    if prepared is not None:
+        return {"pk": prepared}
 
     from tests.promotion.support import fill_to, open_task
 

@@ -23,7 +23,7 @@ from audit.models import AuditEvent
 from casemgmt.models import SavedFilter
 from core import request_cache
 from tests.conftest import deploy_test_diagram
-from tests.matrix import PAGE_ROWS, PUBLIC_PAGES
+from tests.matrix import PAGE_ROWS, PREPARERS, PUBLIC_PAGES
 from tests.module_world import module_transaction
 from tests.personas import Cast, build_cast
 from workflows import registry
@@ -105,7 +105,11 @@ def test_exemptions_are_still_needed_and_rows_are_complete() -> None:
 def shared(django_db_setup: None, django_db_blocker: Any) -> Iterator[tuple[Cast, World]]:
     with module_transaction(django_db_blocker):
         cast = build_cast()
-        yield cast, World(cast, deploy_test_diagram)
+        world = World(cast, deploy_test_diagram)
+        for prepare in PREPARERS:
+            prepare(world)
+        world.keep()
+        yield cast, world
 
 
 @pytest.fixture
