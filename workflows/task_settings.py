@@ -6,8 +6,8 @@ panel edits them like the form and due days:
 
 - `opinionRequired` = `true`: completing the task needs an opinion (审批意见);
 - `operations` = a comma-separated list of the codes below: the operations offered. Absent, the
-  defaults are offered; an empty value offers none. An operation not offered is neither shown
-  nor accepted.
+  defaults are offered; an empty value or `none` offers none. An operation not offered is
+  neither shown nor accepted.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ OPERATIONS: dict[str, bool] = {
 }
 DEFAULT_OPERATIONS = frozenset(code for code, default in OPERATIONS.items() if default)
 OPINION_MAX_LENGTH = 2000
+NONE = "none"  # what the studio writes for "no operation at all" (an empty value means the same)
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ def parse_operations(value: str | None) -> tuple[frozenset[str], list[str]]:
     """The operations a property value names, and the codes in it that are not operations."""
     if value is None:
         return DEFAULT_OPERATIONS, []
+    if value.strip() == NONE:
+        return frozenset(), []
     codes = [code.strip() for code in value.split(",") if code.strip()]
     return frozenset(c for c in codes if c in OPERATIONS), [c for c in codes if c not in OPERATIONS]
 

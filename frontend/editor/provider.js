@@ -1,6 +1,7 @@
 // Adds the service's own groups to bpmn-js-properties-panel's BPMN groups, right after "General":
 // the selected element's problems (from the last save), and what the service reads of it.
 import {
+  isCheckboxEntryEdited,
   isNumberFieldEntryEdited,
   isSelectEntryEdited,
   isTextAreaEntryEdited,
@@ -26,6 +27,7 @@ import {
   parameterEntries,
 } from "./entries.js";
 import { messageEntries, messageHolder } from "./messages.js";
+import { OpinionRequiredEntry, operationEntries } from "./operations.js";
 import { signingEntries } from "./signing.js";
 import { TimerKindEntry, TimerTextEntry, hasTimer, timerPartEntries } from "./timers.js";
 
@@ -69,6 +71,14 @@ function ownGroups(element, translate) {
         { id: "nqi-instructions", component: InstructionsEntry, isEdited: isTextAreaEntryEdited },
         { id: "nqi-due", component: DueEntry, isEdited: isTextFieldEntryEdited },
         { id: "nqi-priority", component: PriorityEntry, isEdited: isTextFieldEntryEdited },
+      ],
+    });
+    groups.push({
+      id: "nqi-operations",
+      label: translate("Approval operations"),
+      entries: [
+        { id: "nqi-opinion-required", component: OpinionRequiredEntry, isEdited: isCheckboxEntryEdited },
+        ...operationEntries().map((entry) => ({ ...entry, isEdited: isCheckboxEntryEdited })),
       ],
     });
   }

@@ -13,7 +13,7 @@ from audit.models import AuditEvent
 from core.errors import InvalidInput
 from tests.approvals.support import approval_files, deploy_approval, open_task
 from tests.personas import OPERATOR_A, Cast
-from workflows import human_tasks, instances
+from workflows import human_tasks, instances, task_settings
 from workflows.deploy import deploy
 from workflows.models import HumanTask, ProcessInstance
 from workflows.problems import DiagramInvalid
@@ -110,3 +110,16 @@ def test_unknown_operations_are_a_deploy_problem() -> None:
     problems = caught.value.problems
     assert [(p.code, p.element_id) for p in problems] == [("unknown_operation", "office_review")]
     assert "teleport" in problems[0].message_zh
+
+
+@pytest.mark.parametrize(
+    ("value", "offered"),
+    [
+        (None, {"opinion", "return", "recall", "add_signers", "delegate", "transfer", "urge"}),
+        ("", set()),
+        ("none", set()),
+        (" urge , copy ", {"urge", "copy"}),
+    ],
+)
+def test_what_the_operations_property_offers(value: str | None, offered: set[str]) -> None:
+    assert task_settings.parse_operations(value) == (frozenset(offered), [])

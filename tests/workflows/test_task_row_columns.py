@@ -71,6 +71,7 @@ def populated_task(instance: ProcessInstance, cast: Cast) -> HumanTask:
         "assignee": cast.operator_a,
         "claimed_by": cast.office_a,
         "completed_by": cast.operator_a,
+        "owner": cast.office_a,
     }
     task = HumanTask(id=rows.TaskIds().take(1)[0])
     for n, field in enumerate(HumanTask._meta.concrete_fields):
@@ -102,6 +103,7 @@ def test_the_columns_of_a_completed_task_are_written_as_given(cast: Cast, instan
     task.assignee = cast.operator_a
     task.claimed_by = cast.office_a
     task.claimed_at = _MOMENT - timedelta(hours=1)
+    task.opinion = "同意。"
     expected = stored_values(task)
     with write_transaction():
         tail.defer(*rows.turn_statements(instance, task, []))
