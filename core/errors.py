@@ -89,6 +89,11 @@ class InvalidInput(ServiceError):
     status = 400
     code = "invalid"
 
+    @classmethod
+    def on_field(cls, field: str, code: str, message_zh: str, message_en: str) -> InvalidInput:
+        """One field refused, its reason the message as well."""
+        return cls(message_en, message_zh, fields=[FieldError(field, code, message_zh, message_en)])
+
 
 class PermissionDenied(ServiceError):
     status = 403

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from audit.actions import Action
-from core.errors import Conflict, FieldError, InvalidInput
+from core.errors import Conflict, InvalidInput
 from core.service import Actor, acting_user, audit, write_transaction
 
 from . import registry, task_settings
@@ -29,16 +29,12 @@ def colleagues(task: HumanTask, user: Any) -> list[Any]:
     return list(people)
 
 
-def _field(field: str, code: str, zh: str, en: str) -> InvalidInput:
-    return InvalidInput(en, zh, fields=[FieldError(field, code, zh, en)])
-
-
 def _reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:
-        raise _field("reason", "required", "请填写原因", "a reason is required")
+        raise InvalidInput.on_field("reason", "required", "请填写原因", "a reason is required")
     if len(reason) > REASON_MAX_LENGTH:
-        raise _field(
+        raise InvalidInput.on_field(
             "reason",
             "max_length",
             f"原因不能超过 {REASON_MAX_LENGTH} 字",
@@ -50,11 +46,11 @@ def _reason(reason: str) -> str:
 def _recipient(task: HumanTask, user: Any, username: str) -> Any:
     recipient = get_user_model().objects.filter(username=username, is_active=True).first()
     if recipient is None:
-        raise _field("to", "not_found", "用户不存在", "no such active user")
+        raise InvalidInput.on_field("to", "not_found", "用户不存在", "no such active user")
     if recipient.pk == getattr(user, "pk", None):
-        raise _field("to", "self", "不能转给自己", "not to yourself")
+        raise InvalidInput.on_field("to", "self", "不能转给自己", "not to yourself")
     if recipient.pk not in registry.directory().colleagues_in(task.candidate_org_unit):
-        raise _field(
+        raise InvalidInput.on_field(
             "to",
             "not_colleague",
             "不是该任务所属单位的办理人员",

@@ -195,10 +195,8 @@ def _checked_opinion(row: HumanTask, version: ProcessModelVersion, opinion: str)
     """The opinion as the task's model allows it (task_settings): required, offered or neither."""
     settings = task_settings.settings_for(row, version)
     if opinion.strip() and not settings.offers("opinion") and not settings.opinion_required:
-        raise InvalidInput(
-            "This task takes no opinion.",
-            "该任务不填写审批意见。",
-            fields=[FieldError("opinion", "not_offered", "该任务不填写审批意见", "takes no opinion")],
+        raise InvalidInput.on_field(
+            "opinion", "not_offered", "该任务不填写审批意见", "this task takes no opinion"
         )
     return task_settings.clean_opinion(opinion, required=settings.opinion_required)
 

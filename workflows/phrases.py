@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Max
 
-from core.errors import FieldError, InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound
 from core.service import write_transaction
 
 from .models import SavedPhrase
@@ -31,7 +31,7 @@ def offered(user: Any) -> list[str]:
 
 
 def _invalid(code: str, zh: str, en: str) -> InvalidInput:
-    return InvalidInput(en, zh, fields=[FieldError("text", code, zh, en)])
+    return InvalidInput.on_field("text", code, zh, en)
 
 
 def _cleaned(text: str) -> str:

@@ -11,7 +11,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from audit.actions import Action
-from core.errors import FieldError, InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound
 from core.service import Actor, acting_user, audit, write_transaction
 
 from . import rewind, runtime, task_settings
@@ -84,17 +84,11 @@ def return_task(task_id: int, *, actor: Actor, target_id: int | None, opinion: s
             else None
         )
         if target is None or target.status != HumanTask.Status.COMPLETED or target.pk == row.pk:
-            raise InvalidInput(
-                "Choose an earlier completed step of this case to return to.",
-                "请选择本流程中已办理过的前序环节作为退回目标。",
-                fields=[
-                    FieldError(
-                        "target",
-                        "not_earlier",
-                        "不是本流程已办理的前序环节",
-                        "not an earlier completed step of this instance",
-                    )
-                ],
+            raise InvalidInput.on_field(
+                "target",
+                "not_earlier",
+                "请选择本流程中已办理过的前序环节作为退回目标",
+                "choose an earlier completed step of this instance to return to",
             )
         workflow = runtime.load_workflow(instance)
         open_before = runtime.open_task_ids(workflow)

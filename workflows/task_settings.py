@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from core.errors import FieldError, InvalidInput
+from core.errors import InvalidInput
 
 from .models import HumanTask, ProcessModelVersion
 from .spec_cache import compiled
@@ -88,22 +88,12 @@ def clean_opinion(opinion: str, *, required: bool) -> str:
     """An opinion as kept: trimmed, within the length; refused when blank but required."""
     opinion = opinion.strip()
     if not opinion and required:
-        raise InvalidInput(
-            "An opinion is required.",
-            "请填写审批意见。",
-            fields=[FieldError("opinion", "required", "请填写审批意见", "an opinion is required")],
-        )
+        raise InvalidInput.on_field("opinion", "required", "请填写审批意见", "an opinion is required")
     if len(opinion) > OPINION_MAX_LENGTH:
-        raise InvalidInput(
-            "The opinion is too long.",
-            "审批意见过长。",
-            fields=[
-                FieldError(
-                    "opinion",
-                    "max_length",
-                    f"审批意见不能超过 {OPINION_MAX_LENGTH} 字",
-                    f"at most {OPINION_MAX_LENGTH} characters",
-                )
-            ],
+        raise InvalidInput.on_field(
+            "opinion",
+            "max_length",
+            f"审批意见不能超过 {OPINION_MAX_LENGTH} 字",
+            f"at most {OPINION_MAX_LENGTH} characters",
         )
     return opinion

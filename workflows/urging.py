@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audit.actions import Action
-from core.errors import Conflict, FieldError, InvalidInput
+from core.errors import Conflict, InvalidInput
 from core.service import Actor, audit, require, write_transaction
 
 from .guard import get_task, task_summary
@@ -30,17 +30,11 @@ def _finished() -> Conflict:
 def urge(task_id: int, *, actor: Actor, note: str = "") -> HumanTask:
     note = note.strip()
     if len(note) > NOTE_MAX_LENGTH:
-        raise InvalidInput(
-            "The note is too long.",
-            "催办说明过长。",
-            fields=[
-                FieldError(
-                    "note",
-                    "max_length",
-                    f"催办说明不能超过 {NOTE_MAX_LENGTH} 字",
-                    f"at most {NOTE_MAX_LENGTH} characters",
-                )
-            ],
+        raise InvalidInput.on_field(
+            "note",
+            "max_length",
+            f"催办说明不能超过 {NOTE_MAX_LENGTH} 字",
+            f"at most {NOTE_MAX_LENGTH} characters",
         )
     with write_transaction():
         task = get_task(task_id)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.errors import Conflict, FieldError, InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput, NotFound
 
 from .models import Evaluation, EvaluationStatus, IndicatorScore, SubItem, SubItemScore
 
 
 def invalid(field: str, code: str, zh: str, en: str) -> InvalidInput:
-    return InvalidInput(en, zh, fields=[FieldError(field, code, zh, en)])
+    return InvalidInput.on_field(field, code, zh, en)
 
 
 def lock_evaluation(evaluation: Evaluation | int) -> Evaluation:

@@ -30,7 +30,7 @@ REVIEW_MOVES: dict[str, tuple[str, ...]] = {
 
 
 def _invalid(field: str, code: str, zh: str, en: str) -> InvalidInput:
-    return InvalidInput(en, zh, fields=[FieldError(field, code, zh, en)])
+    return InvalidInput.on_field(field, code, zh, en)
 
 
 def _summary(case: TypicalCase) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.errors import FieldError, InvalidInput, NotFound, PermissionDenied
+from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.http import pagination
 
 from .. import deploy, human_tasks, instances, migration, migration_rehearsal
@@ -358,10 +358,6 @@ class TaskComplete(APIView):
         data = request.data.get("data", {}) if isinstance(request.data, dict) else request.data
         opinion = request.data.get("opinion", "") if isinstance(request.data, dict) else ""
         if not isinstance(opinion, str):
-            raise InvalidInput(
-                "The opinion must be text.",
-                "审批意见须为文本。",
-                fields=[FieldError("opinion", "invalid", "审批意见须为文本", "must be a string")],
-            )
+            raise InvalidInput.on_field("opinion", "invalid", "审批意见须为文本", "the opinion must be text")
         task = human_tasks.complete(pk, actor=request.user, data=data, opinion=opinion)
         return Response(TaskSerializer(task).data)
