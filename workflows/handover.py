@@ -65,50 +65,40 @@ def _offered(task: HumanTask, operation: str) -> None:
 
 
 def transfer(task_id: int, *, actor: Actor, to: str, reason: str) -> HumanTask:
-    reason = _reason(reason)
-    with write_transaction():
-        task, instance, _ids = hold_open_task(task_id, actor)
-        _offered(task, "transfer")
-        user = acting_user(actor)
-        recipient = _recipient(task, user, to)
-        before = task_summary(task)
-        HumanTask.objects.filter(pk=task.pk).update(
-            assignee=recipient, claimed_by=recipient, claimed_at=timezone.now()
-        )
-        task.refresh_from_db()
-        audit(
-            Action.TASK_TRANSFERRED,
-            actor,
-            target_type="task",
-            target_id=task.pk,
-            instance=instance,
-            before=before,
-            after=task_summary(task),
-            reason=reason,
-        )
-        return task
+    return _hand_over(task_id, actor, to, reason, delegating=False)
 
 
 def delegate(task_id: int, *, actor: Actor, to: str, reason: str) -> HumanTask:
+    return _hand_over(task_id, actor, to, reason, delegating=True)
+
+
+def _hand_over(task_id: int, actor: Actor, to: str, reason: str, *, delegating: bool) -> HumanTask:
+    """转办 (for good) or 委派 (the delegator is recorded as owner and gets it back)."""
     reason = _reason(reason)
     with write_transaction():
         task, instance, _ids = hold_open_task(task_id, actor)
-        _offered(task, "delegate")
+        _offered(task, "delegate" if delegating else "transfer")
         user = acting_user(actor)
         recipient = _recipient(task, user, to)
         before = task_summary(task)
         HumanTask.objects.filter(pk=task.pk).update(
-            owner=user, assignee=recipient, claimed_by=recipient, claimed_at=timezone.now()
+            owner=user if delegating else None,
+            assignee=recipient,
+            claimed_by=recipient,
+            claimed_at=timezone.now(),
         )
         task.refresh_from_db()
+        after = task_summary(task)
+        if delegating:
+            after["owner"] = getattr(user, "username", None)
         audit(
-            Action.TASK_DELEGATED,
+            Action.TASK_DELEGATED if delegating else Action.TASK_TRANSFERRED,
             actor,
             target_type="task",
             target_id=task.pk,
             instance=instance,
             before=before,
-            after={**task_summary(task), "owner": getattr(user, "username", None)},
+            after=after,
             reason=reason,
         )
         return task
