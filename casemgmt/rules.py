@@ -24,6 +24,7 @@ from casemgmt.org.directory import groups_of, has_role
 from casemgmt.org.predicates import in_scope, is_auditor, is_process_admin, operating_area
 from casemgmt.org.roles import Role
 from casemgmt.registry import rules as registry_rules  # noqa: F401 (registers)
+from workflows import copies
 from workflows.models import HumanTask, ProcessInstance
 
 # `user.has_perm` on any rule below evaluates the rule only: being a Django superuser grants no
@@ -80,6 +81,7 @@ def instance_in_scope(user: Any, instance: Any) -> bool:
     return (
         instance.human_tasks.filter(candidate_group__in=groups).exists()
         or instance.human_tasks.filter(assignee_id=user.pk).exists()
+        or copies.copied_to(user, instance)  # 抄送: a reader of the instance
     )
 
 
@@ -96,7 +98,7 @@ def task_visible(user: Any, task: Any) -> bool:
         return False
     if task.assignee_id == user.pk or task.candidate_group in groups_of(user):
         return True
-    return in_scope(user, task.instance.org_unit_code)
+    return in_scope(user, task.instance.org_unit_code) or copies.copied_to(user, task.instance)
 
 
 @rules.predicate

@@ -16,6 +16,7 @@ class Notification(models.Model):
         TASK_ASSIGNED = "task_assigned", _("Task assigned to you")
         INSTANCE_ERROR = "instance_error", _("A process instance failed")
         TASK_URGED = "task_urged", _("Someone urged your task")
+        TASK_COPIED = "task_copied", _("A case was copied to you")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="+"

@@ -24,8 +24,16 @@ HANDED = (
     Action.TASK_TRANSFERRED,
     Action.TASK_DELEGATED,
     Action.TASK_DELEGATION_RESOLVED,
+    Action.TASK_SIGNERS_DONE,
 )
-ACTIONS = (Action.TASK_CREATED, Action.TASK_MOVED, Action.TASK_URGED, Action.INSTANCE_ERROR, *HANDED)
+ACTIONS = (
+    Action.TASK_CREATED,
+    Action.TASK_MOVED,
+    Action.TASK_URGED,
+    Action.TASK_COPIED,
+    Action.INSTANCE_ERROR,
+    *HANDED,
+)
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,7 @@ def drafts_for(events: Iterable[AuditEvent]) -> list[Draft]:
         for e in events
         if e.action in HANDED and isinstance(e.after, dict)
     }
+    usernames |= {str(name) for e in events if e.action == Action.TASK_COPIED for name in _readers(e)}
     user_ids = dict(get_user_model().objects.filter(username__in=usernames).values_list("username", "pk"))
     # The engine records task.created as the system; whoever's step made the task is the actor
     # of that transaction's other events (one batch shares its time stamp).
@@ -102,6 +111,20 @@ def drafts_for(events: Iterable[AuditEvent]) -> list[Draft]:
                     for uid in holders
                     if uid != event.actor_id
                 )
+        elif event.action == Action.TASK_COPIED and event.instance_id is not None:
+            # The task is done: the copy links to the instance's approval record.
+            drafts.extend(
+                Draft(
+                    recipient_id=uid,
+                    kind=Notification.Kind.TASK_COPIED,
+                    event_id=event.pk,
+                    title=event.business_key or f"#{event.instance_id}",
+                    detail=str((event.after or {}).get("title", ""))[:300],
+                    link=reverse("instance-record", args=[event.instance_id]),
+                )
+                for name in _readers(event)
+                if (uid := user_ids.get(str(name))) is not None and uid != event.actor_id
+            )
         elif event.action == Action.INSTANCE_ERROR and event.instance_id not in (None, *tests):
             error = str((event.after or {}).get("error", ""))
             drafts.extend(
@@ -116,6 +139,11 @@ def drafts_for(events: Iterable[AuditEvent]) -> list[Draft]:
                 for uid in _holders(members, directory, PROCESS_ADMIN_ROLE)
             )
     return drafts
+
+
+def _readers(event: AuditEvent) -> list[str]:
+    readers = (event.after or {}).get("recipients") if isinstance(event.after, dict) else None
+    return [str(name) for name in readers] if isinstance(readers, list) else []
 
 
 def _members(known: dict[str, list[int]], directory: registry.Directory, group: str) -> list[int]:

@@ -16,7 +16,7 @@ from core.service import Actor, acting_user, audit, write_transaction
 
 from . import registry, task_settings
 from .guard import task_summary
-from .human_tasks import hold_open_task
+from .holding import hold_open_task
 from .models import HumanTask
 
 REASON_MAX_LENGTH = 1000

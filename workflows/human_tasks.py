@@ -2,40 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from SpiffWorkflow.util.task import TaskState
 
 from audit.actions import Action
-from core.errors import Conflict, FieldError, InvalidInput, NotFound, in_chinese
+from core.errors import Conflict, FieldError, InvalidInput, NotFound
 from core.service import Actor, acting_user, audit, require, write_transaction
 
-from . import countersign, registry, rows, runtime, task_settings
+from . import added_signers, completion, copies, countersign, registry, rows, task_settings
 from .forms import validate_task_data
 from .guard import get_task, task_summary
-from .instances import after_turn
-from .models import WORKABLE_STATUSES, HumanTask, InstanceStatus, ProcessInstance, ProcessModelVersion
+from .holding import added_conflict, already_signed, closed, delegated_conflict, hold_open_task, taken
+from .models import HumanTask, ProcessModelVersion
 from .spec_cache import compiled
-
-
-def _taken() -> Conflict:
-    return Conflict(
-        "The task has already been claimed by someone else.", "该任务已被他人认领。", code="taken"
-    )
-
-
-def _closed() -> Conflict:
-    return Conflict("The task is no longer open.", "该任务已不再待办。", code="closed")
-
-
-def _already_signed() -> Conflict:
-    return Conflict(
-        "You have already signed this countersign; another signer must sign this part.",
-        "您已在本次会签中签署过，此份须由其他人签署。",
-        code="already_signed",
-    )
 
 
 def _signed_by(task: HumanTask, user: Any) -> bool:
@@ -60,7 +42,7 @@ def claim(task_id: int, *, actor: Actor) -> HumanTask:
         task = get_task(task_id)
         require(actor, "workflows.claim_task", task)
         if _signed_by(task, acting_user(actor)):
-            raise _already_signed()
+            raise already_signed()
         now = timezone.now()
         # The conditional update is the claim: of concurrent claimants exactly one matches a row.
         # It names the group the permission was checked against: a migration that moved the task
@@ -76,9 +58,9 @@ def claim(task_id: int, *, actor: Actor) -> HumanTask:
             checked_group = task.candidate_group
             task.refresh_from_db()
             if task.status != HumanTask.Status.OPEN:
-                raise _closed()
+                raise closed()
             if task.assignee_id is not None or task.candidate_group == checked_group:
-                raise _taken()
+                raise taken()
             require(actor, "workflows.claim_task", task)
             raise Conflict(
                 "The task moved to another group while you claimed it; claim it again.",
@@ -105,6 +87,8 @@ def unclaim(task_id: int, *, actor: Actor) -> HumanTask:
             raise _signer_named()
         if task.owner_id is not None:
             raise delegated_conflict()
+        if task.added_to_id is not None:
+            raise added_conflict()
         released = HumanTask.objects.filter(
             pk=task_id, assignee=acting_user(actor), status=HumanTask.Status.OPEN
         ).update(assignee=None, claimed_at=None, claimed_by=None)
@@ -146,6 +130,8 @@ def assign(task_id: int, *, actor: Actor, assignee_username: str, reason: str = 
             raise _signer_named()
         if task.owner_id is not None:
             raise delegated_conflict()
+        if task.added_to_id is not None:
+            raise added_conflict()
         assignee = get_user_model().objects.filter(username=assignee_username, is_active=True).first()
         if assignee is None:
             raise InvalidInput(
@@ -165,7 +151,7 @@ def assign(task_id: int, *, actor: Actor, assignee_username: str, reason: str = 
             )
         locked = task
         if locked.status != HumanTask.Status.OPEN:
-            raise _closed()
+            raise closed()
         before = task_summary(locked)
         locked.assignee = assignee
         locked.claimed_by = assignee
@@ -191,105 +177,52 @@ def form_schema(task: HumanTask, version: ProcessModelVersion | None = None) -> 
     return schema if isinstance(schema, dict) else None
 
 
-def _checked_opinion(row: HumanTask, version: ProcessModelVersion, opinion: str) -> str:
-    """The opinion as the task's model allows it (task_settings): required, offered or neither."""
-    settings = task_settings.settings_for(row, version)
-    if opinion.strip() and not settings.offers("opinion") and not settings.opinion_required:
+def _checked_opinion(settings: task_settings.TaskSettings, opinion: str, data: Any) -> str:
+    """The opinion as the task's model allows it (task_settings): required (by the model, or for
+    不同意), offered or neither."""
+    required = task_settings.opinion_needed(settings, data)
+    comment = data.get(countersign.COMMENT_FIELD) if isinstance(data, dict) else None
+    if required and not opinion.strip() and isinstance(comment, str):
+        opinion = comment  # a countersign form's own comment field is the signer's opinion
+    if opinion.strip() and not settings.offers("opinion") and not required:
         raise InvalidInput.on_field(
             "opinion", "not_offered", "该任务不填写审批意见", "this task takes no opinion"
         )
-    return task_settings.clean_opinion(opinion, required=settings.opinion_required)
+    return task_settings.clean_opinion(opinion, required=required)
 
 
-def delegated_conflict() -> Conflict:
-    return Conflict(
-        "The task is delegated; the colleague hands it back first.",
-        "该任务已委派，须由受托人交回委派人后再处理。",
-        code="delegated",
-    )
-
-
-def hold_open_task(
-    task_id: int, actor: Actor, *, delegated: bool = False
-) -> tuple[HumanTask, ProcessInstance, rows.TaskIds]:
-    """Lock an open task and its instance for the one who may work it now (its assignee, or a
-    member of its group while it is unclaimed); in a write transaction. Under READ COMMITTED a
-    waiter gets the versions the previous holder committed, so a concurrent action that won is
-    seen (409), never overwritten."""
-    locked = rows.lock_task_and_instance(task_id)
-    if locked is None:
-        raise NotFound(f"Task {task_id} does not exist.", f"任务 {task_id} 不存在。")
-    row, instance, task_ids = locked
-    row.instance = instance
-    if (
-        row.status != HumanTask.Status.OPEN
-        and actor is not None
-        and actor.has_perm("workflows.claim_task", row)
-    ):
-        raise _closed()  # lost a race to a colleague: a conflict, not a permission problem
-    if (
-        row.owner_id is not None
-        and not delegated
-        and getattr(actor, "pk", None) in (row.owner_id, row.assignee_id)
-    ):
-        # Only handing it back is open to the delegate, and nothing to the owner till then.
-        raise delegated_conflict()
-    require(actor, "workflows.work_task", row)
-    if row.status != HumanTask.Status.OPEN:
-        raise _closed()
-    if row.assignee_id is not None and row.assignee_id != getattr(actor, "pk", None):
-        raise _taken()
-    if instance.status not in WORKABLE_STATUSES:
-        raise Conflict(
-            f"The case is {instance.status}; its tasks cannot be worked on now.",
-            f"该流程当前为“{in_chinese(InstanceStatus(instance.status).label)}”，暂不能办理任务。",
-            code="instance_state",
-        )
-    return row, instance, task_ids
-
-
-def complete(task_id: int, *, actor: Actor, data: Any, opinion: str = "") -> HumanTask:
+def complete(
+    task_id: int,
+    *,
+    actor: Actor,
+    data: Any,
+    opinion: str = "",
+    copy_to: Sequence[Any] = (),
+    after_signers: Sequence[Any] = (),
+) -> HumanTask:
+    """Complete an open task with its form data and opinion. `copy_to`: readers chosen to be sent
+    a copy (抄送); `after_signers`: people who must also sign before the process moves on
+    (后加签). While added signers are open the submission is held (added_signers.hold)."""
     with write_transaction():
-        row, instance, task_ids = hold_open_task(task_id, actor)
+        row, instance, task_ids = hold_open_task(task_id, actor, awaiting=True)
         user = acting_user(actor)
         version = rows.attach_version(instance)
+        settings = task_settings.settings_for(row, version)
         data = validate_task_data(data, form_schema(row, version), user)
-        opinion = _checked_opinion(row, version, opinion)
-        workflow = runtime.load_workflow(instance)
-        open_before = runtime.open_task_ids(workflow)
-        spiff_task = runtime.find_task(workflow, row.spiff_task_id)
-        if spiff_task is None or spiff_task.state != TaskState.READY:
-            raise NotFound("The task is not ready in the workflow.", "该任务在流程中不是待办状态。")
-        signing = row.countersign is not None
-        if signing and countersign.signed_before(spiff_task, getattr(user, "username", "")):
-            raise _already_signed()
-        signer = countersign.prepare(spiff_task) if signing else None
-        spiff_task.data.update(data)
-        failed = runtime.run_human_task(spiff_task)
-        if signing and failed is None:
-            countersign.record_signature(spiff_task, signer, getattr(user, "username", ""))
-        now = timezone.now()
-        row.status = HumanTask.Status.COMPLETED
-        row.completed_at = now
-        row.completed_by = user
-        row.opinion = opinion
-        if row.assignee_id is None:
-            row.assignee = user
-            row.claimed_by = user
-            row.claimed_at = now
-        with runtime.acting_as(user):
-            # The turn's rows wait in the transaction's tail: they go with the audit events and
-            # COMMIT in one round trip when the block ends.
-            result = runtime.turn(
-                instance, workflow, open_before, completed=row, task_ids=task_ids, failed=failed
-            )
-        audit(
-            Action.TASK_COMPLETED,
-            actor,
-            target_type="task",
-            target_id=row.pk,
-            instance=instance,
-            after={"task_spec": row.task_spec, "data": data, **({"opinion": opinion} if opinion else {})},
+        opinion = _checked_opinion(settings, opinion, data)
+        chosen = copies.chosen(settings, copy_to, user)
+        if row.awaiting or after_signers:
+            added_signers.hold(row, instance, actor, data, opinion, chosen, after_signers)
+            return row
+        completion.finish(
+            row,
+            instance,
+            task_ids,
+            user=user,
+            actor=actor,
+            data=data,
+            opinion=opinion,
+            settings=settings,
+            copy_to=chosen,
         )
-        after_turn(instance, result, actor)
         return row

@@ -227,7 +227,7 @@ def _refuse_start(model_key: str, version_number: int | None, org_unit_code: str
 
 
 def _cancel_open_tasks(instance: ProcessInstance) -> None:
-    instance.human_tasks.filter(status=HumanTask.Status.OPEN).update(
+    instance.human_tasks.filter(status__in=(HumanTask.Status.OPEN, HumanTask.Status.AWAITING)).update(
         status=HumanTask.Status.CANCELLED, completed_at=timezone.now()
     )
 

@@ -142,6 +142,16 @@ class HumanTask(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         # 退回: its holder sent the instance back to an earlier task (workflows/returns.py).
         RETURNED = "returned", _("Returned")
+        # Its holder has submitted, and added signers (后加签, or 并加签 still open) must sign
+        # before the engine moves on (workflows/added_signers.py); the submission is held.
+        AWAITING = "awaiting", _("Awaiting added signers")
+
+    class AddedMode(models.TextChoices):
+        """加签: how an added signer's part relates to the task it was added to."""
+
+        BEFORE = "before", _("Sign before")  # 前加签
+        AFTER = "after", _("Sign after")  # 后加签
+        PARALLEL = "parallel", _("Sign alongside")  # 并加签
 
     # Unindexed on their own: human_task_unique (instance, spiff_task_id) and htask_done_by
     # (completed_by, completed_at) lead with these columns and serve every lookup by them, so a
@@ -200,6 +210,25 @@ class HumanTask(models.Model):
         related_name="+",
         db_index=False,
     )
+    # 加签 (workflows/added_signers.py). An added signer's row: the task it was added to, by
+    # whom and how; it has no Spiff task of its own (its spiff_task_id is a fresh uuid).
+    added_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    added_mode = models.CharField(max_length=8, choices=AddedMode.choices, blank=True)
+    # On a task with added signers still to sign: their mode (one round at a time), read from the
+    # locked row by every completion, so that a task without any costs no query.
+    awaiting = models.CharField(max_length=8, choices=AddedMode.choices, blank=True)
+    # An added signer's 同意 (True) or 不同意 (False).
+    approved = models.BooleanField(null=True, blank=True)
 
     class Meta:
         ordering = ["-priority", "due_at", "id"]
@@ -237,6 +266,9 @@ class HumanTask(models.Model):
                 condition=models.Q(status="open", assignee__isnull=True),
             ),
             models.Index(fields=["completed_by", "-completed_at"], name="htask_done_by"),
+            models.Index(
+                fields=["added_to"], name="htask_added_to", condition=models.Q(added_to__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -332,3 +364,9 @@ class SavedPhrase(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+# The approval operations' own tables (issue 17), defined apart to keep this module readable.
+from .approval_models import HeldCompletion, TaskCopy  # noqa: E402
+
+__all__ = ["HeldCompletion", "TaskCopy"]

@@ -40,6 +40,7 @@ def may_recall(row: HumanTask, user: Any) -> bool:
         and row.superseded == 0
         and row.completed_by_id == getattr(user, "pk", None)
         and row.countersign is None
+        and row.added_to_id is None
         and row.instance.status in WORKABLE_STATUSES
         and task_settings.settings_for(row).offers("recall")
         and HumanTask.objects.filter(
@@ -63,7 +64,7 @@ def recall(task_id: int, *, actor: Actor) -> HumanTask:
                 "只有办理该任务的人可以撤回。",
                 code="not_yours",
             )
-        if row.status != HumanTask.Status.COMPLETED or row.superseded != 0:
+        if row.status != HumanTask.Status.COMPLETED or row.superseded != 0 or row.added_to_id is not None:
             raise _refused("The task is not a completed step.", "该任务不是已办结的环节。", "not_completed")
         if instance.status not in WORKABLE_STATUSES:
             raise _refused(

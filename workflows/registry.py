@@ -113,6 +113,15 @@ class Directory(Protocol):
         be transferred or delegated to (转办, 委派)."""
         ...
 
+    def signers_for(self, org_unit_code: str) -> list[int]:
+        """Ids of the active users who may be added as signers (加签) to a task of the org unit:
+        its staff and the staff of the units above it."""
+        ...
+
+    def staff(self) -> list[int]:
+        """Ids of every active user who works cases anywhere: whom a task may be copied to (抄送)."""
+        ...
+
     def org_unit_exists(self, code: str) -> bool: ...
 
     def org_unit_exists_clause(self) -> str:

@@ -17,7 +17,7 @@ from core.service import Actor, acting_user, audit, write_transaction
 from . import rewind, runtime, task_settings
 from .approval_record import person
 from .guard import get_instance
-from .human_tasks import hold_open_task
+from .holding import hold_open_task
 from .instances import after_turn
 from .models import HumanTask
 
@@ -39,7 +39,7 @@ def _candidates(task: HumanTask) -> list[HumanTask]:
     """The instance's completed user-task rows, newest first, one per Spiff task (current rows)."""
     return list(
         HumanTask.objects.filter(
-            instance_id=task.instance_id, status=HumanTask.Status.COMPLETED, superseded=0
+            instance_id=task.instance_id, status=HumanTask.Status.COMPLETED, superseded=0, added_to=None
         )
         .exclude(pk=task.pk)
         .select_related("completed_by")
@@ -77,7 +77,7 @@ def return_task(task_id: int, *, actor: Actor, target_id: int | None, opinion: s
         if not task_settings.settings_for(row).offers("return"):
             raise _not_offered()
         target = (
-            HumanTask.objects.filter(pk=target_id, instance_id=instance.pk, superseded=0)
+            HumanTask.objects.filter(pk=target_id, instance_id=instance.pk, superseded=0, added_to=None)
             .select_related("completed_by")
             .first()
             if target_id is not None

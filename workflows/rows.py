@@ -86,9 +86,13 @@ _INSERT_TASKS = (
     f"FROM jsonb_populate_recordset(NULL::{_TASK_TABLE}, %s::jsonb)"
 )
 
+# The rows of the dropped tasks, open or held for added signers (加签), and their added
+# signers' open parts, which have no Spiff task of their own.
 _CANCEL_TASKS = (
     f"UPDATE {_TASK_TABLE} SET status = 'cancelled', completed_at = %s "
-    "WHERE instance_id = %s AND spiff_task_id = ANY(%s) AND status = 'open' RETURNING id"
+    "WHERE instance_id = %s AND status IN ('open', 'awaiting') AND (spiff_task_id = ANY(%s) "
+    f"OR added_to_id IN (SELECT id FROM {_TASK_TABLE} WHERE instance_id = %s "
+    "AND spiff_task_id = ANY(%s) AND status IN ('open', 'awaiting'))) RETURNING id"
 )
 
 
@@ -268,7 +272,8 @@ def _mark_saved(obj: Any, new_id: int) -> None:
 
 def cancel_tasks(instance_id: int, spiff_task_ids: set[Any]) -> list[HumanTask]:
     now = timezone.now()
-    cancelled = execute((_CANCEL_TASKS, [now, instance_id, list(spiff_task_ids)]), binary_results=True)
+    ids = list(spiff_task_ids)
+    cancelled = execute((_CANCEL_TASKS, [now, instance_id, ids, instance_id, ids]), binary_results=True)
     return list(HumanTask.objects.filter(pk__in=[row[0] for row in cancelled]))
 
 

@@ -7,7 +7,12 @@ panel edits them like the form and due days:
 - `opinionRequired` = `true`: completing the task needs an opinion (审批意见);
 - `operations` = a comma-separated list of the codes below: the operations offered. Absent, the
   defaults are offered; an empty value or `none` offers none. An operation not offered is
-  neither shown nor accepted.
+  neither shown nor accepted;
+- `copyTo` = a comma-separated list of user names or candidate groups (`role@org-unit`): who is
+  sent a copy (抄送) whenever the task is completed, whatever the operations offered;
+- `resubmit` = `returner`: when the task was sent back (退回) and is submitted again, the
+  instance goes straight back to the step that returned it (直接提交至退回节点) instead of
+  running the path in between again (the default, `path`).
 """
 
 from __future__ import annotations
@@ -23,6 +28,9 @@ from .spec_cache import compiled
 
 OPINION_REQUIRED_PROPERTY = "opinionRequired"
 OPERATIONS_PROPERTY = "operations"
+COPY_TO_PROPERTY = "copyTo"
+RESUBMIT_PROPERTY = "resubmit"
+RESUBMIT_TO_RETURNER = "returner"
 
 # Every operation a user task may offer, by code. Those marked False are not offered unless the
 # model lists them.
@@ -45,6 +53,8 @@ NONE = "none"  # what the studio writes for "no operation at all" (an empty valu
 class TaskSettings:
     opinion_required: bool = False
     operations: frozenset[str] = DEFAULT_OPERATIONS
+    copy_to: tuple[str, ...] = ()
+    resubmit_to_returner: bool = False
 
     def offers(self, operation: str) -> bool:
         return operation in self.operations
@@ -65,6 +75,8 @@ def from_properties(props: dict[str, str]) -> TaskSettings:
     return TaskSettings(
         opinion_required=props.get(OPINION_REQUIRED_PROPERTY, "").strip().lower() == "true",
         operations=operations,
+        copy_to=tuple(entry.strip() for entry in props.get(COPY_TO_PROPERTY, "").split(",") if entry.strip()),
+        resubmit_to_returner=props.get(RESUBMIT_PROPERTY, "").strip() == RESUBMIT_TO_RETURNER,
     )
 
 
@@ -82,6 +94,12 @@ def settings_for(task: HumanTask, version: ProcessModelVersion | None = None) ->
             extensions = getattr(task_spec, "extensions", None) or {}
             return from_properties(dict(extensions.get("properties") or {}))
     return TaskSettings()
+
+
+def opinion_needed(settings: TaskSettings, data: Any) -> bool:
+    """Whether completing with `data` needs an opinion: where the model says so, and always for
+    不同意 (a form's `approved` field false: the countersign's decision field)."""
+    return settings.opinion_required or (isinstance(data, dict) and data.get("approved") is False)
 
 
 def clean_opinion(opinion: str, *, required: bool) -> str:

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from casemgmt.inbox.lists import LIST_TABS, list_page
 from casemgmt.inbox.paging import inbox_page
 from casemgmt.inbox.query import SORTS, TABS, filter_choices, parse, tab_counts
 from casemgmt.inbox.rows import Row, build_rows, group_label, units_info
@@ -75,7 +76,12 @@ def _sort_links(params: QueryDict, current: str) -> dict[str, dict[str, str]]:
 def inbox(request: HttpRequest) -> HttpResponse:
     user = request.user
     query = parse(request.GET)
-    paginator, page, tasks = inbox_page(user, query, request.GET.get("page"))
+    if query.tab in LIST_TABS:
+        paginator, page, listed = list_page(user, query.tab, request.GET.get("page"), query.per_page)
+        tasks: list[HumanTask] = []
+    else:
+        paginator, page, tasks = inbox_page(user, query, request.GET.get("page"))
+        listed = []
     counts = tab_counts(user, query)
     choices = filter_choices(user)
     groups = sorted(groups_of(user))
@@ -100,6 +106,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
             for key, label in TABS.items()
         ],
         "rows": build_rows(user, tasks, units),
+        "listed": listed,
+        "is_list": query.tab in LIST_TABS,
         "page": page,
         "paginator": paginator,
         "page_query": _query_string(request.GET),

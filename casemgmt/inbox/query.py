@@ -16,23 +16,29 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy
 from django.utils.translation import gettext_lazy as _
 
+from casemgmt.inbox.lists import LIST_TABS
+from casemgmt.inbox.lists import counts as list_counts
 from casemgmt.models import OrgUnit
 from casemgmt.org.calendar import SHANGHAI
-from casemgmt.org.directory import visible_org_units
+from casemgmt.org.directory import AREA_DEPTH, visible_org_units
 from workflows.catalog import human_task_specs
 from workflows.models import HumanTask, ProcessModel
 from workflows.queries.task_pages import view_counts
 from workflows.queries.tasks import view_tasks
 
+# In the order officials know from OA systems: 待办, 已办, 我发起的, 抄送我的, 已超期; then the
+# two halves of 待办. "started" and "copied" list cases, not tasks (casemgmt/inbox/lists.py).
 TABS: dict[str, Any] = {
     "all": _("All open"),
+    "completed": _("Completed by me"),
+    "started": _("Started by me"),
+    "copied": _("Copied to me"),
+    "overdue": _("Overdue"),
     "mine": _("Assigned to me"),
     "claimable": _("Claimable by my groups"),
-    "overdue": _("Overdue"),
-    "completed": _("Completed by me"),
 }
-# The inbox's "all open" tab is the API's default view; the others share their names.
-_VIEW_FOR_TAB = {"all": "inbox", **{tab: tab for tab in TABS if tab != "all"}}
+# The inbox's "all open" tab is the API's default view; the other task tabs share their names.
+_VIEW_FOR_TAB = {"all": "inbox", **{tab: tab for tab in TABS if tab not in ("all", *LIST_TABS)}}
 
 
 def _order(column: str, descending: bool) -> tuple[OrderBy, OrderBy]:
@@ -56,8 +62,6 @@ SORTS: dict[str, tuple[Any, tuple[OrderBy, ...]]] = {
     "completed": (_("Completed, oldest first"), _order("completed_at", False)),
 }
 PER_PAGE = (25, 50, 100)
-# Deep enough for office → operator → station → enterprise; the district tree is shallow.
-AREA_DEPTH = 4
 
 
 def default_sort(tab: str) -> str:
@@ -165,7 +169,7 @@ def tab_counts(user: Any, query: InboxQuery) -> dict[str, int]:
     COUNT_CAP + 1 and read from the views' indexes when unfiltered, one aggregate when filtered)."""
     narrow = (lambda tasks: apply_filters(tasks, query.filters)) if query.filters else None
     counts = view_counts(user, narrow)
-    return {tab: counts[view] for tab, view in _VIEW_FOR_TAB.items()}
+    return {**{tab: counts[view] for tab, view in _VIEW_FOR_TAB.items()}, **list_counts(user)}
 
 
 @dataclass

@@ -22,6 +22,7 @@ from audit.models import AuditEvent
 from audit.services import events_for_instance
 from casemgmt.inbox import schema_form
 from casemgmt.inbox.instructions import render_instructions
+from casemgmt.inbox.signer_context import signed_data, signer_context
 from casemgmt.inbox.task_facts import related_facts
 from casemgmt.models import OrgUnit
 from casemgmt.org.roles import Role
@@ -30,7 +31,7 @@ from core.http.page_errors import field_message, page_message, raise_for_refusal
 from workflows import handover, human_tasks, phrases, recall, returns, task_settings
 from workflows.approval_record import steps_of
 from workflows.forms import validate_task_data
-from workflows.models import HumanTask, ProcessInstance
+from workflows.models import WORKABLE_STATUSES, HumanTask, ProcessInstance
 from workflows.task_view import TaskView, describe_task
 
 TIMELINE_LIMIT = 200
@@ -49,6 +50,8 @@ def task_or_404(request: HttpRequest, pk: int) -> HumanTask:
             "assignee",
             "owner",
             "completed_by",
+            "added_to",
+            "added_by",
         )
         .filter(pk=pk)
         .first()
@@ -95,7 +98,7 @@ def _entries(events: list[AuditEvent], rows: list[HumanTask]) -> list[TimelineEn
 
 def _submitted_data(task: HumanTask, events: list[AuditEvent], case: dict[str, Any]) -> dict[str, Any]:
     """What was submitted when the task was completed: the audit record, else the workflow data."""
-    if task.status != HumanTask.Status.COMPLETED:
+    if task.status not in (HumanTask.Status.COMPLETED, HumanTask.Status.AWAITING):
         return {}  # cancelled: nothing was submitted, and the case data would mislead
     for event in events:
         if (
@@ -136,17 +139,21 @@ def _page(
     version = instance.version
     user = request.user
     is_open = task.status == HumanTask.Status.OPEN
-    workable = instance.status in human_tasks.WORKABLE_STATUSES
+    workable = instance.status in WORKABLE_STATUSES
     may_work = is_open and user.has_perm("workflows.work_task", task)
     can_claim = (
         is_open and task.assignee_id is None and workable and user.has_perm("workflows.claim_task", task)
     )
     schema = human_tasks.form_schema(task, version)
-    view = describe_task(task)
-    case = view.data
+    # An added signer's part has no Spiff task: it shows the task it was added to, and what its
+    # holder submitted once they did.
+    added_to = task.added_to
+    view = describe_task(added_to or task)
+    case = (signed_data(task) or view.data) if added_to is not None else view.data
+    may_work = may_work and added_to is None  # the signer signs below the read-only form
     events, truncated = _timeline(instance)
     rows = list(instance.human_tasks.only("id", "task_spec", "title", "status", "instance_id"))
-    data = None if is_open else _submitted_data(task, events, case)
+    data = case if added_to is not None else None if is_open else _submitted_data(task, events, case)
     fields = schema_form.build_fields(schema, data=data, submitted=submitted, errors=errors, user=user)
     units = dict(
         OrgUnit.objects.filter(code__in={instance.org_unit_code, task.candidate_org_unit}).values_list(
@@ -190,6 +197,7 @@ def _page(
         "hand_back": bool(may_work and workable and task.owner_id is not None),
         "returned": _why_returned(task, events),
         "record": steps_of(instance),
+        **signer_context(task, user, may_work and workable, settings),
     }
     return render(request, "casemgmt/task_detail.html", context, status=status)
 
@@ -257,7 +265,14 @@ def _submit(request: HttpRequest, task: HumanTask) -> HttpResponse:
             request, task, submitted=request.POST, errors=errors, form_errors=form_errors, status=400
         )
     try:
-        human_tasks.complete(task.pk, actor=request.user, data=data, opinion=request.POST.get("opinion", ""))
+        human_tasks.complete(
+            task.pk,
+            actor=request.user,
+            data=data,
+            opinion=request.POST.get("opinion", ""),
+            copy_to=request.POST.getlist("copy_to"),
+            after_signers=request.POST.getlist("after_signers"),
+        )
     except InvalidInput as exc:
         _merge(errors, form_errors, exc.fields, names)
         if not exc.fields:

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.db.models import Q
+
 from casemgmt.models import Membership, OrgUnit
 from casemgmt.org.roles import DISTRICT_WIDE_ROLES, Role
 from core.db.statements import execute
@@ -132,6 +134,8 @@ def area_below(roots: set[str]) -> frozenset[str]:
     return frozenset(roots) | {code for (code,) in execute((_AREA_BELOW, [sorted(roots)]))}
 
 
+# How far up (or down) the org tree reaches: district → office → operator → station → enterprise.
+AREA_DEPTH = 4
 HANDOVER_ROLES = (Role.OPERATOR.value, Role.OFFICE_STAFF.value, Role.DISTRICT_REVIEWER.value)
 
 
@@ -169,6 +173,21 @@ class MembershipDirectory:
         staff = Membership.objects.filter(
             org_unit__code=org_unit_code, role__in=HANDOVER_ROLES, user__is_active=True
         )
+        return list(staff.values_list("user_id", flat=True).distinct().order_by("user_id"))
+
+    def signers_for(self, org_unit_code: str) -> list[int]:
+        # The unit's staff and those of the units above it (an office, the district bureau):
+        # a step is countersigned upwards, never by a sibling office's staff.
+        above = Q(org_unit__code=org_unit_code)
+        path = "org_unit__children"
+        for _level in range(AREA_DEPTH):
+            above |= Q(**{f"{path}__code": org_unit_code})
+            path += "__children"
+        staff = Membership.objects.filter(above, role__in=HANDOVER_ROLES, user__is_active=True)
+        return list(staff.values_list("user_id", flat=True).distinct().order_by("user_id"))
+
+    def staff(self) -> list[int]:
+        staff = Membership.objects.filter(role__in=HANDOVER_ROLES, user__is_active=True)
         return list(staff.values_list("user_id", flat=True).distinct().order_by("user_id"))
 
     def visible_org_units(self, user: Any) -> frozenset[str] | None:

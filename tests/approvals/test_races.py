@@ -45,7 +45,13 @@ def test_a_return_racing_a_completion(cast: Cast) -> None:
         _instance, first, review = submitted(cast)
         human_tasks.claim(review.pk, actor=cast.office_a)
         _winner, loser = race(
-            partial(human_tasks.complete, review.pk, actor=cast.office_a, data={"approved": False}),
+            partial(
+                human_tasks.complete,
+                review.pk,
+                actor=cast.office_a,
+                data={"approved": False},
+                opinion="不同意",
+            ),
             partial(returns.return_task, review.pk, actor=cast.office_a, target_id=first.pk, opinion="退回"),
         )
         assert loser.code == "closed" and "不再待办" in loser.message_zh

@@ -74,7 +74,7 @@ def test_once_an_hour_per_task(cast: Cast) -> None:
 def test_a_finished_task_cannot_be_urged(cast: Cast) -> None:
     deploy_approval()
     review = office_review(cast)
-    human_tasks.complete(review.pk, actor=cast.office_a, data={"approved": False})
+    human_tasks.complete(review.pk, actor=cast.office_a, data={"approved": False}, opinion="不同意")
     with pytest.raises(Conflict) as caught:
         urging.urge(review.pk, actor=cast.operator_a)
     assert caught.value.code == "closed" and "已办结" in caught.value.message_zh

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import account, approvals, archive, cases, promotion, public, registry, scorecard
+from . import account, approvals, archive, cases, preview, promotion, public, registry, scorecard, signers
 
 _AREAS = (
     registry,
@@ -22,6 +22,8 @@ _AREAS = (
     promotion,
     account,
     approvals,
+    preview,
+    signers,
 )
 
 

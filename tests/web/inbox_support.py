@@ -37,8 +37,9 @@ def row_ids(response: HttpResponse) -> list[int]:
 
 
 def tab_counts(response: HttpResponse) -> dict[str, int]:
+    """The task tabs' counts (the case lists' are tests/approvals/test_copies.py's)."""
     found = re.findall(r'data-testid="count-(\w+)">(\d+)<', response.content.decode())
-    return {tab: int(n) for tab, n in found}
+    return {tab: int(n) for tab, n in found if tab not in ("started", "copied")}
 
 
 def start(actor: Any, org_unit: str, key: str, subject: str = "") -> ProcessInstance:

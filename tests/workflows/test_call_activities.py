@@ -137,7 +137,7 @@ def test_an_instance_started_before_a_redeployment_keeps_its_running_call(
     late = start(cast, "calls_twice", {"amount": 2})
     human_tasks.complete(only_open(late).pk, actor=cast.reviewer, data={"approved": True})
     assert only_open(late).task_spec == "sign_off"
-    human_tasks.complete(only_open(early).pk, actor=cast.reviewer, data={"approved": False})
+    human_tasks.complete(only_open(early).pk, actor=cast.reviewer, data={"approved": False}, opinion="不同意")
     assert only_open(early).task_spec == "between", "version 1 has no sign-off"
 
 

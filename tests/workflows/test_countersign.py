@@ -73,7 +73,11 @@ def open_parts(case: ProcessInstance) -> list[HumanTask]:
 
 
 def sign(task: HumanTask, user: Any, approved: bool = True, comment: str = "") -> HumanTask:
-    return human_tasks.complete(task.pk, actor=user, data={"approved": approved, "comment": comment})
+    # 不同意 needs an opinion: the comment, else a stock one.
+    opinion = "" if approved or comment else "不同意"
+    return human_tasks.complete(
+        task.pk, actor=user, data={"approved": approved, "comment": comment}, opinion=opinion
+    )
 
 
 def case_data(case: ProcessInstance) -> dict[str, Any]:

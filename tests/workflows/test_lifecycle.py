@@ -72,7 +72,9 @@ def test_full_approval_walk(approval: ProcessInstance, cast: Cast) -> None:
 
 def test_rejection_branch_ends_the_instance(approval: ProcessInstance, cast: Cast) -> None:
     human_tasks.complete(open_task(approval).pk, actor=cast.operator_a, data={"title": "校准", "amount": 3})
-    human_tasks.complete(open_task(approval).pk, actor=cast.office_a, data={"approved": False})
+    human_tasks.complete(
+        open_task(approval).pk, actor=cast.office_a, data={"approved": False}, opinion="不同意"
+    )
     approval.refresh_from_db()
     assert approval.status == InstanceStatus.COMPLETED
     assert not approval.human_tasks.filter(task_spec="district_review").exists()

@@ -63,7 +63,7 @@ def test_an_error_thrown_in_the_subprocess_is_caught_by_its_boundary(
     deploy_fixture("subprocess_task")
     case = start(cast, "subprocess_task")
     human_tasks.complete(open_task(case).pk, actor=cast.operator_a, data={})
-    human_tasks.complete(open_task(case).pk, actor=cast.office_a, data={"approved": False})
+    human_tasks.complete(open_task(case).pk, actor=cast.office_a, data={"approved": False}, opinion="不同意")
     rework = open_task(case)
     assert rework.task_spec == "rework" and rework.candidate_group == f"operator@{OPERATOR_A}"
     human_tasks.complete(rework.pk, actor=cast.operator_a, data={})

@@ -72,6 +72,8 @@ def populated_task(instance: ProcessInstance, cast: Cast) -> HumanTask:
         "claimed_by": cast.office_a,
         "completed_by": cast.operator_a,
         "owner": cast.office_a,
+        "added_by": cast.office_a,
+        "added_to": instance.human_tasks.first(),
     }
     task = HumanTask(id=rows.TaskIds().take(1)[0])
     for n, field in enumerate(HumanTask._meta.concrete_fields):

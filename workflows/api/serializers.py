@@ -153,6 +153,10 @@ class TaskSerializer(serializers.ModelSerializer):
             "completed_at",
             "completed_by",
             "signer",
+            "added_to",
+            "added_mode",
+            "awaiting",
+            "approved",
         ]
 
     def get_overdue(self, task: HumanTask) -> bool:
@@ -196,6 +200,18 @@ class CompleteSerializer(serializers.Serializer):
         fields["data"] = serializers.DictField(required=False, default=dict)
         fields["opinion"] = serializers.CharField(
             required=False, allow_blank=True, default="", max_length=OPINION_MAX_LENGTH, trim_whitespace=True
+        )
+        fields["copy_to"] = serializers.ListField(
+            child=serializers.CharField(max_length=150),
+            required=False,
+            default=list,
+            help_text="User names to send a copy to (抄送), where the task offers it.",
+        )
+        fields["after_signers"] = serializers.ListField(
+            child=serializers.CharField(max_length=150),
+            required=False,
+            default=list,
+            help_text="User names who must also sign before the process moves on (后加签).",
         )
         return fields
 

@@ -55,6 +55,10 @@ _ROW_COLUMNS: tuple[tuple[str, str], ...] = (
     ("completed_at", "t.completed_at"),
     ("completed_by", "c.username"),
     ("signer", "t.signer"),
+    ("added_to", "t.added_to_id"),
+    ("added_mode", "t.added_mode"),
+    ("awaiting", "t.awaiting"),
+    ("approved", "t.approved"),
 )
 _ROW_KEYS = tuple(key for key, _ in _ROW_COLUMNS)
 _STATUS = _ROW_KEYS.index("status")

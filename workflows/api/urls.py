@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import message_views, operation_views, phrase_views, views
+from . import message_views, operation_views, phrase_views, preview_views, signer_views, views
 
 urlpatterns = [
     path("process-models/", views.ProcessModelList.as_view(), name="process-model-list"),
@@ -39,6 +39,11 @@ urlpatterns = [
         name="task-delegate",
     ),
     path("tasks/<int:pk>/hand-back/", operation_views.TaskHandBack.as_view(), name="task-hand-back"),
+    path("tasks/<int:pk>/preview/", preview_views.TaskPreview.as_view(), name="task-preview"),
+    path("tasks/<int:pk>/signers/", signer_views.TaskAddSigners.as_view(), name="task-add-signers"),
+    path("tasks/<int:pk>/sign/", signer_views.TaskSign.as_view(), name="task-sign"),
+    path("tasks/<int:pk>/remove-signer/", signer_views.TaskRemoveSigner.as_view(), name="task-remove-signer"),
+    path("copies/", signer_views.CopyList.as_view(), name="copy-list"),
     path("phrases/", phrase_views.PhraseList.as_view(), name="phrase-list"),
     path("phrases/<int:pk>/", phrase_views.PhraseDetail.as_view(), name="phrase-detail"),
     path("messages/", message_views.MessageSend.as_view(), name="message-send"),

@@ -355,9 +355,14 @@ class TaskComplete(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         visible_task(request, pk)
-        data = request.data.get("data", {}) if isinstance(request.data, dict) else request.data
-        opinion = request.data.get("opinion", "") if isinstance(request.data, dict) else ""
+        body = request.data if isinstance(request.data, dict) else {"data": request.data}
+        data = body.get("data", {})
+        opinion = body.get("opinion", "")
         if not isinstance(opinion, str):
             raise InvalidInput.on_field("opinion", "invalid", "审批意见须为文本", "the opinion must be text")
-        task = human_tasks.complete(pk, actor=request.user, data=data, opinion=opinion)
+        people = {name: body.get(name, []) for name in ("copy_to", "after_signers")}
+        for name, value in people.items():
+            if not isinstance(value, list):
+                raise InvalidInput.on_field(name, "invalid", "须为用户名列表", "a list of user names")
+        task = human_tasks.complete(pk, actor=request.user, data=data, opinion=opinion, **people)
         return Response(TaskSerializer(task).data)

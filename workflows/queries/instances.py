@@ -13,12 +13,12 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from .. import registry
-from ..models import HumanTask, ProcessInstance
+from ..models import HumanTask, ProcessInstance, TaskCopy
 
 
 def visible_instances(user: Any) -> QuerySet[ProcessInstance]:
-    """Instance admins and auditors see all; others the instances of their org units, and those
-    with a task offered to one of their groups or assigned to them."""
+    """Instance admins and auditors see all; others the instances of their org units, those
+    with a task offered to one of their groups or assigned to them, and those copied to them."""
     qs = ProcessInstance.objects.select_related("version__process_model", "started_by")
     if user.has_perm("workflows.manage_instance") or user.has_perm("audit.view_events"):
         return qs
@@ -29,7 +29,8 @@ def visible_instances(user: Any) -> QuerySet[ProcessInstance]:
     touched = HumanTask.objects.filter(Q(candidate_group__in=groups) | Q(assignee_id=user.pk)).values(
         "instance_id"
     )
-    return qs.filter(Q(org_unit_code__in=scope) | Q(pk__in=touched))
+    copied = TaskCopy.objects.filter(recipient_id=user.pk).values("instance_id")
+    return qs.filter(Q(org_unit_code__in=scope) | Q(pk__in=touched) | Q(pk__in=copied))
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from .. import copies
 from ..approval_record import steps_of
 from ..queries.instances import visible_instances
 
@@ -23,5 +24,6 @@ def approval_record(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if instance is None:
         raise Http404  # hidden and missing read alike
+    copies.mark_read(request.user, instance)  # a copy (抄送) to the reader has been read
     context = {"instance": instance, "record": steps_of(instance)}
     return render(request, "workflows/approval_record_page.html", context)

@@ -1,0 +1,80 @@
+"""Completing a human task in the engine: the one body behind a plain completion
+(human_tasks.complete) and a held one released when its added signers have signed
+(added_signers). Called inside the caller's write transaction with the instance locked."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+from SpiffWorkflow.util.task import TaskState
+
+from audit.actions import Action
+from core.errors import NotFound
+from core.service import Actor, audit
+
+from . import copies, countersign, runtime, task_settings
+from .holding import already_signed
+from .instances import after_turn
+from .models import HumanTask, ProcessInstance
+from .rows import TaskIds
+
+
+def finish(
+    row: HumanTask,
+    instance: ProcessInstance,
+    task_ids: TaskIds,
+    *,
+    user: Any,
+    actor: Actor,
+    data: dict[str, Any],
+    opinion: str,
+    settings: task_settings.TaskSettings,
+    copy_to: list[str],
+    completed_at: datetime | None = None,
+    record: bool = True,
+) -> None:
+    """Run `row`'s ready Spiff task with `data` as `user`'s, take the engine's turn, copy it to
+    its readers. `record`: write the task.completed event (a held completion wrote it when it was
+    submitted)."""
+    workflow = runtime.load_workflow(instance)
+    open_before = runtime.open_task_ids(workflow)
+    spiff_task = runtime.find_task(workflow, row.spiff_task_id)
+    if spiff_task is None or spiff_task.state != TaskState.READY:
+        raise NotFound("The task is not ready in the workflow.", "该任务在流程中不是待办状态。")
+    signing = row.countersign is not None
+    username = getattr(user, "username", "")
+    if signing and countersign.signed_before(spiff_task, username):
+        raise already_signed()
+    signer = countersign.prepare(spiff_task) if signing else None
+    spiff_task.data.update(data)
+    failed = runtime.run_human_task(spiff_task)
+    if signing and failed is None:
+        countersign.record_signature(spiff_task, signer, username)
+    now = timezone.now()
+    row.status = HumanTask.Status.COMPLETED
+    row.completed_at = completed_at or now
+    row.completed_by = user
+    row.opinion = opinion
+    if row.assignee_id is None:
+        row.assignee = user
+        row.claimed_by = user
+        row.claimed_at = now
+    with runtime.acting_as(user):
+        # The turn's rows wait in the transaction's tail: they go with the audit events and
+        # COMMIT in one round trip when the block ends.
+        result = runtime.turn(
+            instance, workflow, open_before, completed=row, task_ids=task_ids, failed=failed
+        )
+    if record:
+        audit(
+            Action.TASK_COMPLETED,
+            actor,
+            target_type="task",
+            target_id=row.pk,
+            instance=instance,
+            after={"task_spec": row.task_spec, "data": data, **({"opinion": opinion} if opinion else {})},
+        )
+    copies.send(row, instance, settings, copy_to, actor)
+    after_turn(instance, result, actor)
