@@ -29,7 +29,7 @@ from audit.actions import Action
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from core.service import Actor, acting_user, audit, require, write_transaction
 
-from . import completion, registry, rows, task_settings
+from . import completion, registry, resubmit, rows, task_settings
 from .guard import task_summary
 from .holding import awaiting_conflict, hold_open_task
 from .models import HeldCompletion, HumanTask, ProcessInstance
@@ -317,6 +317,7 @@ def _settle(
         _back_to_holder(task, instance, actor, reopen=False)
         return
     submission = HeldCompletion.objects.select_related("held_by").get(task=task)
+    settings = task_settings.settings_for(task, rows.attach_version(instance))
     HumanTask.objects.filter(pk=task.pk).update(awaiting="")
     task.awaiting = ""
     task.status = HumanTask.Status.OPEN  # as the engine sees it until the turn completes it
@@ -328,10 +329,11 @@ def _settle(
         actor=actor,
         data=submission.data,
         opinion=submission.opinion,
-        settings=task_settings.settings_for(task, rows.attach_version(instance)),
+        settings=settings,
         copy_to=list(submission.copy_to),
         completed_at=submission.held_at,
         record=False,
+        jump=resubmit.jump_for(task) if settings.resubmit_to_returner else None,
     )
     submission.delete()
 

@@ -14,7 +14,7 @@ from audit.actions import Action
 from core.errors import NotFound
 from core.service import Actor, audit
 
-from . import copies, countersign, runtime, task_settings
+from . import copies, countersign, resubmit, runtime, task_settings
 from .holding import already_signed
 from .instances import after_turn
 from .models import HumanTask, ProcessInstance
@@ -34,10 +34,12 @@ def finish(
     copy_to: list[str],
     completed_at: datetime | None = None,
     record: bool = True,
+    jump: resubmit.Jump | None = None,
 ) -> None:
     """Run `row`'s ready Spiff task with `data` as `user`'s, take the engine's turn, copy it to
     its readers. `record`: write the task.completed event (a held completion wrote it when it was
-    submitted)."""
+    submitted). `jump`: the task was sent back and goes straight back to the returner
+    (workflows/resubmit.py)."""
     workflow = runtime.load_workflow(instance)
     open_before = runtime.open_task_ids(workflow)
     spiff_task = runtime.find_task(workflow, row.spiff_task_id)
@@ -52,6 +54,8 @@ def finish(
     failed = runtime.run_human_task(spiff_task)
     if signing and failed is None:
         countersign.record_signature(spiff_task, signer, username)
+    if jump is not None and failed is None:
+        failed = resubmit.replay(workflow, jump, open_before)
     now = timezone.now()
     row.status = HumanTask.Status.COMPLETED
     row.completed_at = completed_at or now
@@ -76,5 +80,7 @@ def finish(
             instance=instance,
             after={"task_spec": row.task_spec, "data": data, **({"opinion": opinion} if opinion else {})},
         )
+    if jump is not None:
+        resubmit.give_back(result, jump)
     copies.send(row, instance, settings, copy_to, actor)
     after_turn(instance, result, actor)

@@ -12,7 +12,7 @@ from audit.actions import Action
 from core.errors import Conflict, FieldError, InvalidInput, NotFound
 from core.service import Actor, acting_user, audit, require, write_transaction
 
-from . import added_signers, completion, copies, countersign, registry, rows, task_settings
+from . import added_signers, completion, copies, countersign, registry, resubmit, rows, task_settings
 from .forms import validate_task_data
 from .guard import get_task, task_summary
 from .holding import added_conflict, already_signed, closed, delegated_conflict, hold_open_task, taken
@@ -224,5 +224,6 @@ def complete(
             opinion=opinion,
             settings=settings,
             copy_to=chosen,
+            jump=resubmit.jump_for(row) if settings.resubmit_to_returner else None,
         )
         return row

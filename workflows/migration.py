@@ -188,6 +188,13 @@ def _checked(instance_id: int, actor: Actor, *, lock: bool = True) -> ProcessIns
             + ("（请先恢复）。" if instance.status == InstanceStatus.SUSPENDED else "。"),
             code="status",
         )
+    if HumanTask.objects.filter(instance=instance, status=HumanTask.Status.AWAITING).exists():
+        # Its held submission was made under the old definition: settle the round first.
+        raise Conflict(
+            "A task of the instance awaits added signers; migrate it once they have signed.",
+            "该实例有任务正在等待加签人签署，签署完毕后再迁移。",
+            code="awaiting_signers",
+        )
     return instance
 
 

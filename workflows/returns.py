@@ -14,7 +14,7 @@ from audit.actions import Action
 from core.errors import InvalidInput, NotFound
 from core.service import Actor, acting_user, audit, write_transaction
 
-from . import rewind, runtime, task_settings
+from . import resubmit, rewind, runtime, task_settings
 from .approval_record import person
 from .guard import get_instance
 from .holding import hold_open_task
@@ -100,6 +100,11 @@ def return_task(task_id: int, *, actor: Actor, target_id: int | None, opinion: s
         if refused is not None:
             raise refused
         user = acting_user(actor)
+        jump = (
+            resubmit.plan(earlier, current, getattr(user, "pk", None))
+            if task_settings.settings_for(target, instance.version).resubmit_to_returner
+            else None
+        )
         HumanTask.objects.filter(pk=row.pk).update(
             status=HumanTask.Status.RETURNED,
             completed_by=user,
@@ -116,7 +121,12 @@ def return_task(task_id: int, *, actor: Actor, target_id: int | None, opinion: s
             target_id=row.pk,
             instance=instance,
             before={"task_spec": row.task_spec, "title": row.title},
-            after={"to_task": reopened.pk, "to_spec": target.task_spec, "to_title": target.title},
+            after={
+                "to_task": reopened.pk,
+                "to_spec": target.task_spec,
+                "to_title": target.title,
+                **({"jump": jump} if jump else {}),
+            },
             reason=opinion,
         )
         after_turn(instance, result, actor)

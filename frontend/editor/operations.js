@@ -2,7 +2,7 @@
 // needs an opinion (opinionRequired) and which operations it offers (operations: a comma list;
 // absent means the defaults, "none" means none). One checkbox per operation; the list is written
 // only when it differs from the defaults, so an untouched task stays as it was.
-import { CheckboxEntry } from "@bpmn-io/properties-panel";
+import { CheckboxEntry, TextFieldEntry } from "@bpmn-io/properties-panel";
 import { useService } from "bpmn-js-properties-panel";
 
 import { setTaskProperty, taskProperty } from "./extensions.js";
@@ -76,4 +76,38 @@ export function operationEntries() {
     id: `nqi-operation-${code}`,
     component: (props) => <OperationEntry {...props} code={code} label={label} />,
   }));
+}
+
+// Resubmitting a task that was sent back goes straight back to the step that returned it
+// (resubmit=returner, 直接提交至退回节点) instead of through the steps in between again.
+export function ResubmitEntry({ element, id }) {
+  const translate = useService("translate");
+  const injector = useService("injector");
+  return (
+    <CheckboxEntry
+      element={element}
+      id={id}
+      label={translate("When sent back, resubmit straight to the returner (直接提交至退回节点)")}
+      getValue={() => taskProperty(element, "resubmit") === "returner"}
+      setValue={(checked) => setTaskProperty(injector, element, "resubmit", checked ? "returner" : "")}
+    />
+  );
+}
+
+// Readers copied whenever the task is completed (copyTo): user names or role@org-unit groups.
+export function CopyToEntry({ element, id }) {
+  const translate = useService("translate");
+  const injector = useService("injector");
+  const debounce = useService("debounceInput");
+  return (
+    <TextFieldEntry
+      element={element}
+      id={id}
+      label={translate("Always copy to (抄送)")}
+      description={translate("User names or role@org-unit, separated by commas.")}
+      debounce={debounce}
+      getValue={() => taskProperty(element, "copyTo")}
+      setValue={(value) => setTaskProperty(injector, element, "copyTo", (value || "").trim())}
+    />
+  );
 }

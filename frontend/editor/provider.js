@@ -27,7 +27,7 @@ import {
   parameterEntries,
 } from "./entries.js";
 import { messageEntries, messageHolder } from "./messages.js";
-import { OpinionRequiredEntry, operationEntries } from "./operations.js";
+import { CopyToEntry, OpinionRequiredEntry, ResubmitEntry, operationEntries } from "./operations.js";
 import { signingEntries } from "./signing.js";
 import { TimerKindEntry, TimerTextEntry, hasTimer, timerPartEntries } from "./timers.js";
 
@@ -79,6 +79,8 @@ function ownGroups(element, translate) {
       entries: [
         { id: "nqi-opinion-required", component: OpinionRequiredEntry, isEdited: isCheckboxEntryEdited },
         ...operationEntries().map((entry) => ({ ...entry, isEdited: isCheckboxEntryEdited })),
+        { id: "nqi-resubmit", component: ResubmitEntry, isEdited: isCheckboxEntryEdited },
+        { id: "nqi-copy-to", component: CopyToEntry, isEdited: isTextFieldEntryEdited },
       ],
     });
   }

@@ -8,21 +8,30 @@ from workflows.deploy import bundle_for, deploy
 from workflows.models import HumanTask, ProcessInstance, ProcessModelVersion
 
 OFFICE_REVIEW_PROPS = '<spiffworkflow:property name="priority" value="70" />'
+SUBMIT_PROPS = '<spiffworkflow:property name="dueInDays" value="3" />'
 
 
-def approval_files(office_review: dict[str, str] | None = None) -> dict[str, str]:
-    files = bundle_for(BPMN_DIR / "approval.bpmn")
-    extra = "".join(
-        f'<spiffworkflow:property name="{name}" value="{value}" />'
-        for name, value in (office_review or {}).items()
+def _props(props: dict[str, str] | None) -> str:
+    return "".join(
+        f'<spiffworkflow:property name="{name}" value="{value}" />' for name, value in (props or {}).items()
     )
-    assert OFFICE_REVIEW_PROPS in files["approval.bpmn"]
-    files["approval.bpmn"] = files["approval.bpmn"].replace(OFFICE_REVIEW_PROPS, OFFICE_REVIEW_PROPS + extra)
+
+
+def approval_files(
+    office_review: dict[str, str] | None = None, submit: dict[str, str] | None = None
+) -> dict[str, str]:
+    files = bundle_for(BPMN_DIR / "approval.bpmn")
+    text = files["approval.bpmn"]
+    assert OFFICE_REVIEW_PROPS in text and text.count(SUBMIT_PROPS) == 1
+    text = text.replace(OFFICE_REVIEW_PROPS, OFFICE_REVIEW_PROPS + _props(office_review))
+    files["approval.bpmn"] = text.replace(SUBMIT_PROPS, SUBMIT_PROPS + _props(submit))
     return files
 
 
-def deploy_approval(office_review: dict[str, str] | None = None) -> ProcessModelVersion:
-    outcome = deploy(approval_files(office_review), actor=None, model_key="approval")
+def deploy_approval(
+    office_review: dict[str, str] | None = None, submit: dict[str, str] | None = None
+) -> ProcessModelVersion:
+    outcome = deploy(approval_files(office_review, submit), actor=None, model_key="approval")
     assert outcome.version is not None
     return outcome.version
 

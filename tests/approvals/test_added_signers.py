@@ -12,7 +12,7 @@ from notifications.delivery import deliver
 from notifications.models import Notification
 from tests.approvals.support import deploy_approval
 from tests.personas import OPERATOR_A, Cast
-from workflows import added_signers, human_tasks, instances
+from workflows import added_signers, human_tasks, instances, migration
 from workflows.models import HeldCompletion, HumanTask, ProcessInstance
 
 pytestmark = pytest.mark.django_db
@@ -230,3 +230,13 @@ def test_terminating_the_instance_cancels_open_parts(cast: Cast) -> None:
     (part,) = parts(review)
     review.refresh_from_db()
     assert part.status == "cancelled" and review.status == "cancelled"
+
+
+def test_an_instance_awaiting_added_signers_is_not_migrated(cast: Cast) -> None:
+    deploy_approval()
+    review = office_review(cast)
+    human_tasks.complete(review.pk, actor=cast.office_a, data={"approved": True}, after_signers=["reviewer"])
+    deploy_approval({"dueInDays": "4"})
+    with pytest.raises(Conflict) as refused:
+        migration.migrate(review.instance_id, actor=cast.admin, reason="新版本")
+    assert refused.value.code == "awaiting_signers"

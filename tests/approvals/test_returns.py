@@ -192,3 +192,43 @@ def test_no_recall_once_a_later_step_is_done(cast: Cast) -> None:
     assert caught.value.code == "next_done"
     instance.refresh_from_db()
     assert instance.status == InstanceStatus.RUNNING
+
+
+# --- 直接提交至退回节点 -----------------------------------------------------------------------
+
+
+def _returned_from_district(cast: Cast, key: str) -> tuple[HumanTask, HumanTask]:
+    """SQ submitted, approved by the office, returned by the district reviewer to the submitter."""
+    instance = instances.start_instance(
+        "approval", actor=cast.operator_a, business_key=key, org_unit_code=OPERATOR_A
+    )
+    first = open_task(instance)
+    human_tasks.complete(first.pk, actor=cast.operator_a, data={"title": "校准", "amount": 3})
+    review = open_task(instance)
+    human_tasks.complete(review.pk, actor=cast.office_a, data={"approved": True}, opinion="同意")
+    district = open_task(instance)
+    human_tasks.claim(district.pk, actor=cast.reviewer)
+    reopened = returns.return_task(district.pk, actor=cast.reviewer, target_id=first.pk, opinion="金额有误")
+    return reopened, district
+
+
+def test_resubmission_jumps_straight_back_to_the_returner(cast: Cast) -> None:
+    deploy_approval(submit={"resubmit": "returner"})
+    reopened, _district = _returned_from_district(cast, "JB-1")
+    human_tasks.complete(reopened.pk, actor=cast.operator_a, data={"title": "校准", "amount": 4})
+    instance = reopened.instance
+    back = open_task(instance)
+    assert back.task_spec == "district_review" and back.assignee_id == cast.reviewer.pk
+    # The office review in between was not asked again: no new row of it, no notification.
+    reviews = instance.human_tasks.filter(task_spec="office_review")
+    assert reviews.count() == 1 and reviews.get().completed_by_id == cast.office_a.pk
+    human_tasks.complete(back.pk, actor=cast.reviewer, data={"approved": True})
+    assert open_task(instance).task_spec == "archive"
+
+
+def test_without_the_setting_the_path_runs_again(cast: Cast) -> None:
+    deploy_approval()
+    reopened, _district = _returned_from_district(cast, "JB-2")
+    human_tasks.complete(reopened.pk, actor=cast.operator_a, data={"title": "校准", "amount": 4})
+    again = open_task(reopened.instance)
+    assert again.task_spec == "office_review" and again.assignee_id is None

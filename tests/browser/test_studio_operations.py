@@ -52,3 +52,12 @@ def test_an_admin_requires_an_opinion_and_withdraws_urging(
     entry(page, "nqi-operation-urge").check()
     saved(page, 4)
     assert "operations" not in review_properties()
+    # 直接提交至退回节点 and a fixed 抄送 list are two more properties of the group.
+    entry(page, "nqi-resubmit").check()
+    saved(page, 5)
+    entry(page, "nqi-copy-to").fill("reviewer, office_staff@office-yueyang")
+    entry(page, "nqi-copy-to").blur()
+    saved(page, 6)
+    props = review_properties()
+    assert props["resubmit"] == "returner"
+    assert props["copyTo"] == "reviewer, office_staff@office-yueyang"
