@@ -1,6 +1,8 @@
 """审批记录 (the approval record) of one process instance: every human step in order, with who
 worked it, when it opened and closed, how long it took, the opinion given and the operations done
-on it (claimed, released, assigned, urged, moved), read from the task rows and the audit log.
+on it (claimed, released, assigned, urged, moved, handed over, signers added or removed, copied),
+read from the task rows and the audit log. An added signer's part (加签) is a step of its own,
+with its 同意 / 不同意.
 
 It is the one definition of the record: the task page, the case page, the instance page and the
 printable 审批单 (workflows/web/record.py) all show this list.
@@ -30,6 +32,10 @@ OPERATION_ACTIONS = (
     Action.TASK_DELEGATED,
     Action.TASK_DELEGATION_RESOLVED,
     Action.TASK_RECALLED,
+    Action.TASK_SIGNERS_ADDED,
+    Action.TASK_SIGNER_REMOVED,
+    Action.TASK_SIGNERS_DONE,
+    Action.TASK_COPIED,
 )
 STEP_LIMIT = 500
 
@@ -64,6 +70,13 @@ class Step:
         return self.task.opinion
 
     @property
+    def decision(self) -> str:
+        """An added signer's 同意 / 不同意."""
+        if self.task.approved is None:
+            return ""
+        return _("Agreed") if self.task.approved else _("Disagreed")
+
+    @property
     def took(self) -> str:
         return format_duration(self.duration) if self.duration is not None else ""
 
@@ -84,6 +97,16 @@ def person(user: Any) -> str:
     if user is None:
         return ""
     return str(user.get_full_name() or user.get_username())
+
+
+def _note(event: AuditEvent) -> str:
+    """What the record says of an operation: its reason, and whom it named (signers, readers)."""
+    after = event.after if isinstance(event.after, dict) else {}
+    named = (
+        after.get("signers") or after.get("recipients") or ([after["signer"]] if after.get("signer") else [])
+    )
+    names = "、".join(str(name) for name in named) if isinstance(named, list) else ""
+    return "；".join(part for part in (names, event.reason) if part)
 
 
 def steps_of(instance: ProcessInstance | int) -> list[Step]:
@@ -107,13 +130,14 @@ def steps_of(instance: ProcessInstance | int) -> list[Step]:
                 # The name now, else the user name the event recorded (a deleted account).
                 actor=person(event.actor) or event.actor_username,
                 at=event.occurred_at,
-                note=event.reason,
+                note=_note(event),
             )
         )
+    done = (HumanTask.Status.COMPLETED, HumanTask.Status.AWAITING)
     return [
         Step(
             task=task,
-            worker=person(task.completed_by) if task.status == HumanTask.Status.COMPLETED else "",
+            worker=person(task.completed_by) if task.status in done else "",
             holder=person(task.assignee) if task.status == HumanTask.Status.OPEN else "",
             duration=(task.completed_at - task.created_at) if task.completed_at else None,
             operations=by_task.get(str(task.pk), []),

@@ -72,6 +72,19 @@ def _sort_links(params: QueryDict, current: str) -> dict[str, dict[str, str]]:
     return links
 
 
+def _tabs(params: QueryDict, active: str, counts: dict[str, int]) -> list[dict[str, Any]]:
+    return [
+        {
+            "key": key,
+            "label": label,
+            "count": counts[key],
+            "active": key == active,
+            "query": _query_string(params, tab=None if key == "all" else key),
+        }
+        for key, label in TABS.items()
+    ]
+
+
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -95,16 +108,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     context = {
         "query": query,
         "filters": query.filters,
-        "tabs": [
-            {
-                "key": key,
-                "label": label,
-                "count": counts[key],
-                "active": key == query.tab,
-                "query": _query_string(request.GET, tab=None if key == "all" else key),
-            }
-            for key, label in TABS.items()
-        ],
+        "tabs": _tabs(request.GET, query.tab, counts),
         "rows": build_rows(user, tasks, units),
         "listed": listed,
         "is_list": query.tab in LIST_TABS,
@@ -170,7 +174,16 @@ def _row_response(
     row.field_errors = field_errors or {}
     row.values = values or {}
     back = request.POST.get("back", "")
-    return render(request, "casemgmt/inbox_row.html", {"row": row, "back": back}, status=status)
+    # The tab counts go with the row (an out-of-band swap), so no count is stale after an action.
+    params = _known_keys(QueryDict(back[:1000]))
+    query = parse(params)
+    context = {
+        "row": row,
+        "back": back,
+        "tabs": _tabs(params, query.tab, tab_counts(user, query)),
+        "oob": True,
+    }
+    return render(request, "casemgmt/inbox_row.html", context, status=status)
 
 
 def _refused(

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -32,6 +33,7 @@ class Row:
     error: str = ""
     field_errors: dict[str, list[str]] = field(default_factory=dict)
     values: dict[str, str] = field(default_factory=dict)  # what was typed, kept after a refusal
+    added_by: str = ""  # 加签: who added this signer's part
 
     @property
     def priority_level(self) -> str:
@@ -117,10 +119,21 @@ def build_rows(user: Any, tasks: list[HumanTask], units: Units) -> list[Row]:
                 can_claim=is_open
                 and task.assignee_id is None
                 and user.has_perm("workflows.claim_task", task),
-                can_unclaim=is_open and task.assignee_id == user.pk,
-                can_reassign=is_open and user.has_perm("workflows.assign_task", task),
+                # An added signer's part is theirs alone: never released or reassigned.
+                can_unclaim=is_open and task.assignee_id == user.pk and task.added_to_id is None,
+                can_reassign=is_open
+                and task.added_to_id is None
+                and user.has_perm("workflows.assign_task", task),
             )
         )
+    adders = {row.task.added_by_id for row in rows if row.task.added_by_id is not None}
+    if adders:  # one query, only for a page that lists added signers' parts
+        names = {
+            u.pk: u.get_full_name() or u.get_username()
+            for u in get_user_model().objects.filter(pk__in=adders)
+        }
+        for row in rows:
+            row.added_by = names.get(row.task.added_by_id or 0, "")
     colleagues = colleagues_by_group({row.task.candidate_group for row in rows if row.can_reassign})
     for row in rows:
         if row.can_reassign:

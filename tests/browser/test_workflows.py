@@ -91,6 +91,9 @@ def test_approver_filters_claims_fixes_the_form_and_sees_the_task_leave_the_inbo
     expect(row.get_by_test_id("claim")).to_have_count(0)
     expect(row.get_by_test_id("unclaim")).to_be_visible()
     assert marker and page.evaluate("() => window.__stayed === true"), "the claim reloaded the page"
+    # The tab counts came with the row: the claimed task moved from claimable to mine.
+    expect(page.get_by_test_id("count-mine")).to_have_text("1")
+    expect(page.get_by_test_id("count-claimable")).to_have_text("0")
     target.refresh_from_db()
     assert target.assignee == cast.office_a
     shoot("03-inbox-claimed")

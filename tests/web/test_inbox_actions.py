@@ -14,7 +14,7 @@ from django.urls import reverse
 from audit.actions import Action
 from audit.models import AuditEvent
 from tests.personas import OPERATOR_A, Cast
-from tests.web.inbox_support import advance, client_for, page, post, start
+from tests.web.inbox_support import advance, client_for, page, post, start, tab_counts
 from workflows import human_tasks
 from workflows.models import HumanTask, ProcessModelVersion
 
@@ -36,6 +36,9 @@ def test_claim_and_release_in_place(office_task: HumanTask, cast: Cast) -> None:
     html = claimed.content.decode()
     assert html.lstrip().startswith("<tr") and 'data-testid="unclaim"' in html
     assert 'data-testid="row-notice"' in html
+    # The tab counts come along, to be swapped in out of band: none is stale after the claim.
+    assert 'id="inbox-tabs" class="tabs inbox-tabs" hx-swap-oob="true"' in html
+    assert tab_counts(claimed)["mine"] == 1 and tab_counts(claimed)["claimable"] == 0
     office_task.refresh_from_db()
     assert office_task.assignee == cast.office_a
     released = post(client, "inbox-unclaim", office_task)
