@@ -26,7 +26,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from audit.actions import Action
-from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, in_chinese
 from core.service import Actor, acting_user, audit, require, write_transaction
 
 from . import completion, registry, resubmit, rows, task_settings
@@ -85,7 +85,7 @@ def _open_round(
 ) -> None:
     user = acting_user(actor)
     now = timezone.now()
-    label = Mode(mode).label
+    label = in_chinese(Mode(mode).label)  # stored data: in the users' language, not the request's
     parts = HumanTask.objects.bulk_create(
         [
             HumanTask(

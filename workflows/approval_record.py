@@ -133,7 +133,7 @@ def steps_of(instance: ProcessInstance | int) -> list[Step]:
                 note=_note(event),
             )
         )
-    done = (HumanTask.Status.COMPLETED, HumanTask.Status.AWAITING)
+    done = (HumanTask.Status.COMPLETED, HumanTask.Status.AWAITING, HumanTask.Status.RETURNED)
     return [
         Step(
             task=task,

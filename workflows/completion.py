@@ -82,5 +82,5 @@ def finish(
         )
     if jump is not None:
         resubmit.give_back(result, jump)
-    copies.send(row, instance, settings, copy_to, actor)
+    copies.send(row, instance, settings, copy_to, user)  # the holder copies, even when a signer settles it
     after_turn(instance, result, actor)

@@ -22,9 +22,11 @@ def signer_context(
     """What the page shows of added signers and copies: the part an added signer signs, the
     task's added parts (with 减签 where allowed), the add-signers box, and the pickers the
     completion form offers (后加签, 抄送)."""
+    # Only while a round is open: afterwards the parts are steps of the approval record.
+    round_open = bool(task.awaiting) or task.status == HumanTask.Status.AWAITING
     parts = list(
         HumanTask.objects.filter(added_to_id=task.pk).select_related("assignee", "added_by").order_by("id")
-        if task.added_to_id is None
+        if round_open and task.added_to_id is None
         else []
     )
     # 减签: an untouched part, by whoever added it or holds the task.

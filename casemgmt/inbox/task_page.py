@@ -112,6 +112,11 @@ def _submitted_data(task: HumanTask, events: list[AuditEvent], case: dict[str, A
     return case
 
 
+def _reopened(task: HumanTask, rows: list[HumanTask]) -> bool:
+    """Whether the task runs again after a return or recall: an earlier row of its Spiff task."""
+    return any(row.spiff_task_id == task.spiff_task_id and row.pk != task.pk for row in rows)
+
+
 def _merge(errors: Errors, form_errors: list[str], fields: list[FieldError], names: set[str]) -> None:
     """Put the service's field errors next to their inputs; errors for no input go on top."""
     for error in fields:
@@ -152,8 +157,16 @@ def _page(
     case = (signed_data(task) or view.data) if added_to is not None else view.data
     may_work = may_work and added_to is None  # the signer signs below the read-only form
     events, truncated = _timeline(instance)
-    rows = list(instance.human_tasks.only("id", "task_spec", "title", "status", "instance_id"))
-    data = case if added_to is not None else None if is_open else _submitted_data(task, events, case)
+    rows = list(
+        instance.human_tasks.only("id", "task_spec", "title", "status", "instance_id", "spiff_task_id")
+    )
+    if added_to is not None:
+        data: dict[str, Any] | None = case
+    elif is_open:
+        # A step sent back or recalled shows what was submitted before, to be corrected.
+        data = case if schema is not None and _reopened(task, rows) else None
+    else:
+        data = _submitted_data(task, events, case)
     fields = schema_form.build_fields(schema, data=data, submitted=submitted, errors=errors, user=user)
     units = dict(
         OrgUnit.objects.filter(code__in={instance.org_unit_code, task.candidate_org_unit}).values_list(

@@ -71,6 +71,9 @@ def test_the_submitter_recalls_from_the_completed_task_page(cast: Cast) -> None:
         "task-detail-page", args=[reopened.pk]
     )
     assert reopened.task_spec == "submit" and reopened.assignee_id == cast.operator_a.pk
+    # The form shows what was submitted, to be corrected rather than typed again.
+    form = operator.get(reverse("task-detail-page", args=[reopened.pk])).context["fields"]
+    assert {field.name: field.value for field in form}["title"] == "校准"
     # Once taken back, the old row offers no recall any more.
     page = operator.get(reverse("task-detail-page", args=[submit_row.pk])).content.decode()
     assert 'data-testid="recall"' not in page

@@ -103,3 +103,45 @@ def test_the_printable_record_is_for_those_who_see_the_instance(cast: Cast) -> N
 def test_durations_read_as_people_say_them(minutes: int, expected: str) -> None:
     with translation.override("en"):
         assert format_duration(timedelta(minutes=minutes)) == expected
+
+
+def test_the_record_lists_added_signers_and_downloads_as_xlsx(cast: Cast) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from workflows import added_signers
+
+    deploy_approval()
+    instance = submitted(cast)
+    review = open_task(instance)
+    human_tasks.claim(review.pk, actor=cast.office_a)
+    human_tasks.complete(
+        review.pk, actor=cast.office_a, data={"approved": True}, opinion="同意", after_signers=["reviewer"]
+    )
+    part = HumanTask.objects.get(added_to=review)
+    added_signers.sign(part.pk, actor=cast.reviewer, approved=False, opinion='=HYPERLINK("x")')
+    steps = {step.task.pk: step for step in steps_of(instance)}
+    assert [op.action for op in steps[review.pk].operations] == [
+        Action.TASK_CLAIMED,
+        Action.TASK_SIGNERS_ADDED,
+        Action.TASK_SIGNERS_DONE,
+    ]
+    assert "reviewer" in steps[review.pk].operations[1].note
+    with translation.override("zh-hans"):
+        assert steps[part.pk].decision == "不同意"
+    download = client_for(cast.office_a, "zh-hans").get(reverse("instance-record-xlsx", args=[instance.pk]))
+    assert download.status_code == 200 and download["Content-Disposition"].endswith('.xlsx"')
+    sheet = load_workbook(BytesIO(download.content)).active
+    assert sheet is not None
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
+    assert rows[0][:2] == ["环节", "办理人"]
+    assert any(row[5] == "请审核。" for row in rows)
+    # The signer's opinion is text, never a formula.
+    assert any(row[0] == "市场监管所审核 · 后加签" and row[5] == '不同意 =HYPERLINK("x")' for row in rows), (
+        rows
+    )
+    assert not any(str(value).startswith("=") for row in rows for value in row)
+    assert (
+        client_for(cast.office_b).get(reverse("instance-record-xlsx", args=[instance.pk])).status_code == 404
+    )

@@ -113,6 +113,11 @@ PAGE_ROWS: dict[str, tuple[Check, ...]] = {
             "get", "get", on_case_a(admin=200, auditor=200, reviewer=200, office_a=200, operator_a=200), CASE
         ),
     ),
+    "instance-record-xlsx": (
+        Check(
+            "get", "get", on_case_a(admin=200, auditor=200, reviewer=200, office_a=200, operator_a=200), CASE
+        ),
+    ),
 }
 PUBLIC_PAGES: frozenset[str] = frozenset()
 API_ROWS: dict[str, Row] = {
