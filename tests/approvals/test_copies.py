@@ -137,3 +137,13 @@ def test_the_tabs_come_in_the_familiar_order(cast: Cast) -> None:
         "mine",
         "claimable",
     ]
+
+
+def test_the_instance_api_lists_the_ones_i_started(cast: Cast) -> None:
+    deploy_approval()
+    mine = started(cast, "CP-9")
+    instances.start_instance("approval", actor=cast.office_a, business_key="CP-10", org_unit_code=OPERATOR_A)
+    listed = client_for(cast.operator_a).get(reverse("instance-list"), {"mine": "1"}).json()["results"]
+    assert [row["id"] for row in listed] == [mine.pk]
+    bad = client_for(cast.operator_a).get(reverse("instance-list"), {"mine": "yes"})
+    assert bad.status_code == 400 and "mine" in bad.content.decode()

@@ -49,8 +49,10 @@ def parse_int(params: Any, name: str) -> int | None:
     return bounded_int(params, name)
 
 
-def instance_filter(params: Any) -> InstanceFilter:
-    """The instance list's query string, checked: a bad value is a 400 naming the parameter."""
+def instance_filter(params: Any, user: Any = None) -> InstanceFilter:
+    """The instance list's query string, checked: a bad value is a 400 naming the parameter.
+    `mine=1`: the ones `user` started (我发起的)."""
+    mine = choice(params, "mine", ["0", "1"]) == "1"
     return InstanceFilter(
         model=params.get("model") or "",
         version=parse_int(params, "version"),
@@ -61,6 +63,7 @@ def instance_filter(params: Any) -> InstanceFilter:
         test=choice(params, "test", ["0", "1"]) == "1",
         started_after=parse_when(params, "started_after"),
         started_before=parse_when(params, "started_before"),
+        started_by=getattr(user, "pk", None) if mine else None,
     )
 
 

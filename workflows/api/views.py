@@ -151,6 +151,7 @@ _INSTANCE_FILTERS = [
     OpenApiParameter("q", str),
     OpenApiParameter("started_after", OpenApiTypes.DATETIME),
     OpenApiParameter("started_before", OpenApiTypes.DATETIME),
+    OpenApiParameter("mine", str, enum=["0", "1"], description="1: the instances I started (我发起的)"),
 ]
 
 
@@ -163,7 +164,8 @@ class InstanceListCreate(generics.ListAPIView):
 
     def get_queryset(self) -> Any:
         return filter_instances(
-            visible_instances(self.request.user), queries.instance_filter(self.request.query_params)
+            visible_instances(self.request.user),
+            queries.instance_filter(self.request.query_params, self.request.user),
         )
 
     @extend_schema(request=StartSerializer, responses=InstanceDetailSerializer, summary="Start an instance")

@@ -47,6 +47,8 @@ class InstanceFilter:
     test: bool = False
     started_after: datetime | None = None
     started_before: datetime | None = None
+    # 我发起的: the instances this user started.
+    started_by: int | None = None
 
 
 def filter_instances(qs: QuerySet[ProcessInstance], wanted: InstanceFilter) -> QuerySet[ProcessInstance]:
@@ -68,4 +70,6 @@ def filter_instances(qs: QuerySet[ProcessInstance], wanted: InstanceFilter) -> Q
         qs = qs.filter(started_at__gte=wanted.started_after)
     if wanted.started_before:
         qs = qs.filter(started_at__lt=wanted.started_before)
+    if wanted.started_by is not None:
+        qs = qs.filter(started_by_id=wanted.started_by)
     return qs.order_by("-id")
