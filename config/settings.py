@@ -238,6 +238,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "InstanceStatusEnum": "workflows.models.InstanceStatus",
         "HumanTaskStatusEnum": "workflows.models.HumanTask.Status",
+        # A task's added_mode and awaiting share the 加签 modes.
+        "AddedModeEnum": "workflows.models.HumanTask.AddedMode",
         # Otherwise named by a hash ("Kind5dbEnum"), with a warning in `check --deploy`.
         "TypicalCaseKindEnum": "casemgmt.scorecard.models.TypicalCaseKind",
     },

@@ -3,8 +3,9 @@
     python scripts/translate.py [translations.json]
 
 Runs makemessages (the README's command), then sets msgstr for every msgid found in the JSON
-object {"English msgid": "中文"} and prints the msgids still untranslated. Several people may
-work at once: the whole step runs under an exclusive lock on locale/.lock.
+object {"English msgid": "中文"} and prints the msgids still untranslated. A msgid with a context
+(pgettext, {% translate ... context ... %}) is keyed "context\u0004msgid", as gettext keys it.
+Several people may work at once: the whole step runs under an exclusive lock on locale/.lock.
 """
 
 from __future__ import annotations
@@ -40,12 +41,13 @@ def main(argv: list[str]) -> int:
         subprocess.run(MAKEMESSAGES, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)  # noqa: S603 (fixed argv)
         catalogue = polib.pofile(str(CATALOGUE))
         for entry in catalogue:
-            if entry.msgid in translations:
+            key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+            if key in translations:
                 # Chinese has one plural form: a plural entry takes the same text for msgstr[0].
                 if entry.msgid_plural:
-                    entry.msgstr_plural = {0: translations[entry.msgid]}
+                    entry.msgstr_plural = {0: translations[key]}
                 else:
-                    entry.msgstr = translations[entry.msgid]
+                    entry.msgstr = translations[key]
                 if "fuzzy" in entry.flags:
                     entry.flags.remove("fuzzy")
                 entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None

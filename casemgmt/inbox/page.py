@@ -37,11 +37,6 @@ MAX_REASON = 500
 SORT_COLUMNS = {"title": "title", "priority": "-priority", "due": "due", "created": "-created"}
 
 
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return redirect("inbox")
-
-
 def _query_string(params: QueryDict, **changes: Any) -> str:
     """The current filters with some keys replaced (None drops a key); always without `page`
     unless it is one of the changes, since a new tab, sort or filter starts at page one."""

@@ -31,7 +31,8 @@ from core.http.page_errors import field_message, page_message, raise_for_refusal
 from workflows import handover, human_tasks, phrases, recall, returns, task_settings
 from workflows.approval_record import steps_of
 from workflows.forms import validate_task_data
-from workflows.models import WORKABLE_STATUSES, HumanTask, ProcessInstance
+from workflows.models import WORKABLE_STATUSES, HumanTask, InstanceStatus, ProcessInstance
+from workflows.queries.tasks import held
 from workflows.task_view import TaskView, describe_task
 
 TIMELINE_LIMIT = 200
@@ -302,8 +303,39 @@ def _submit(request: HttpRequest, task: HumanTask) -> HttpResponse:
             form_errors=[page_message(exc)],
             status=exc.status,
         )
+    instance = ProcessInstance.objects.only("status", "error_task_spec").get(pk=task.instance_id)
+    if instance.status == InstanceStatus.ERROR:
+        # Honest: the submission was kept, but the case stopped at a later step.
+        messages.warning(
+            request,
+            _(
+                "Your submission of “%(title)s” was saved, but the case then hit an error at a later "
+                "step; the process administrators have been told and will put it right."
+            )
+            % {"title": task.title},
+        )
+        return redirect("inbox")
+    following = _next_for(request.user, task)
+    if following is not None:
+        # The case's next step is the user's too: straight on to it, not back to the inbox.
+        messages.success(
+            request,
+            _("Task “%(title)s” completed. The next step, “%(next)s”, is yours too.")
+            % {"title": task.title, "next": following.title},
+        )
+        return redirect("task-detail-page", pk=following.pk)
     messages.success(request, _("Task “%(title)s” completed.") % {"title": task.title})
     return redirect("inbox")
+
+
+def _next_for(user: Any, task: HumanTask) -> HumanTask | None:
+    """An open step of the same case that `user` may work now (theirs, or their group's)."""
+    return (
+        HumanTask.objects.filter(held("inbox", user), instance_id=task.instance_id)
+        .exclude(pk=task.pk)
+        .order_by("-priority", "id")
+        .first()
+    )
 
 
 @login_required

@@ -4,7 +4,6 @@ from casemgmt.inbox import page as inbox
 from casemgmt.inbox import saved_filters as inbox_filters
 
 urlpatterns = [
-    path("", inbox.home, name="home"),
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/tasks/<int:pk>/claim/", inbox.claim, name="inbox-claim"),
     path("inbox/tasks/<int:pk>/unclaim/", inbox.unclaim, name="inbox-unclaim"),

@@ -7,6 +7,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from casemgmt.registry.validators import check_cn_phone
 from workflows.models import ProcessInstance
@@ -29,7 +30,7 @@ class CaseStage(models.TextChoices):
     FEEDBACK = "feedback", _("Feedback")
     CLOSED = "closed", _("Case completed")  # 办结, the programme's word
     WITHDRAWN = "withdrawn", _("Withdrawn")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("case stage", "Cancelled")  # 已撤销, as 撤销办件
 
 
 OPEN_STAGES = frozenset({CaseStage.INTAKE, CaseStage.MATCHING, CaseStage.FOLLOW_UP, CaseStage.FEEDBACK})

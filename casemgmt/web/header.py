@@ -8,6 +8,7 @@ from django.http import HttpRequest
 
 from casemgmt.org.directory import memberships
 from casemgmt.org.roles import Role
+from casemgmt.web.nav import menu
 from workflows.queries.task_pages import COUNT_CAP, open_counts
 
 from ..models import OrgUnit
@@ -27,6 +28,7 @@ def header(request: HttpRequest) -> dict[str, Any]:
         # Case lists and archives are open to anyone with a role (each shows its own scope); the
         # other menu entries follow their pages' permissions, so the menu offers no dead ends.
         "nav_has_role": bool(role_codes),
+        "nav_groups": menu(user, bool(role_codes), request.path),
         "nav_roles": roles,
         "nav_org_units": [units.get(code, code) for code in codes],
         "nav_open_count": min(open_count, COUNT_CAP),

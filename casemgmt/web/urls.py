@@ -2,7 +2,10 @@
 
 from django.urls import include, path
 
+from casemgmt.web import home
+
 urlpatterns = [
+    path("", home.home, name="home"),
     path("", include("casemgmt.inbox.urls")),
     path("", include("casemgmt.inbox.task_urls")),
     path("", include("casemgmt.cases.web.board_urls")),

@@ -4,6 +4,8 @@
  *   data-print        on a button: print the page.
  *   data-submit-once  on a <form>: a second click while it is being submitted does nothing.
  *   data-confirm      on a <form>: ask (the attribute's text) before submitting; "cancel" keeps it.
+ *   data-nav-toggle   on a button: show or hide the element its aria-controls names (the menu on
+ *                     narrow screens).
  */
 (function () {
   "use strict";
@@ -12,6 +14,15 @@
     var field = event.target;
     if (field instanceof Element && field.hasAttribute("data-autosubmit") && field.form) {
       field.form.submit();
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    var toggle = event.target instanceof Element ? event.target.closest("[data-nav-toggle]") : null;
+    var menu = toggle ? document.getElementById(toggle.getAttribute("aria-controls") || "") : null;
+    if (menu) {
+      var open = menu.classList.toggle("open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
     }
   });
 

@@ -23,7 +23,7 @@ def test_wrong_password_then_right_one(
     expect(page.locator(".error")).to_be_visible()
     shoot("login-error")
     sign_in(page, live_server.url, "office_a", TEST_PASSWORD)
-    expect(page).to_have_url(f"{live_server.url}/inbox/")
+    expect(page).to_have_url(f"{live_server.url}/")  # the role's home page
     expect(page.get_by_test_id("current-user")).to_have_text("office_a")
     header = page.locator("header").inner_text()
     assert "方松市场监管所" in header and "市场监管所" in header

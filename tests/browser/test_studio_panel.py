@@ -201,6 +201,7 @@ def test_a_task_becomes_an_or_sign_by_a_signers_variable(
     expect(page.get_by_test_id("problem-count")).to_have_attribute("data-count", "0")
     # The handling group folded, so that the countersign group shows in the screenshot.
     page.locator('[data-group-id="group-nqi-task"] .bio-properties-panel-group-header').click()
+    entry(page, "nqi-signers").scroll_into_view_if_needed()
     expect(entry(page, "nqi-signers")).to_be_in_viewport()
     shoot("03-or-sign")
 

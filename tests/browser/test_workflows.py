@@ -72,7 +72,9 @@ def test_approver_filters_claims_fixes_the_form_and_sees_the_task_leave_the_inbo
     base = live_server.url
 
     sign_in(page, base, "office_a", TEST_PASSWORD)
-    expect(page).to_have_url(f"{base}/inbox/")
+    expect(page).to_have_url(f"{base}/")  # the role's home page, with the waiting tasks
+    expect(page.get_by_test_id("home-task")).to_have_count(3)
+    page.goto(f"{base}/inbox/")
     for task in reviews.values():
         expect(row_of(page, task)).to_be_visible()
     shoot("01-inbox")

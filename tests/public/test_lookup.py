@@ -135,7 +135,7 @@ def test_status_shows_dates_institution_and_modes_but_no_staff_notes(project: Se
 
 @pytest.mark.parametrize(
     ("stage", "label"),
-    [("matching", "服务对接"), ("closed", "办结"), ("withdrawn", "已撤回"), ("cancelled", "已取消")],
+    [("matching", "服务对接"), ("closed", "办结"), ("withdrawn", "已撤回"), ("cancelled", "已撤销")],
 )
 def test_stage_names_as_the_programme_uses_them(project: ServiceProject, stage: str, label: str) -> None:
     case = make_case(project=project, contact_phone="+86" + PHONE, stage=stage)

@@ -167,6 +167,9 @@ def test_retry_runs_the_failed_step_again(
     # Still failing: the page shows the instance in error again, nothing half-done.
     still = client.post(action_url(broken, "retry"), {"reason": ""}, follow=True)
     assert still.status_code == 200
+    # Said as it is: not a green "retried", but that it failed again and where.
+    told = [(m.level_tag, str(m)) for m in still.context["messages"]]
+    assert told == [("warning", f"Instance #{broken.pk} was retried but failed again at step “record”.")]
     broken.refresh_from_db()
     assert broken.status == InstanceStatus.ERROR
 

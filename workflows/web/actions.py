@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +21,7 @@ from core.http.htmx import is_htmx
 from core.http.page_errors import page_errors, raise_for_refusal
 
 from .. import instances, transitions
-from ..models import ProcessInstance
+from ..models import InstanceStatus, ProcessInstance
 from ..transitions import Transition
 
 # Same cap as the API's ReasonSerializer: the reason is copied into the audit trail.
@@ -97,6 +98,21 @@ class ActionError:
 def error_status(request: HttpRequest, error: ActionError) -> int:
     """htmx swaps only 2xx answers, so it gets 200; a plain form post gets the honest code."""
     return 200 if is_htmx(request) else error.status
+
+
+def report(request: HttpRequest, spec: ActionSpec, pk: int) -> None:
+    """Tell the user what the action came to, not that the button was pressed: a retry that failed
+    again says so, and at which step."""
+    if spec.name == transitions.RETRY.name:
+        after = ProcessInstance.objects.only("status", "error_task_spec").get(pk=pk)
+        if after.status == InstanceStatus.ERROR:
+            messages.warning(
+                request,
+                _("Instance #%(pk)s was retried but failed again at step “%(step)s”.")
+                % {"pk": pk, "step": after.error_task_spec or "?"},
+            )
+            return
+    messages.success(request, str(spec.done) % {"pk": pk})
 
 
 def run(request: HttpRequest, spec: ActionSpec, pk: int) -> ActionError | None:

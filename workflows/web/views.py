@@ -139,7 +139,7 @@ def instance_admin_action(request: HttpRequest, pk: int, action: str) -> HttpRes
     _instance_or_404(request, pk)
     error = actions.run(request, spec, pk)
     if error is None:
-        messages.success(request, str(spec.done) % {"pk": pk})
+        actions.report(request, spec, pk)
         return redirect("instance-admin-detail", pk=pk)
     return _detail(request, _instance_or_404(request, pk), error, actions.error_status(request, error))
 

@@ -20,7 +20,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -257,7 +256,7 @@ def board_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     spec = actions.ACTIONS[action]
     error = actions.run(request, spec, pk)
     if error is None:
-        messages.success(request, str(spec.done) % {"pk": pk})
+        actions.report(request, spec, pk)
         target = reverse("board")
         return redirect(f"{target}?{request.GET.urlencode()}" if request.GET else target)
     context = build_board(request.user, request.GET, {pk: error})
