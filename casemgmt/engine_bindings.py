@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from casemgmt.org.calendar import add_working_days
+from casemgmt.org.calendar import working_day_deadline
 from casemgmt.org.directory import MembershipDirectory
 from casemgmt.org.lanes import OrgUnitLaneResolver
 from casemgmt.org.user_loading import load
@@ -26,7 +26,7 @@ def install() -> None:
     user_loading.set_user_loader(load)
     # Due dates count working days on the district's calendar (holidays, make-up days), not
     # calendar days: a "3 days" review started before the National Day week is not overdue in it.
-    registry.set_due_date_policy(add_working_days)
+    registry.set_due_date_policy(working_day_deadline)
     # The service tasks of service_case.bpmn; the nested apps register theirs from their own
     # ready() (casemgmt/promotion/apps.py: site_promotion, typical_cases).
     cases_handlers.register()

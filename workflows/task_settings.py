@@ -10,6 +10,8 @@ panel edits them like the form and due days:
   neither shown nor accepted;
 - `copyTo` = a comma-separated list of user names or candidate groups (`role@org-unit`): who is
   sent a copy (抄送) whenever the task is completed, whatever the operations offered;
+- `submitLabel` = the completion button's words (e.g. 通过); absent, 办结 where the task leads
+  straight to the end of the process and 提交 elsewhere;
 - `resubmit` = `returner`: when the task was sent back (退回) and is submitted again, the
   instance goes straight back to the step that returned it (直接提交至退回节点) instead of
   running the path in between again (the default, `path`).
@@ -18,8 +20,10 @@ panel edits them like the form and due days:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
+
+from SpiffWorkflow.bpmn.specs.defaults import EndEvent
 
 from core.errors import InvalidInput
 
@@ -30,6 +34,7 @@ OPINION_REQUIRED_PROPERTY = "opinionRequired"
 OPERATIONS_PROPERTY = "operations"
 COPY_TO_PROPERTY = "copyTo"
 RESUBMIT_PROPERTY = "resubmit"
+SUBMIT_LABEL_PROPERTY = "submitLabel"
 RESUBMIT_TO_RETURNER = "returner"
 
 # Every operation a user task may offer, by code. Those marked False are not offered unless the
@@ -55,6 +60,9 @@ class TaskSettings:
     operations: frozenset[str] = DEFAULT_OPERATIONS
     copy_to: tuple[str, ...] = ()
     resubmit_to_returner: bool = False
+    submit_label: str = ""
+    # Whether the task leads straight to an end event (its button then says 办结).
+    ends_process: bool = False
 
     def offers(self, operation: str) -> bool:
         return operation in self.operations
@@ -77,6 +85,7 @@ def from_properties(props: dict[str, str]) -> TaskSettings:
         operations=operations,
         copy_to=tuple(entry.strip() for entry in props.get(COPY_TO_PROPERTY, "").split(",") if entry.strip()),
         resubmit_to_returner=props.get(RESUBMIT_PROPERTY, "").strip() == RESUBMIT_TO_RETURNER,
+        submit_label=props.get(SUBMIT_LABEL_PROPERTY, "").strip()[:20],
     )
 
 
@@ -92,8 +101,14 @@ def settings_for(task: HumanTask, version: ProcessModelVersion | None = None) ->
         task_spec = spec.task_specs.get(task.task_spec)
         if task_spec is not None:
             extensions = getattr(task_spec, "extensions", None) or {}
-            return from_properties(dict(extensions.get("properties") or {}))
+            found = from_properties(dict(extensions.get("properties") or {}))
+            return replace(found, ends_process=_ends(task_spec))
     return TaskSettings()
+
+
+def _ends(task_spec: Any) -> bool:
+    outputs = list(getattr(task_spec, "outputs", []) or [])
+    return bool(outputs) and all(isinstance(spec, EndEvent) for spec in outputs)
 
 
 def opinion_needed(settings: TaskSettings, data: Any) -> bool:

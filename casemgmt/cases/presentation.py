@@ -202,7 +202,8 @@ def timeline(case: ServiceCase, who: str = STAFF) -> list[AuditEvent]:
         events = AuditEvent.objects.filter(instance_id=case.instance_id)
     if who != STAFF:
         events = events.filter(action__in=ENTERPRISE_TIMELINE_ACTIONS)
-    return list(reversed(events.order_by("-id")[:TIMELINE_LIMIT]))
+    # With the actor: people are shown by their names, not their user names.
+    return list(reversed(events.select_related("actor").order_by("-id")[:TIMELINE_LIMIT]))
 
 
 # Catalogue categories whose services a kind of institution delivers.

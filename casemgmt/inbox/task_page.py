@@ -82,7 +82,9 @@ def _diagram(task: HumanTask, view: TaskView, rows: list[HumanTask]) -> dict[str
 
 
 def _timeline(instance: ProcessInstance) -> tuple[list[AuditEvent], bool]:
-    newest = list(events_for_instance(instance.pk).order_by("-id")[: TIMELINE_LIMIT + 1])
+    newest = list(
+        events_for_instance(instance.pk).select_related("actor").order_by("-id")[: TIMELINE_LIMIT + 1]
+    )
     return list(reversed(newest[:TIMELINE_LIMIT])), len(newest) > TIMELINE_LIMIT
 
 
@@ -199,6 +201,8 @@ def _page(
         "timeline": _entries(events, rows),
         "timeline_truncated": truncated,
         "diagram": _diagram(task, view, rows),
+        # The button names what it does: the model's words, else 办结 at the end and 提交 before.
+        "submit_label": settings.submit_label or (_("Finish") if settings.ends_process else _("Submit")),
         "opinion": _opinion_box(request, settings, submitted, errors)
         if may_work and workable and not task.owner_id
         else None,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from datetime import date, datetime, timedelta
+from datetime import time as wall_time
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -82,3 +83,10 @@ def add_working_days(start: datetime, days: int) -> datetime:
             if counted == days:
                 return datetime.combine(day, local.timetz())
     raise ValueError(f"the calendar has no {days} working days after {local.date().isoformat()}")
+
+
+def working_day_deadline(start: datetime, days: int) -> datetime:
+    """A task's due date: the end (Shanghai) of the day `days` working days after `start`. A
+    working-day deadline is a date; a task is overdue only once that whole day has passed."""
+    day = add_working_days(start, days)
+    return datetime.combine(day.date(), wall_time(23, 59, 59), tzinfo=SHANGHAI)

@@ -111,3 +111,22 @@ export function CopyToEntry({ element, id }) {
     />
   );
 }
+
+// The completion button's words (submitLabel), e.g. 通过; empty: 办结 at the end, else 提交.
+export function SubmitLabelEntry({ element, id }) {
+  const translate = useService("translate");
+  const injector = useService("injector");
+  const debounce = useService("debounceInput");
+  return (
+    <TextFieldEntry
+      element={element}
+      id={id}
+      label={translate("Button label")}
+      description={translate("Empty: 办结 where the task ends the process, 提交 elsewhere.")}
+      debounce={debounce}
+      validate={(value) => ((value || "").trim().length > 20 ? translate("At most 20 characters.") : null)}
+      getValue={() => taskProperty(element, "submitLabel")}
+      setValue={(value) => setTaskProperty(injector, element, "submitLabel", (value || "").trim())}
+    />
+  );
+}

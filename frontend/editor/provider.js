@@ -27,7 +27,13 @@ import {
   parameterEntries,
 } from "./entries.js";
 import { messageEntries, messageHolder } from "./messages.js";
-import { CopyToEntry, OpinionRequiredEntry, ResubmitEntry, operationEntries } from "./operations.js";
+import {
+  CopyToEntry,
+  OpinionRequiredEntry,
+  ResubmitEntry,
+  SubmitLabelEntry,
+  operationEntries,
+} from "./operations.js";
 import { signingEntries } from "./signing.js";
 import { TimerKindEntry, TimerTextEntry, hasTimer, timerPartEntries } from "./timers.js";
 
@@ -81,6 +87,7 @@ function ownGroups(element, translate) {
         ...operationEntries().map((entry) => ({ ...entry, isEdited: isCheckboxEntryEdited })),
         { id: "nqi-resubmit", component: ResubmitEntry, isEdited: isCheckboxEntryEdited },
         { id: "nqi-copy-to", component: CopyToEntry, isEdited: isTextFieldEntryEdited },
+        { id: "nqi-submit-label", component: SubmitLabelEntry, isEdited: isTextFieldEntryEdited },
       ],
     });
   }

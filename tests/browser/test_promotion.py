@@ -75,8 +75,12 @@ def test_operator_fills_the_self_assessment_with_evidence_and_the_office_recomme
         page.get_by_test_id("indicator-7").locator("button[type=submit]").click()
     expect(page.get_by_test_id("total")).to_have_text("72.0")
     shoot("02-scorecard-filled")
+    # Submitting is irreversible: the browser asks first, saying what will happen.
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     with page.expect_navigation():
         page.get_by_test_id("submit-scorecard").click()
+    assert asked and "评分表" in asked[0]
     expect(page.get_by_test_id("evaluation-status")).to_have_class(re.compile(r"\bok\b"))
     shoot("03-scorecard-submitted")
 

@@ -61,3 +61,7 @@ def test_an_admin_requires_an_opinion_and_withdraws_urging(
     props = review_properties()
     assert props["resubmit"] == "returner"
     assert props["copyTo"] == "reviewer, office_staff@office-yueyang"
+    entry(page, "nqi-submit-label").fill("通过")
+    entry(page, "nqi-submit-label").blur()
+    saved(page, 7)
+    assert review_properties()["submitLabel"] == "通过"

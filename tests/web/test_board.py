@@ -149,6 +149,10 @@ def test_columns_follow_the_process(cast: Cast, case_a: ProcessInstance, deploy_
     assert keys.index("stage:提交申请") < keys.index("stage:市场监管所审核") < keys.index("status:error")
     error_card = cards(columns)["ERR"]
     assert error_card.task is None and error_card.work_url == ""
+    # Staff are told where it stopped, in the diagram's words, not the raw exception.
+    assert error_card.error_step == "登记"
+    html = client_for(cast.office_a).get(reverse("board")).content.decode()
+    assert "HandlerBoom" not in html and "登记" in html and 'data-testid="card-error"' in html
 
 
 def test_stage_order_follows_sequence_flows_not_file_order() -> None:

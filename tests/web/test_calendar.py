@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from casemgmt.models import CalendarDay, Membership, OrgUnit, SavedFilter
 from casemgmt.org import calendar
-from casemgmt.org.calendar import SHANGHAI, add_working_days, is_working_day
+from casemgmt.org.calendar import SHANGHAI, add_working_days, is_working_day, working_day_deadline
 from tests.personas import OPERATOR_A, Cast
 from workflows import instances, registry
 from workflows.models import HumanTask, ProcessModelVersion
@@ -151,15 +151,15 @@ def test_load_holidays_warns_about_years_the_package_does_not_know() -> None:
 def test_the_engine_counts_due_dates_in_working_days(
     cast: Cast, deploy_fixture: Callable[[str], ProcessModelVersion], golden_week: None, monkeypatch: Any
 ) -> None:
-    assert registry.due_date_policy() is add_working_days
+    assert registry.due_date_policy() is working_day_deadline
     deploy_fixture("approval")
     monkeypatch.setattr(timezone, "now", lambda: at("2025-09-30"))
     instance = instances.start_instance(
         "approval", actor=cast.operator_a, org_unit_code=OPERATOR_A, business_key="SQ-国庆"
     )
     submit = HumanTask.objects.get(instance=instance)
-    # "dueInDays" = 3 in the diagram: Oct 9, Oct 10, and the make-up Saturday Oct 11.
-    assert submit.due_at == at("2025-10-11")
+    # "dueInDays" = 3 in the diagram: Oct 9, Oct 10, and the make-up Saturday Oct 11, to its end.
+    assert submit.due_at == at("2025-10-11", 23, 59) + timedelta(seconds=59)
 
 
 def test_the_engine_default_is_calendar_days(
@@ -173,7 +173,7 @@ def test_the_engine_default_is_calendar_days(
             "approval", actor=cast.operator_a, org_unit_code=OPERATOR_A, business_key="SQ-日历"
         )
     finally:
-        registry.set_due_date_policy(add_working_days)
+        registry.set_due_date_policy(working_day_deadline)
     assert HumanTask.objects.get(instance=instance).due_at == at("2025-10-03")
 
 

@@ -33,6 +33,7 @@ from django.views.decorators.http import require_POST
 from casemgmt.models import OrgUnit
 from casemgmt.org.directory import visible_org_units
 from casemgmt.org.predicates import is_auditor
+from workflows.catalog import element_name
 from workflows.models import OPEN_STATUSES, HumanTask, InstanceStatus, ProcessInstance, ProcessModel
 from workflows.queries.instances import visible_instances
 from workflows.web import actions
@@ -67,6 +68,9 @@ class Card:
     overdue: bool
     org_unit_name: str = ""
     error: actions.ActionError | None = None
+    # Where the case stopped in an error, by the step's name: what staff are told (the technical
+    # detail is the process admins', on the instance page).
+    error_step: str = ""
 
 
 @dataclass
@@ -169,6 +173,9 @@ def _card(user: Any, instance: ProcessInstance, task: HumanTask | None, now: Any
         work_url=work_url,
         offers=_offers(user, instance, query),
         overdue=bool(task is not None and task.due_at is not None and task.due_at < now),
+        error_step=element_name(instance.version_id, instance.error_task_spec)
+        if instance.status == InstanceStatus.ERROR
+        else "",
     )
 
 
