@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Dialog, Page, expect
 
 from casemgmt.promotion.models import ProjectAssessment
 from casemgmt.promotion.services import start_assessment
@@ -77,7 +77,12 @@ def test_operator_fills_the_self_assessment_with_evidence_and_the_office_recomme
     shoot("02-scorecard-filled")
     # Submitting is irreversible: the browser asks first, saying what will happen.
     asked: list[str] = []
-    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+
+    def answer(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", answer)
     with page.expect_navigation():
         page.get_by_test_id("submit-scorecard").click()
     assert asked and "评分表" in asked[0]
