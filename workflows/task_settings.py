@@ -12,6 +12,8 @@ panel edits them like the form and due days:
   sent a copy (抄送) whenever the task is completed, whatever the operations offered;
 - `submitLabel` = the completion button's words (e.g. 通过); absent, 办结 where the task leads
   straight to the end of the process and 提交 elsewhere;
+- `workPage` = the site path where the task is really done (e.g. a scorecard), `{{ name }}`
+  placeholders filled from the case data: the task page leads there first;
 - `resubmit` = `returner`: when the task was sent back (退回) and is submitted again, the
   instance goes straight back to the step that returned it (直接提交至退回节点) instead of
   running the path in between again (the default, `path`).
@@ -35,6 +37,7 @@ OPERATIONS_PROPERTY = "operations"
 COPY_TO_PROPERTY = "copyTo"
 RESUBMIT_PROPERTY = "resubmit"
 SUBMIT_LABEL_PROPERTY = "submitLabel"
+WORK_PAGE_PROPERTY = "workPage"
 RESUBMIT_TO_RETURNER = "returner"
 
 # Every operation a user task may offer, by code. Those marked False are not offered unless the
@@ -61,6 +64,7 @@ class TaskSettings:
     copy_to: tuple[str, ...] = ()
     resubmit_to_returner: bool = False
     submit_label: str = ""
+    work_page: str = ""
     # Whether the task leads straight to an end event (its button then says 办结).
     ends_process: bool = False
 
@@ -86,6 +90,7 @@ def from_properties(props: dict[str, str]) -> TaskSettings:
         copy_to=tuple(entry.strip() for entry in props.get(COPY_TO_PROPERTY, "").split(",") if entry.strip()),
         resubmit_to_returner=props.get(RESUBMIT_PROPERTY, "").strip() == RESUBMIT_TO_RETURNER,
         submit_label=props.get(SUBMIT_LABEL_PROPERTY, "").strip()[:20],
+        work_page=props.get(WORK_PAGE_PROPERTY, "").strip()[:300],
     )
 
 

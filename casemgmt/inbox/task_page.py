@@ -24,6 +24,7 @@ from casemgmt.inbox import schema_form
 from casemgmt.inbox.instructions import render_instructions
 from casemgmt.inbox.signer_context import signed_data, signer_context
 from casemgmt.inbox.task_facts import related_facts
+from casemgmt.inbox.work_page import work_link
 from casemgmt.models import OrgUnit
 from casemgmt.org.roles import Role
 from core.errors import FieldError, InvalidInput, ServiceError
@@ -201,6 +202,7 @@ def _page(
         "timeline": _entries(events, rows),
         "timeline_truncated": truncated,
         "diagram": _diagram(task, view, rows),
+        "work_page": work_link(settings.work_page, case) if is_open else None,
         # The button names what it does: the model's words, else 办结 at the end and 提交 before.
         "submit_label": settings.submit_label or (_("Finish") if settings.ends_process else _("Submit")),
         "opinion": _opinion_box(request, settings, submitted, errors)

@@ -130,3 +130,23 @@ export function SubmitLabelEntry({ element, id }) {
     />
   );
 }
+
+// Where the task is really done, when that is another page of the site (workPage): a path with
+// {{ name }} placeholders from the case data, e.g. /scorecard/{{ self_eval.evaluation_id }}/.
+export function WorkPageEntry({ element, id }) {
+  const translate = useService("translate");
+  const injector = useService("injector");
+  const debounce = useService("debounceInput");
+  return (
+    <TextFieldEntry
+      element={element}
+      id={id}
+      label={translate("Done on the page")}
+      description={translate("A path of this site, e.g. /scorecard/{{ self_eval.evaluation_id }}/; empty: the task's own form.")}
+      debounce={debounce}
+      validate={(value) => (value && !/^\/(?!\/)/.test(value.trim()) ? translate("A path starting with a single /.") : null)}
+      getValue={() => taskProperty(element, "workPage")}
+      setValue={(value) => setTaskProperty(injector, element, "workPage", (value || "").trim())}
+    />
+  );
+}

@@ -32,6 +32,7 @@ import {
   OpinionRequiredEntry,
   ResubmitEntry,
   SubmitLabelEntry,
+  WorkPageEntry,
   operationEntries,
 } from "./operations.js";
 import { signingEntries } from "./signing.js";
@@ -88,6 +89,7 @@ function ownGroups(element, translate) {
         { id: "nqi-resubmit", component: ResubmitEntry, isEdited: isCheckboxEntryEdited },
         { id: "nqi-copy-to", component: CopyToEntry, isEdited: isTextFieldEntryEdited },
         { id: "nqi-submit-label", component: SubmitLabelEntry, isEdited: isTextFieldEntryEdited },
+        { id: "nqi-work-page", component: WorkPageEntry, isEdited: isTextFieldEntryEdited },
       ],
     });
   }

@@ -42,6 +42,11 @@ PANEL_TEXTS = (
     gettext_noop("Button label"),
     gettext_noop("Empty: 办结 where the task ends the process, 提交 elsewhere."),
     gettext_noop("At most 20 characters."),
+    gettext_noop("Done on the page"),
+    gettext_noop(
+        "A path of this site, e.g. /scorecard/{{ self_eval.evaluation_id }}/; empty: the task's own form."
+    ),
+    gettext_noop("A path starting with a single /."),
     gettext_noop("0 to 100; higher comes first in the inbox (empty: 50)."),
     gettext_noop("A whole number from 0 to {max}."),
     gettext_noop("Service handler"),

@@ -53,13 +53,17 @@ def test_operator_fills_the_self_assessment_with_evidence_and_the_office_recomme
 
     sign_in(page, base, "operator_a", TEST_PASSWORD)
     page.goto(f"{base}/tasks/{open_task(instance).pk}/")
-    expect(page.get_by_test_id("complete")).to_be_visible()
+    # The task is done on the scorecard: the page leads there first (the form waits folded).
+    expect(page.get_by_test_id("work-page-link")).to_be_visible()
+    expect(page.get_by_test_id("complete")).to_be_hidden()
     # The diagram is drawn with the current step marked.
     current = page.locator('#task-diagram svg g.djs-element.current[data-element-id="self_assessment"]')
     expect(current).to_have_count(1)
     shoot("01-self-assessment-task")
 
-    page.goto(f"{base}/scorecard/{own.pk}/")
+    with page.expect_navigation():
+        page.get_by_test_id("work-page-link").click()
+    expect(page).to_have_url(f"{base}/scorecard/{own.pk}/")
     expect(page.get_by_test_id("evaluation-status")).to_be_visible()
     proof = tmp_path / "制度文件.pdf"
     proof.write_bytes(b"%PDF-1.4\n% service posts and process\n")

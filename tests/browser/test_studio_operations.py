@@ -65,3 +65,7 @@ def test_an_admin_requires_an_opinion_and_withdraws_urging(
     entry(page, "nqi-submit-label").blur()
     saved(page, 7)
     assert review_properties()["submitLabel"] == "通过"
+    entry(page, "nqi-work-page").fill("/scorecard/{{ self_eval.evaluation_id }}/")
+    entry(page, "nqi-work-page").blur()
+    saved(page, 8)
+    assert review_properties()["workPage"] == "/scorecard/{{ self_eval.evaluation_id }}/"
