@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from casemgmt.models import Membership, OrgUnit
+from casemgmt.org.names import display_name
 from casemgmt.org.roles import Role
 from workflows.models import HumanTask
 
@@ -64,10 +65,10 @@ def units_info(codes: Iterable[str]) -> Units:
             if node is None:
                 break
             if node.kind == OrgUnit.Kind.OFFICE:
-                office = node.name
+                office = display_name(node)
                 break
             node = node.parent if node.parent_id is not None and _level < 3 else None
-        found[unit.code] = (unit.name, office)
+        found[unit.code] = (display_name(unit), office)
     return found
 
 

@@ -25,7 +25,7 @@ from casemgmt.inbox.instructions import render_instructions
 from casemgmt.inbox.signer_context import signed_data, signer_context
 from casemgmt.inbox.task_facts import related_facts
 from casemgmt.inbox.work_page import work_link
-from casemgmt.models import OrgUnit
+from casemgmt.org.names import unit_names
 from casemgmt.org.roles import Role
 from core.errors import FieldError, InvalidInput, ServiceError
 from core.http.page_errors import field_message, page_message, raise_for_refusal
@@ -172,11 +172,7 @@ def _page(
     else:
         data = _submitted_data(task, events, case)
     fields = schema_form.build_fields(schema, data=data, submitted=submitted, errors=errors, user=user)
-    units = dict(
-        OrgUnit.objects.filter(code__in={instance.org_unit_code, task.candidate_org_unit}).values_list(
-            "code", "name"
-        )
-    )
+    units = unit_names({instance.org_unit_code, task.candidate_org_unit})
     role = task.candidate_role
     settings = task_settings.settings_for(task, version)
     context = {

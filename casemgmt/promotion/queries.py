@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from casemgmt.models import OrgUnit, ServiceProject
 from casemgmt.org.directory import visible_org_units
+from casemgmt.org.names import unit_names
 from casemgmt.org.roles import Role
 from casemgmt.org.scopes import visible_projects
 from workflows.models import HumanTask, InstanceStatus, ProcessInstance
@@ -127,7 +128,7 @@ def pipeline(user: Any, office: str = "") -> list[PipelineRow]:
         "created_at"
     ):
         tasks.setdefault(task.instance_id, []).append(task)
-    units = dict(OrgUnit.objects.values_list("code", "name"))
+    units = unit_names()
     now = datetime.datetime.now(datetime.UTC)
     rows: list[PipelineRow] = []
     for instance in found:

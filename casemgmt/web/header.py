@@ -7,11 +7,10 @@ from typing import Any
 from django.http import HttpRequest
 
 from casemgmt.org.directory import memberships
+from casemgmt.org.names import unit_names
 from casemgmt.org.roles import Role
 from casemgmt.web.nav import menu
 from workflows.queries.task_pages import COUNT_CAP, open_counts
-
-from ..models import OrgUnit
 
 
 def header(request: HttpRequest) -> dict[str, Any]:
@@ -21,7 +20,7 @@ def header(request: HttpRequest) -> dict[str, Any]:
     found = memberships(user)
     roles = [str(Role(role).label) for role, _, _ in found if role in Role.values]
     codes = [code for _, code, _ in found]
-    units = dict(OrgUnit.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+    units = unit_names(codes) if codes else {}
     open_count, overdue_count = open_counts(user)
     role_codes = {role for role, _, _ in found}
     return {

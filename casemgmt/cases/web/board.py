@@ -32,6 +32,7 @@ from django.views.decorators.http import require_POST
 
 from casemgmt.models import OrgUnit
 from casemgmt.org.directory import visible_org_units
+from casemgmt.org.names import display_name
 from casemgmt.org.predicates import is_auditor
 from workflows.catalog import element_name
 from workflows.models import OPEN_STATUSES, HumanTask, InstanceStatus, ProcessInstance, ProcessModel
@@ -106,7 +107,7 @@ def task_page_url(task_pk: int) -> str:
 
 def _units_in_scope(user: Any) -> list[OrgUnit]:
     scope = visible_org_units(user)
-    units = OrgUnit.objects.only("code", "name", "parent_id").order_by("code")
+    units = OrgUnit.objects.only("code", "name", "name_en", "parent_id").order_by("code")
     return list(units if scope is None else units.filter(code__in=scope))
 
 
@@ -228,7 +229,7 @@ def build_board(user: Any, query: QueryDict, errors: dict[int, actions.ActionErr
         by_status[key].cards.append(_card(user, instance, None, now, querystring))
 
     board = stage_columns + status_columns
-    names = {unit.code: unit.name for unit in units}
+    names = {unit.code: display_name(unit) for unit in units}
     for column in board:
         column.total = max(column.total, len(column.cards))
         for card in column.cards:
