@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .actions import Action
+from .targets import target_label
 
 HASH_LENGTH = 64
 
@@ -72,6 +73,11 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.id} {self.action} {self.target_type}:{self.target_id}"
+
+    @property
+    def target_display(self) -> str:
+        """ "任务 16" rather than "task:16" (audit/targets.py)."""
+        return target_label(self.target_type, self.target_id)
 
 
 class ChainHead(models.Model):
