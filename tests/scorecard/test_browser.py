@@ -47,6 +47,7 @@ def test_fill_and_submit_a_self_assessment(
     expect(page.get_by_test_id("total")).to_have_text("16.0")  # 3.5 + 1 + 7 + 4.5
     expect(page.get_by_test_id("subtotal-3")).to_contain_text("8.0")  # 3.5 + 4.5
     shoot("scorecard-filled")
+    page.once("dialog", lambda dialog: dialog.accept())  # submitting is confirmed first
     page.get_by_test_id("submit-scorecard").click()
     expect(page.get_by_test_id("evaluation-status")).to_have_text("已提交")
     page.get_by_test_id("records-12-1").click()
