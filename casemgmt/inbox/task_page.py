@@ -30,7 +30,7 @@ from casemgmt.org.roles import Role
 from core.errors import FieldError, InvalidInput, ServiceError
 from core.http.page_errors import field_message, page_message, raise_for_refusal
 from workflows import handover, human_tasks, phrases, recall, returns, task_settings
-from workflows.approval_record import steps_of
+from workflows.approval_record import Step, steps_of
 from workflows.forms import validate_task_data
 from workflows.models import WORKABLE_STATUSES, HumanTask, InstanceStatus, ProcessInstance
 from workflows.queries.tasks import held
@@ -64,7 +64,9 @@ def task_or_404(request: HttpRequest, pk: int) -> HumanTask:
     return task
 
 
-def _diagram(task: HumanTask, view: TaskView, rows: list[HumanTask]) -> dict[str, Any] | None:
+def _diagram(
+    task: HumanTask, view: TaskView, rows: list[HumanTask], record: list[Step]
+) -> dict[str, Any] | None:
     """What diagram.js needs: the XML, which elements are current/done, and badge texts."""
     diagram = view.diagram
     if diagram is None:
@@ -78,8 +80,19 @@ def _diagram(task: HumanTask, view: TaskView, rows: list[HumanTask]) -> dict[str
         "task": task.task_spec,
         "current": current,
         "done": sorted((view.done | finished) - set(current)),
-        "labels": {"task": _("This task"), "current": _("Open")},
+        "labels": {"task": _("This task"), "current": _("Open"), "not_run": _("Not run yet.")},
+        # A step clicked on the diagram: who did it and when, from the approval record.
+        "history": _history(record),
     }
+
+
+def _history(record: list[Step]) -> dict[str, list[dict[str, str]]]:
+    runs: dict[str, list[dict[str, str]]] = {}
+    for step in record:
+        if step.worker and step.closed_at is not None:
+            when = f"{timezone.localtime(step.closed_at):%Y-%m-%d %H:%M}"
+            runs.setdefault(step.task.task_spec, []).append({"who": step.worker, "when": when})
+    return runs
 
 
 def _timeline(instance: ProcessInstance) -> tuple[list[AuditEvent], bool]:
@@ -175,6 +188,7 @@ def _page(
     units = unit_names({instance.org_unit_code, task.candidate_org_unit})
     role = task.candidate_role
     settings = task_settings.settings_for(task, version)
+    record = steps_of(instance)
     context = {
         "related": related_facts(user, instance),
         "task": task,
@@ -197,7 +211,7 @@ def _page(
         "instructions": render_instructions(task.instructions, case),
         "timeline": _entries(events, rows),
         "timeline_truncated": truncated,
-        "diagram": _diagram(task, view, rows),
+        "diagram": _diagram(task, view, rows, record),
         "work_page": work_link(settings.work_page, case) if is_open else None,
         # The button names what it does: the model's words, else 办结 at the end and 提交 before.
         "submit_label": settings.submit_label or (_("Finish") if settings.ends_process else _("Submit")),
@@ -212,7 +226,7 @@ def _page(
         "handover": _handover_box(task, user, settings) if may_work and workable else None,
         "hand_back": bool(may_work and workable and task.owner_id is not None),
         "returned": _why_returned(task, events),
-        "record": steps_of(instance),
+        "record": record,
         **signer_context(task, user, may_work and workable, settings),
     }
     return render(request, "casemgmt/task_detail.html", context, status=status)

@@ -4,7 +4,12 @@
  *
  *   window.nqiBpmnView({container, data, note}, drawn)
  *
- * `drawn(viewer, payload, container)` runs once the diagram is imported. */
+ * `drawn(viewer, payload, container)` runs once the diagram is imported.
+ *
+ *   window.nqiDiagramTools(viewer, container, refit)
+ *
+ * wires the page's [data-diagram] buttons (zoom-in, zoom-out, fit, fullscreen); `refit()` puts the
+ * whole diagram back in view (after "fit" and on leaving or entering full screen). */
 (function () {
   "use strict";
 
@@ -49,6 +54,32 @@
       showNote(container, ids.note, container.dataset.failed);
     });
   }
+
+  window.nqiDiagramTools = function (viewer, container, refit) {
+    var canvas = viewer.get("canvas");
+    var actions = {
+      "zoom-in": function () { canvas.zoom(canvas.zoom() * 1.25); },
+      "zoom-out": function () { canvas.zoom(canvas.zoom() / 1.25); },
+      "fit": refit,
+      "fullscreen": function () {
+        if (document.fullscreenElement) {
+          document.exitFullscreen();
+        } else if (container.requestFullscreen) {
+          container.requestFullscreen();
+        }
+      }
+    };
+    document.querySelectorAll("[data-diagram]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var act = actions[button.dataset.diagram];
+        if (act) { act(); }
+      });
+    });
+    document.addEventListener("fullscreenchange", function () {
+      canvas.resized();
+      refit();
+    });
+  };
 
   window.nqiBpmnView = function (ids, drawn) {
     if (document.readyState === "loading") {

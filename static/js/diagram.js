@@ -1,4 +1,5 @@
-/* The task page's diagram (drawn by bpmn_view.js): marks where the case stands. */
+/* The task page's diagram (drawn by bpmn_view.js): marks where the case stands; zoom, fit and
+ * full screen; a click on a step says when it ran and who did it. */
 (function () {
   "use strict";
 
@@ -50,11 +51,42 @@
     });
   }
 
+  // The step clicked: its runs (who, when) from the approval record, as plain text.
+  function explain(viewer, payload) {
+    var panel = document.getElementById("task-diagram-step");
+    if (!panel) { return; }
+    var history = payload.history || {};
+    var labels = payload.labels || {};
+    viewer.get("eventBus").on("element.click", function (event) {
+      var element = event.element;
+      if (!element || !element.businessObject || element.type === "bpmn:Process") { return; }
+      var runs = history[element.id] || [];
+      var name = element.businessObject.name || element.id;
+      var lines = runs.length
+        ? runs.map(function (run) { return run.who + " · " + run.when; })
+        : [labels.not_run || ""];
+      panel.textContent = "";
+      var title = document.createElement("strong");
+      title.textContent = name;
+      panel.appendChild(title);
+      lines.forEach(function (line) {
+        var row = document.createElement("div");
+        row.textContent = line;
+        panel.appendChild(row);
+      });
+      panel.hidden = false;
+    });
+  }
+
   window.nqiBpmnView(
     { container: "task-diagram", data: "task-diagram-data", note: "task-diagram-note" },
     function (viewer, payload, container) {
-      fit(viewer.get("canvas"), container);
+      var canvas = viewer.get("canvas");
+      fit(canvas, container);
       mark(viewer, payload);
+      window.nqiDiagramTools(viewer, container, function () { fit(canvas, container); });
+      explain(viewer, payload);
+      container.dataset.ready = "true";
     }
   );
 }());

@@ -43,38 +43,12 @@
     });
   }
 
-  function tools(viewer, container) {
-    var canvas = viewer.get("canvas");
-    var actions = {
-      "zoom-in": function () { canvas.zoom(canvas.zoom() * 1.25); },
-      "zoom-out": function () { canvas.zoom(canvas.zoom() / 1.25); },
-      "fit": function () { fit(canvas); },
-      "fullscreen": function () {
-        if (document.fullscreenElement) {
-          document.exitFullscreen();
-        } else if (container.requestFullscreen) {
-          container.requestFullscreen();
-        }
-      }
-    };
-    document.querySelectorAll("[data-diagram]").forEach(function (button) {
-      button.addEventListener("click", function () {
-        var act = actions[button.dataset.diagram];
-        if (act) { act(); }
-      });
-    });
-    document.addEventListener("fullscreenchange", function () {
-      canvas.resized();
-      fit(canvas);
-    });
-  }
-
   window.nqiBpmnView(
     { container: "studio-diagram", data: "studio-diagram-data", note: "studio-diagram-note" },
     function (viewer, payload, container) {
       fit(viewer.get("canvas"));
       mark(viewer, payload);
-      tools(viewer, container);
+      window.nqiDiagramTools(viewer, container, function () { fit(viewer.get("canvas")); });
       container.dataset.ready = "true";
     }
   );
