@@ -101,9 +101,26 @@ def _specs(version: ProcessModelVersion) -> Iterable[Any]:
 
 
 def settings_for(task: HumanTask, version: ProcessModelVersion | None = None) -> TaskSettings:
-    """The settings of `task`'s user task in the version its instance runs (cached parse)."""
-    for spec in _specs(version or task.instance.version):
-        task_spec = spec.task_specs.get(task.task_spec)
+    """The settings of `task`'s user task in the version its instance runs. Versions never change,
+    so each (version, task) is worked out once per process: every completion asks."""
+    version = version or task.instance.version
+    key = (version.content_hash, version.main_process_id, task.task_spec)
+    found = _settings.get(key)
+    if found is None:
+        found = _read(version, task.task_spec)
+        if len(_settings) > _SETTINGS_MAX:
+            _settings.clear()
+        _settings[key] = found
+    return found
+
+
+_settings: dict[tuple[str, str, str], TaskSettings] = {}
+_SETTINGS_MAX = 4096
+
+
+def _read(version: ProcessModelVersion, spec_name: str) -> TaskSettings:
+    for spec in _specs(version):
+        task_spec = spec.task_specs.get(spec_name)
         if task_spec is not None:
             extensions = getattr(task_spec, "extensions", None) or {}
             found = from_properties(dict(extensions.get("properties") or {}))
