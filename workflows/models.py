@@ -366,7 +366,7 @@ class SavedPhrase(models.Model):
         return self.text
 
 
-# The approval operations' own tables (issue 17), defined apart to keep this module readable.
-from .approval_models import HeldCompletion, TaskCopy  # noqa: E402
-
-__all__ = ["HeldCompletion", "TaskCopy"]
+# The approval operations' own tables (issue 17), defined apart to keep this module readable;
+# imported here so that Django registers them with the app, and re-exported for the services.
+from .approval_models import HeldCompletion as HeldCompletion  # noqa: E402
+from .approval_models import TaskCopy as TaskCopy  # noqa: E402
