@@ -12,13 +12,8 @@ from django.views.decorators.http import require_POST
 
 from casemgmt.inbox.task_page import task_or_404
 from core.errors import ServiceError
-from core.http.page_errors import page_message, raise_for_refusal
+from core.http.page_errors import refuse_on_page
 from workflows import added_signers
-
-
-def _refused(request: HttpRequest, exc: ServiceError) -> None:
-    raise_for_refusal(exc)
-    messages.error(request, page_message(exc))
 
 
 @login_required
@@ -34,7 +29,7 @@ def task_add_signers(request: HttpRequest, pk: int) -> HttpResponse:
             reason=request.POST.get("reason", ""),
         )
     except ServiceError as exc:
-        _refused(request, exc)
+        refuse_on_page(request, exc)
     else:
         messages.success(request, _("Signers added; they have the task in their inboxes."))
     return redirect("task-detail-page", pk=task.pk)
@@ -52,7 +47,7 @@ def task_sign(request: HttpRequest, pk: int) -> HttpResponse:
             opinion=request.POST.get("opinion", ""),
         )
     except ServiceError as exc:
-        _refused(request, exc)
+        refuse_on_page(request, exc)
         return redirect("task-detail-page", pk=task.pk)
     messages.success(request, _("Signed."))
     return redirect("inbox")
@@ -66,7 +61,7 @@ def task_remove_signer(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         added_signers.remove(part.pk, actor=request.user)
     except ServiceError as exc:
-        _refused(request, exc)
+        refuse_on_page(request, exc)
     else:
         messages.success(request, _("The signer was removed."))
     return redirect("task-detail-page", pk=part.added_to_id or part.pk)

@@ -13,13 +13,8 @@ from django.views.decorators.http import require_POST
 
 from casemgmt.inbox.task_page import task_or_404
 from core.errors import ServiceError
-from core.http.page_errors import page_message, raise_for_refusal
+from core.http.page_errors import refuse_on_page
 from workflows import handover, recall, returns, urging
-
-
-def _refused(request: HttpRequest, exc: ServiceError) -> None:
-    raise_for_refusal(exc)
-    messages.error(request, page_message(exc))
 
 
 @login_required
@@ -29,7 +24,7 @@ def task_urge(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         urging.urge(task.pk, actor=request.user, note=request.POST.get("note", ""))
     except ServiceError as exc:
-        _refused(request, exc)
+        refuse_on_page(request, exc)
     else:
         messages.success(request, _("The task's holders have been urged."))
     return redirect("task-detail-page", pk=task.pk)
@@ -48,7 +43,7 @@ def task_return(request: HttpRequest, pk: int) -> HttpResponse:
             opinion=request.POST.get("opinion", ""),
         )
     except ServiceError as exc:
-        _refused(request, exc)
+        refuse_on_page(request, exc)
         return redirect("task-detail-page", pk=task.pk)
     messages.success(
         request, _("Returned to “%(title)s”; it is back with whoever did it.") % {"title": reopened.title}
@@ -63,7 +58,7 @@ def task_recall(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         reopened = recall.recall(task.pk, actor=request.user)
     except ServiceError as exc:
-        _refused(request, exc)
+        refuse_on_page(request, exc)
         return redirect("task-detail-page", pk=task.pk)
     messages.success(request, _("Recalled: “%(title)s” is yours again.") % {"title": reopened.title})
     return redirect("task-detail-page", pk=reopened.pk)
@@ -81,7 +76,7 @@ def task_handover(request: HttpRequest, pk: int) -> HttpResponse:
             task.pk, actor=request.user, to=request.POST.get("to", ""), reason=request.POST.get("reason", "")
         )
     except ServiceError as exc:
-        _refused(request, exc)
+        refuse_on_page(request, exc)
         return redirect("task-detail-page", pk=task.pk)
     who = done.assignee.get_full_name() or done.assignee.get_username() if done.assignee else ""
     if delegating:
@@ -98,7 +93,7 @@ def task_hand_back(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         handover.hand_back(task.pk, actor=request.user, opinion=request.POST.get("opinion", ""))
     except ServiceError as exc:
-        _refused(request, exc)
+        refuse_on_page(request, exc)
         return redirect("task-detail-page", pk=task.pk)
     messages.success(request, _("Handed back to whoever delegated it."))
     return redirect("inbox")

@@ -28,7 +28,7 @@ from casemgmt.inbox.work_page import work_link
 from casemgmt.org.names import unit_names
 from casemgmt.org.roles import Role
 from core.errors import FieldError, InvalidInput, ServiceError
-from core.http.page_errors import field_message, page_message, raise_for_refusal
+from core.http.page_errors import field_message, page_message, refuse_on_page
 from workflows import handover, human_tasks, phrases, recall, returns, task_settings
 from workflows.approval_record import Step, steps_of
 from workflows.forms import validate_task_data
@@ -363,8 +363,7 @@ def task_claim(request: HttpRequest, pk: int) -> HttpResponse:
     except ServiceError as exc:
         # Forbidden and hidden are answered as such, like every other page action; only a lost
         # race (409: taken or closed) is a message on the page.
-        raise_for_refusal(exc)
-        messages.error(request, page_message(exc))
+        refuse_on_page(request, exc)
     else:
         messages.success(request, _("You have claimed this task."))
     return redirect("task-detail-page", pk=task.pk)

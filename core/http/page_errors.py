@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils.translation import get_language
 
 from core.errors import FieldError, ServiceError
@@ -80,3 +81,10 @@ def raise_for_status(status: int, message: str = "", statuses: tuple[int, ...] =
         raise PermissionDenied(message)
     if status == 404:
         raise Http404(message)
+
+
+def refuse_on_page(request: HttpRequest, error: ServiceError) -> None:
+    """A page action's refusal: 403 and 404 as the site's error pages (raise_for_refusal), any
+    other (a lost race, bad input) as a message on the page it goes back to."""
+    raise_for_refusal(error)
+    messages.error(request, page_message(error))

@@ -91,7 +91,8 @@ export function TaskLaneEntry({ element, id }) {
   );
 }
 
-function PropertyText({ element, id, name, label, description, validate }) {
+// A task property as a one-line text (trimmed); empty removes it. Shared by the panel's groups.
+export function PropertyText({ element, id, name, label, description, validate }) {
   const translate = useService("translate");
   const injector = useService("injector");
   const debounce = useService("debounceInput");

@@ -2,9 +2,10 @@
 // needs an opinion (opinionRequired) and which operations it offers (operations: a comma list;
 // absent means the defaults, "none" means none). One checkbox per operation; the list is written
 // only when it differs from the defaults, so an untouched task stays as it was.
-import { CheckboxEntry, TextFieldEntry } from "@bpmn-io/properties-panel";
+import { CheckboxEntry } from "@bpmn-io/properties-panel";
 import { useService } from "bpmn-js-properties-panel";
 
+import { PropertyText } from "./entries.js";
 import { setTaskProperty, taskProperty } from "./extensions.js";
 
 // Code, label, offered by default: the same table as workflows/task_settings.OPERATIONS.
@@ -96,18 +97,13 @@ export function ResubmitEntry({ element, id }) {
 
 // Readers copied whenever the task is completed (copyTo): user names or role@org-unit groups.
 export function CopyToEntry({ element, id }) {
-  const translate = useService("translate");
-  const injector = useService("injector");
-  const debounce = useService("debounceInput");
   return (
-    <TextFieldEntry
+    <PropertyText
       element={element}
       id={id}
-      label={translate("Always copy to (抄送)")}
-      description={translate("User names or role@org-unit, separated by commas.")}
-      debounce={debounce}
-      getValue={() => taskProperty(element, "copyTo")}
-      setValue={(value) => setTaskProperty(injector, element, "copyTo", (value || "").trim())}
+      name="copyTo"
+      label="Always copy to (抄送)"
+      description="User names or role@org-unit, separated by commas."
     />
   );
 }
@@ -115,18 +111,14 @@ export function CopyToEntry({ element, id }) {
 // The completion button's words (submitLabel), e.g. 通过; empty: 办结 at the end, else 提交.
 export function SubmitLabelEntry({ element, id }) {
   const translate = useService("translate");
-  const injector = useService("injector");
-  const debounce = useService("debounceInput");
   return (
-    <TextFieldEntry
+    <PropertyText
       element={element}
       id={id}
-      label={translate("Button label")}
-      description={translate("Empty: 办结 where the task ends the process, 提交 elsewhere.")}
-      debounce={debounce}
+      name="submitLabel"
+      label="Button label"
+      description="Empty: 办结 where the task ends the process, 提交 elsewhere."
       validate={(value) => ((value || "").trim().length > 20 ? translate("At most 20 characters.") : null)}
-      getValue={() => taskProperty(element, "submitLabel")}
-      setValue={(value) => setTaskProperty(injector, element, "submitLabel", (value || "").trim())}
     />
   );
 }
@@ -135,18 +127,14 @@ export function SubmitLabelEntry({ element, id }) {
 // {{ name }} placeholders from the case data, e.g. /scorecard/{{ self_eval.evaluation_id }}/.
 export function WorkPageEntry({ element, id }) {
   const translate = useService("translate");
-  const injector = useService("injector");
-  const debounce = useService("debounceInput");
   return (
-    <TextFieldEntry
+    <PropertyText
       element={element}
       id={id}
-      label={translate("Done on the page")}
-      description={translate("A path of this site, e.g. /scorecard/{{ self_eval.evaluation_id }}/; empty: the task's own form.")}
-      debounce={debounce}
+      name="workPage"
+      label="Done on the page"
+      description="A path of this site, e.g. /scorecard/{{ self_eval.evaluation_id }}/; empty: the task's own form."
       validate={(value) => (value && !/^\/(?!\/)/.test(value.trim()) ? translate("A path starting with a single /.") : null)}
-      getValue={() => taskProperty(element, "workPage")}
-      setValue={(value) => setTaskProperty(injector, element, "workPage", (value || "").trim())}
     />
   );
 }
