@@ -195,25 +195,43 @@ def open_typical_case_round(campaign: AssessmentCampaign, today: datetime.date |
     quarter = quarter_of(start)
     run = CampaignRun(campaign.pk, start, end)
     for office in OrgUnit.objects.filter(kind=OrgUnit.Kind.OFFICE).order_by("code"):
-        key = f"TC-{office.code}-{quarter}"
         with transaction.atomic():
-            if ProcessInstance.objects.filter(
-                business_key=key, version__process_model__key=TYPICAL_CASES_PROCESS
-            ).exists():
+            instance = start_typical_cases(office, quarter)
+            if instance is None:
                 run.skipped.append(office.code)
                 continue
-            instance = instances.start_instance(
-                TYPICAL_CASES_PROCESS,
-                actor=None,
-                data={"quarter": quarter, "office_name": office.name},
-                business_key=key,
-                subject=f"{office.name} {quarter} 典型案例",
-                org_unit_code=office.code,
-            )
             _set_due(instance, campaign.due_working_days)
             run.started.append(instance.pk)
     _close_run(campaign, run)
     return run
+
+
+def typical_cases_key(office_code: str, quarter: str) -> str:
+    return f"TC-{office_code}-{quarter}"
+
+
+def typical_cases_instance(office_code: str, quarter: str) -> ProcessInstance | None:
+    """The office's typical-case instance of the quarter, if the round opened it."""
+    return ProcessInstance.objects.filter(
+        business_key=typical_cases_key(office_code, quarter),
+        version__process_model__key=TYPICAL_CASES_PROCESS,
+    ).first()
+
+
+def start_typical_cases(office: OrgUnit, quarter: str) -> ProcessInstance | None:
+    """One office's typical-case task of the quarter, as the round opens it (the demo seed opens
+    one too); None when that office's task of the quarter exists already."""
+    with transaction.atomic():
+        if typical_cases_instance(office.code, quarter) is not None:
+            return None
+        return instances.start_instance(
+            TYPICAL_CASES_PROCESS,
+            actor=None,
+            data={"quarter": quarter, "office_name": office.name},
+            business_key=typical_cases_key(office.code, quarter),
+            subject=f"{office.name} {quarter} 典型案例",
+            org_unit_code=office.code,
+        )
 
 
 def _close_run(campaign: AssessmentCampaign, run: CampaignRun) -> None:

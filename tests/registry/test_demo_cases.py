@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from casemgmt.cases.demo import CASES, demo_credit_code
+from casemgmt.demo.cases import CASES, demo_credit_code
 from casemgmt.models import Enterprise, Outcome, ServiceCase
 from workflows.models import HumanTask
 

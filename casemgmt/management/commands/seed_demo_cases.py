@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from casemgmt.cases.demo import load_demo_cases
+from casemgmt.demo.cases import load_demo_cases
 
 
 class Command(BaseCommand):
