@@ -123,5 +123,5 @@ def _send(notification: Notification) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         subject = f"[{_('NQI one-stop')}] {notification.get_kind_display()}: {notification.title}"
         link = settings.NQI_PUBLIC_URL.rstrip("/") + notification.link if notification.link else ""
-        body = "\n".join(part for part in (notification.title, notification.detail, link) if part)
+        body = "\n".join(part for part in (notification.title, notification.message, link) if part)
     send_mail(subject, body, None, [notification.recipient.email])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,6 +18,9 @@ class Notification(models.Model):
         INSTANCE_ERROR = "instance_error", _("A process instance failed")
         TASK_URGED = "task_urged", _("Someone urged your task")
         TASK_COPIED = "task_copied", _("A case was copied to you")
+        # A failed step as the staff who worked the case are told of it (process admins get
+        # INSTANCE_ERROR, with the exception): the title is the case, the detail the step's name.
+        CASE_STOPPED = "case_stopped", _("A case stopped at an error")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="+"
@@ -49,6 +53,20 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return f"{self.title} → {self.recipient_id}"
 
+    @property
+    def message(self) -> str:
+        """The line under the title. A stopped case is said in a sentence in the reader's
+        language, made when shown from the case (title) and the step's name (detail)."""
+        if self.kind != self.Kind.CASE_STOPPED:
+            return self.detail
+        if self.detail:
+            return gettext(
+                "Case %(case)s stopped at an error at “%(step)s”; the process administrators have been told."
+            ) % {"case": self.title, "step": self.detail}
+        return gettext("Case %(case)s stopped at an error; the process administrators have been told.") % {
+            "case": self.title
+        }
+
 
 class Preference(models.Model):
     """Whether a person also wants notifications by e-mail (to the address on their account)."""
@@ -74,6 +92,7 @@ class Preference(models.Model):
             # An urge is about work that is already the person's, like an assignment.
             Notification.Kind.TASK_URGED: self.email_assignments,
             Notification.Kind.INSTANCE_ERROR: self.email_errors,
+            Notification.Kind.CASE_STOPPED: self.email_errors,
         }
         return wishes.get(kind, False)
 

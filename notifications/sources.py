@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
@@ -12,8 +11,10 @@ from django.urls import reverse
 from audit.actions import Action
 from audit.models import AuditEvent
 from workflows import registry
-from workflows.models import HumanTask, ProcessInstance
+from workflows.models import HumanTask
 
+from . import failures
+from .drafts import Draft
 from .models import Notification
 
 PROCESS_ADMIN_ROLE = "process_admin"
@@ -34,16 +35,6 @@ ACTIONS = (
     Action.INSTANCE_ERROR,
     *HANDED,
 )
-
-
-@dataclass(frozen=True)
-class Draft:
-    recipient_id: int
-    kind: str
-    event_id: int
-    title: str
-    detail: str
-    link: str
 
 
 def drafts_for(events: Iterable[AuditEvent]) -> list[Draft]:
@@ -69,12 +60,10 @@ def drafts_for(events: Iterable[AuditEvent]) -> list[Draft]:
     causers: dict[tuple[int | None, datetime], int] = {
         (e.instance_id, e.occurred_at): e.actor_id for e in events if e.actor_id is not None and e.instance_id
     }
-    # A test run's failure is its admin's to see on the run, not every process admin's news.
-    failed = {e.instance_id for e in events if e.action == Action.INSTANCE_ERROR and e.instance_id}
-    tests = set(ProcessInstance.objects.filter(pk__in=failed, is_test=True).values_list("pk", flat=True))
-    drafts: list[Draft] = []
     directory = registry.directory()
     members: dict[str, list[int]] = {}  # one membership query per group (or role) per batch
+    # A failed step: its own rules of who is told and how often (failures.py).
+    drafts = failures.drafts_for(events, lambda: _holders(members, directory, PROCESS_ADMIN_ROLE))
     for event in events:
         if event.action in (Action.TASK_CREATED, Action.TASK_MOVED):
             task = tasks.get(int(event.target_id))
@@ -124,19 +113,6 @@ def drafts_for(events: Iterable[AuditEvent]) -> list[Draft]:
                 )
                 for name in _readers(event)
                 if (uid := user_ids.get(str(name))) is not None and uid != event.actor_id
-            )
-        elif event.action == Action.INSTANCE_ERROR and event.instance_id not in (None, *tests):
-            error = str((event.after or {}).get("error", ""))
-            drafts.extend(
-                Draft(
-                    recipient_id=uid,
-                    kind=Notification.Kind.INSTANCE_ERROR,
-                    event_id=event.pk,
-                    title=event.business_key or f"#{event.instance_id}",
-                    detail=error[:300],
-                    link=reverse("instance-admin-detail", args=[event.instance_id]),
-                )
-                for uid in _holders(members, directory, PROCESS_ADMIN_ROLE)
             )
     return drafts
 

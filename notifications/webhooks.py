@@ -22,8 +22,8 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
+from .drafts import Draft
 from .models import Webhook, WebhookDelivery
-from .sources import Draft
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8

@@ -71,7 +71,7 @@ def diff(before: Any, after: Any) -> list[Change]:
 def _walk(value: Any, path: str, flat: dict[str, Any]) -> None:
     if isinstance(value, dict) and value:
         for key, item in value.items():
-            _walk(item, _key_path(path, str(key)), flat)
+            _walk(item, key_path(path, str(key)), flat)
     elif isinstance(value, list) and value:
         for index, item in enumerate(value):
             _walk(item, f"{path}[{index}]", flat)
@@ -79,7 +79,8 @@ def _walk(value: Any, path: str, flat: dict[str, Any]) -> None:
         flat[path] = value
 
 
-def _key_path(path: str, key: str) -> str:
+def key_path(path: str, key: str) -> str:
+    """The path of `key` below `path`, spelt as the diff spells it (labels are keyed by it)."""
     if key and not any(c in key for c in ".[]\"'"):
         return f"{path}.{key}" if path else key
     return f"{path}[{json.dumps(key, ensure_ascii=False)}]"

@@ -23,7 +23,8 @@ from ..chain import GENESIS_HASH, event_hash
 from ..models import AuditEvent, ChainVerification
 from ..permissions import VIEW_EVENTS
 from ..verify import latest_verification, verify_chain
-from .diff import diff
+from . import actors
+from .changes import lines_for
 from .forms import EventFilterForm, filtered_events
 
 PAGE_SIZE = 50
@@ -52,9 +53,13 @@ def render_review(
     request: HttpRequest, form: EventFilterForm, page: Page | None, status: int = 200
 ) -> HttpResponse:
     query = form.query_string()
+    # The people of the page in words: their accounts come with the events, their units in one query.
+    shown = list(page.object_list) if page is not None else []
+    people = actors.describe(shown)
     context = {
         "form": form,
         "page": page,
+        "rows": [{"event": event, "actor": people[event.pk]} for event in shown],
         "query": query,
         "filtered": bool(query),
         **verification_context(latest_verification()),
@@ -78,7 +83,7 @@ def review(request: HttpRequest) -> HttpResponse:
     if events is None:
         # Errors are shown beside the fields; no results rather than unfiltered ones.
         return render_review(request, form, None)
-    paginator = Paginator(events.defer(*_LIST_DEFERRED), PAGE_SIZE)
+    paginator = Paginator(events.defer(*_LIST_DEFERRED).select_related("actor"), PAGE_SIZE)
     return render_review(request, form, paginator.get_page(request.GET.get("page")))
 
 
@@ -93,7 +98,8 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     expected_prev = previous["hash"] if previous else GENESIS_HASH
     context = {
         "event": event,
-        "changes": diff(event.before, event.after),
+        "actor": actors.describe([event])[event.pk],
+        "changes": lines_for([event])[event.pk],
         "before_json": _pretty(event.before),
         "after_json": _pretty(event.after),
         # A spot check of this one event; the full walk is "verify now" on the review page.
@@ -114,10 +120,12 @@ def case_timeline(request: HttpRequest, key: str) -> HttpResponse:
     if not key or "\x00" in key:
         raise Http404
     events = AuditEvent.objects.filter(case_condition(key)).order_by("id")
-    page = Paginator(events, TIMELINE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(events.select_related("actor"), TIMELINE_PAGE_SIZE).get_page(request.GET.get("page"))
     if page.paginator.count == 0:
         raise Http404
-    entries = [{"event": event, "changes": diff(event.before, event.after)} for event in page.object_list]
+    shown = list(page.object_list)
+    people, changes = actors.describe(shown), lines_for(shown)
+    entries = [{"event": e, "actor": people[e.pk], "changes": changes[e.pk]} for e in shown]
     # A business key may span several instances (one per cycle) and an id may carry a key.
     cases = list(
         events.order_by("instance_id", "business_key")
