@@ -16,7 +16,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
-from . import call_specs, rows, runtime
+from . import call_specs, catalog, rows, runtime
 from .models import HumanTask, InstanceStatus, ProcessInstance
 
 _STATUS = {
@@ -97,7 +97,7 @@ def calls_of(instance: ProcessInstance, workflow: BpmnWorkflow | None = None) ->
         outer = _enclosing_call(top, task)
         nodes[task.id] = CallNode(
             call_activity=task.task_spec.bpmn_id or task.task_spec.name,
-            name=task.task_spec.bpmn_name or "",
+            name=catalog.spec_label(instance.version_id, task.task_spec) if task.task_spec.bpmn_name else "",
             called_element=call_specs.called_element(task.task_spec),
             model_key=version.process_model.key,
             version=version.number,

@@ -26,7 +26,7 @@ from SpiffWorkflow.dmn.specs import BusinessRuleTaskMixin
 from core.errors import Conflict, InvalidInput
 from core.service import Actor, require
 
-from . import countersign, expressions, human_tasks, registry, runtime
+from . import catalog, countersign, expressions, human_tasks, registry, runtime
 from .guard import get_instance, get_task
 from .models import WORKABLE_STATUSES, HumanTask, ProcessInstance
 from .sandbox import limits
@@ -151,7 +151,7 @@ class _Walk:
             return []
         if isinstance(spec, SubWorkflowTask):
             # Not descended into: its own diagram decides its steps, on data mapped into it.
-            self.add(NextStep("subprocess", spec.name, _name(spec)))
+            self.add(NextStep("subprocess", spec.name, _name(self.instance.version_id, spec)))
             return []
         if isinstance(spec, ExclusiveGateway | InclusiveGateway):
             targets = self.branches(node, first_only=isinstance(spec, ExclusiveGateway))
@@ -190,7 +190,14 @@ class _Walk:
             try:
                 value = expressions.evaluate(expression, self.data, node.workflow.data_objects)
             except Exception:
-                self.add(NextStep("undetermined", target, _name(specs[target]), condition=expression))
+                self.add(
+                    NextStep(
+                        "undetermined",
+                        target,
+                        _name(self.instance.version_id, specs[target]),
+                        condition=expression,
+                    )
+                )
                 self.note(_("Some conditions cannot be evaluated with the data entered so far."), True)
                 undetermined = True
                 continue
@@ -205,7 +212,7 @@ class _Walk:
     def human_step(self, node: _Node) -> None:
         spec, inner = node.spec, _inner(node.spec, node.workflow)
         signing = countersign.is_countersign(spec)
-        step = NextStep("task", spec.name, _name(inner), countersign=signing)
+        step = NextStep("task", spec.name, _name(self.instance.version_id, inner), countersign=signing)
         step.candidates = self.signers(spec) if signing else []
         if not step.candidates:
             step.candidates = self.lane_candidates(getattr(inner, "lane", None) or spec.lane, step.name)
@@ -244,5 +251,5 @@ def _inner(spec: Any, workflow: Any) -> Any:
     return workflow.spec.task_specs.get(spec.task_spec, spec) if isinstance(spec, LoopTask) else spec
 
 
-def _name(spec: Any) -> str:
-    return str(getattr(spec, "bpmn_name", None) or getattr(spec, "bpmn_id", None) or spec.name)
+def _name(version_id: int, spec: Any) -> str:
+    return catalog.spec_label(version_id, spec)

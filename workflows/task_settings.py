@@ -17,6 +17,9 @@ panel edits them like the form and due days:
 - `resubmit` = `returner`: when the task was sent back (退回) and is submitted again, the
   instance goes straight back to the step that returned it (直接提交至退回节点) instead of
   running the path in between again (the default, `path`).
+
+`nameEn`, the English name (issue 18), is read the same way but on any element and on the
+process itself, not only user tasks: workflows/catalog.py names things in the reader's language.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ COPY_TO_PROPERTY = "copyTo"
 RESUBMIT_PROPERTY = "resubmit"
 SUBMIT_LABEL_PROPERTY = "submitLabel"
 WORK_PAGE_PROPERTY = "workPage"
+NAME_EN_PROPERTY = "nameEn"
 RESUBMIT_TO_RETURNER = "returner"
 
 # Every operation a user task may offer, by code. Those marked False are not offered unless the

@@ -92,7 +92,8 @@ export function TaskLaneEntry({ element, id }) {
 }
 
 // A task property as a one-line text (trimmed); empty removes it. Shared by the panel's groups.
-export function PropertyText({ element, id, name, label, description, validate }) {
+// `bo`: the business object holding it, when not the element's own (a pool's process).
+export function PropertyText({ element, id, name, label, description, validate, bo }) {
   const translate = useService("translate");
   const injector = useService("injector");
   const debounce = useService("debounceInput");
@@ -104,8 +105,8 @@ export function PropertyText({ element, id, name, label, description, validate }
       description={description && translate(description)}
       debounce={debounce}
       validate={validate}
-      getValue={() => taskProperty(element, name)}
-      setValue={(value) => setTaskProperty(injector, element, name, (value || "").trim())}
+      getValue={() => taskProperty(element, name, bo)}
+      setValue={(value) => setTaskProperty(injector, element, name, (value || "").trim(), bo)}
     />
   );
 }

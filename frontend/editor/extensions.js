@@ -3,17 +3,19 @@
 // stack in one command, so one undo takes back one edit.
 import { getBusinessObject, is } from "bpmn-js/lib/util/ModelUtil";
 
-export function extensionsOf(element, type) {
-  const extensions = getBusinessObject(element).get("extensionElements");
+// `bo`: the business object holding the extensions, when it is not the element's own (a pool's
+// process).
+export function extensionsOf(element, type, bo = getBusinessObject(element)) {
+  const extensions = bo.get("extensionElements");
   return extensions ? extensions.get("values").filter((value) => is(value, type)) : [];
 }
 
-export function firstExtension(element, type) {
-  return extensionsOf(element, type)[0];
+export function firstExtension(element, type, bo = getBusinessObject(element)) {
+  return extensionsOf(element, type, bo)[0];
 }
 
-export function taskProperty(element, name) {
-  const holder = firstExtension(element, "spiffworkflow:Properties");
+export function taskProperty(element, name, bo = getBusinessObject(element)) {
+  const holder = firstExtension(element, "spiffworkflow:Properties", bo);
   const found = holder && holder.get("properties").find((property) => property.get("name") === name);
   return found ? found.get("value") || "" : "";
 }
@@ -52,16 +54,17 @@ export function dropExtension(element, child, commands, bo = getBusinessObject(e
   commands.push(update(element, extensions, { values: extensions.get("values").filter((v) => v !== child) }));
 }
 
-export function setTaskProperty(injector, element, name, value) {
+export function setTaskProperty(injector, element, name, value, bo = getBusinessObject(element)) {
   const commands = [];
-  taskPropertyCommands(injector, element, name, value, commands);
+  taskPropertyCommands(injector, element, name, value, commands, bo);
   run(injector, commands);
 }
 
-// The commands that set (or, with no value, remove) a spiffworkflow:property of the element.
-export function taskPropertyCommands(injector, element, name, value, commands) {
+// The commands that set (or, with no value, remove) a spiffworkflow:property of the element (of
+// `bo`, when given).
+export function taskPropertyCommands(injector, element, name, value, commands, bo = getBusinessObject(element)) {
   const factory = injector.get("bpmnFactory");
-  let holder = firstExtension(element, "spiffworkflow:Properties");
+  let holder = firstExtension(element, "spiffworkflow:Properties", bo);
   const existing = holder && holder.get("properties").find((property) => property.get("name") === name);
   if (existing && !value) {
     commands.push(update(element, holder, { properties: holder.get("properties").filter((p) => p !== existing) }));
@@ -70,7 +73,7 @@ export function taskPropertyCommands(injector, element, name, value, commands) {
   } else if (value) {
     if (!holder) {
       holder = factory.create("spiffworkflow:Properties", { properties: [] });
-      addExtension(injector, element, holder, commands);
+      addExtension(injector, element, holder, commands, bo);
     }
     const property = factory.create("spiffworkflow:Property", { name, value });
     property.$parent = holder;

@@ -27,6 +27,7 @@ import {
   parameterEntries,
 } from "./entries.js";
 import { messageEntries, messageHolder } from "./messages.js";
+import { NameEnEntry, nameHolder } from "./names.js";
 import {
   CopyToEntry,
   OpinionRequiredEntry,
@@ -64,6 +65,9 @@ function ownGroups(element, translate) {
   const groups = [];
   if (choices().problemsOf(element.id).length) {
     groups.push({ id: "nqi-problems", label: translate("Problems"), entries: [{ id: "nqi-problem-list", component: ProblemsEntry }] });
+  }
+  if (nameHolder(element)) {
+    groups.push({ id: "nqi-names", label: translate("English name"), entries: [{ id: "nqi-name-en", component: NameEnEntry, isEdited: isTextFieldEntryEdited }] });
   }
   if (is(element, "bpmn:Lane")) {
     groups.push({ id: "nqi-lane", label: translate("Role"), entries: [{ id: "nqi-role", component: RoleEntry, isEdited: isSelectEntryEdited }] });

@@ -25,6 +25,10 @@ PANEL_TEXTS = (
     gettext_noop("Due in working days"),
     gettext_noop("Empty: no due date."),
     gettext_noop("Priority"),
+    # frontend/editor/names.js
+    gettext_noop("English name"),
+    gettext_noop("Name shown on English pages"),
+    gettext_noop("Empty: the Chinese name is shown there too."),
     # frontend/editor/operations.js
     gettext_noop("Approval operations"),
     gettext_noop("Opinion required"),

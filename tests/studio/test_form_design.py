@@ -61,7 +61,8 @@ def test_conditional_rules_survive_an_edit_of_the_fields() -> None:
     design = read_form(schema)
     by_name = {spec.name: spec for spec in design.fields}
     assert by_name["institution_id"].kind == "lookup" and by_name["institution_id"].lookup == "institution"
-    assert by_name["outcome"].options.splitlines()[0] == "institution | 对接技术机构"
+    first = by_name["outcome"].options.splitlines()[0]
+    assert first == "institution | 对接技术机构 | A technical institution"
     by_name["expert"].title_en = "Expert"
     design.fields.append(FieldSpec("site_visit", "boolean", "走访", required=True))
     written = write_form(design)

@@ -223,6 +223,7 @@ def test_a_new_form_is_created_empty_and_bad_names_are_refused(cast: Cast, draft
 
 def test_english_labels_show_on_the_task_page_when_english_is_chosen(cast: Cast, draft: ModelDraft) -> None:
     def english(design: Any) -> None:
+        design.title_en = "Application"
         design.fields[0].title_en, design.fields[0].description_en = "Subject", "What it is about"
 
     client_for(cast.admin).post(DESIGNER, edited(draft, english, op="save"))
@@ -234,5 +235,7 @@ def test_english_labels_show_on_the_task_page_when_english_is_chosen(cast: Cast,
     url = reverse("task-detail-page", args=[task.pk])
     in_english = client_for(cast.operator_a, "en").get(url).content.decode()
     assert "Subject" in in_english and "What it is about" in in_english
+    assert '<span data-testid="form-title">Application</span>' in in_english
     in_chinese = client_for(cast.operator_a, "zh-hans").get(url).content.decode()
     assert "事项" in in_chinese and "Subject" not in in_chinese
+    assert '<span data-testid="form-title">申请</span>' in in_chinese and "Application" not in in_chinese

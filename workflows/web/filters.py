@@ -18,7 +18,8 @@ from core.errors import ServiceError
 from core.http.page_errors import page_errors
 from core.http.query_params import bounded_int
 
-from ..models import InstanceStatus, ProcessInstance, ProcessModel
+from ..catalog import model_choices
+from ..models import InstanceStatus, ProcessInstance
 from ..queries.instances import InstanceFilter
 
 # Query-string names the page uses; they map onto workflows.queries.instances.InstanceFilter.
@@ -103,7 +104,7 @@ MAX_ORG_UNIT_SUGGESTIONS = 200
 def choices() -> dict[str, Any]:
     units = ProcessInstance.objects.exclude(org_unit_code="").order_by("org_unit_code")
     return {
-        "models": list(ProcessModel.objects.order_by("key").values_list("key", "name")),
+        "models": model_choices(),
         "statuses": InstanceStatus.choices,
         "org_units": list(
             units.values_list("org_unit_code", flat=True).distinct()[:MAX_ORG_UNIT_SUGGESTIONS]

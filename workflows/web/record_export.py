@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from audit.web.exports import XLSX_CELL_LIMIT, XLSX_CONTENT_TYPE, defuse
 
 from ..approval_record import Step, steps_of
+from ..catalog import task_title
 from ..queries.instances import visible_instances
 
 # (header, width) in column order.
@@ -54,7 +55,7 @@ def _row(step: Step) -> list[Any]:
     opinion = " ".join(part for part in (step.decision, step.opinion) if part)
     return [
         _text(
-            step.task.title
+            task_title(step.task)
             + ("" if step.task.status == "completed" else f"（{step.task.get_status_display()}）")
         ),
         _text(step.worker or step.holder),
