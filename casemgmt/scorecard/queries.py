@@ -37,18 +37,9 @@ def get_evaluation(user: Any, pk: int) -> Evaluation:
     return found
 
 
-def startable(user: Any) -> list[tuple[ServiceProject, list[str]]]:
-    """The projects the user may start an evaluation of, with the stages allowed for each."""
-    projects = ServiceProject.objects.select_related("operator").order_by("code")
-    scope = visible_org_units(user)
-    if scope is not None:
-        projects = projects.filter(operator__code__in=scope)
-    found = []
-    for project in projects:
-        stages = [stage for stage, perm in STAGE_PERMISSIONS.items() if user.has_perm(perm, project)]
-        if stages:
-            found.append((project, stages))
-    return found
+def stages_for(user: Any, project: ServiceProject) -> list[str]:
+    """The stages at which the user may start a scorecard of the project."""
+    return [stage for stage, perm in STAGE_PERMISSIONS.items() if user.has_perm(perm, project)]
 
 
 @dataclass

@@ -34,15 +34,9 @@ def start(project: ServiceProject, cast: Cast) -> Evaluation:
 @pytest.mark.django_db
 def test_the_operator_fills_and_submits_from_the_page(project_a: ServiceProject, cast: Cast) -> None:
     outcomes(project_a, OutcomeKind.CERTIFICATE, "test_report", 3)
+    # Starting one is the start form's business (tests/promotion/test_starting.py).
+    evaluation = start(project_a, cast)
     client = client_for(cast.operator_a)
-    response = client.post(
-        reverse("scorecard-create"),
-        {"project": project_a.pk, "stage": "self", "period_start": "2026-01-01", "period_end": "2026-12-31"},
-    )
-    evaluation = Evaluation.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse(
-        "scorecard-detail", kwargs={"pk": evaluation.pk}
-    )
     page = client.get(reverse("scorecard-detail", kwargs={"pk": evaluation.pk}))
     assert page.status_code == 200
     text = page.content.decode()

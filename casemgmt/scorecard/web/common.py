@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from casemgmt.models import ServiceProject
 from core.errors import NotFound, ServiceError
-from core.http.page_errors import in_english, page_errors, raise_for_refusal  # noqa: F401 (in_english: re-exported for reports)
+from core.http.page_errors import in_english, page_errors  # noqa: F401 (in_english: re-exported for reports)
+from core.http.page_errors import refuse_on_page as show_error  # noqa: F401 (the scorecard pages' name for it)
 
 from ..models import Evaluation, TypicalCase
 from ..queries import get_evaluation
@@ -44,14 +44,6 @@ def typical_case_or_404(request: HttpRequest, pk: int) -> TypicalCase:
     if found is None or not request.user.has_perm("scorecard.view_typical_case", found):
         raise Http404
     return found
-
-
-def show_error(request: HttpRequest, error: ServiceError) -> None:
-    """A refusal as a page message, with each field's reason; a permission refusal is a 403,
-    a hidden or missing object a 404."""
-    raise_for_refusal(error)
-    refusal = page_errors(error)
-    messages.error(request, " ".join([refusal.message, *refusal.details]))
 
 
 def field_errors(error: ServiceError) -> dict[str, str]:

@@ -11,10 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ServiceError
+from core.http.htmx import is_htmx
 
 from .. import drilldown, services, submission, whatif
 from ..models import SubItemScore
-from ..queries import period_from, sheet
+from ..queries import period_from
+from . import sheet_form
 from .common import evaluation_or_404, project_or_404, require_perm, show_error
 
 CHANGE = "scorecard.change_evaluation"
@@ -29,9 +31,8 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "scorecard/evaluation_detail.html",
         {
             "evaluation": evaluation,
-            "groups": sheet(evaluation),
+            "sheet": sheet_form.build(evaluation, request.LANGUAGE_CODE, editable=can_change),
             "can_change": can_change,
-            "missing": submission.missing_for_submit(evaluation) if can_change else [],
             "follow_ups": evaluation.follow_ups.order_by("pk"),
         },
     )
@@ -48,6 +49,8 @@ def _flag(value: str | None) -> bool | None:
 @login_required
 @require_POST
 def evaluation_score(request: HttpRequest, pk: int) -> HttpResponse:
+    """Score one part of the sheet: an htmx save gets the part back with its state (sheet_form),
+    a plain form post the page again with a message."""
     evaluation = evaluation_or_404(request, pk)
     require_perm(request, CHANGE, evaluation)
     try:
@@ -69,8 +72,13 @@ def evaluation_score(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
         )
     except ServiceError as error:
+        if is_htmx(request):
+            return sheet_form.answer(request, evaluation, number, post, error=error)
         show_error(request, error)
     else:
+        if is_htmx(request):
+            kept = evidence is None and bool(post.get("evidence_note", "").strip())
+            return sheet_form.answer(request, evaluation, number, post, note_kept=kept)
         messages.success(request, _("Indicator %(number)s was saved.") % {"number": number})
     return redirect(f"{evaluation_url(evaluation.pk)}#indicator-{number}")
 

@@ -6,7 +6,6 @@ from . import evaluations, evidence, reports, sheet, typical_cases
 
 urlpatterns = [
     path("scorecard/", evaluations.evaluation_list, name="scorecard-list"),
-    path("scorecard/new/", evaluations.evaluation_create, name="scorecard-create"),
     path("scorecard/<int:pk>/", sheet.evaluation_detail, name="scorecard-detail"),
     path("scorecard/<int:pk>/score/", sheet.evaluation_score, name="scorecard-score"),
     path("scorecard/<int:pk>/recompute/", sheet.evaluation_recompute, name="scorecard-recompute"),
