@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from audit.web import words as audit_words
 from casemgmt.org.calendar import working_day_deadline
 from casemgmt.org.directory import MembershipDirectory
 from casemgmt.org.lanes import OrgUnitLaneResolver
+from casemgmt.org.names import unit_names
+from casemgmt.org.roles import Role
 from casemgmt.org.user_loading import load
 from core import service, user_loading
 from workflows import registry
@@ -21,6 +24,9 @@ def install() -> None:
     registry.set_directory(directory)
     # Audit events record the acting user's role and org unit as the directory knows them.
     service.set_actor_describer(directory.describe)
+    # ... and the audit pages show those codes as the unit's name and the role's label.
+    audit_words.set_unit_names(unit_names)
+    audit_words.set_role_labels(dict(Role.choices))
     # An API token's user arrives with its memberships and area in the token's one query
     # (the session's through casemgmt.org.auth_backend, named in settings).
     user_loading.set_user_loader(load)

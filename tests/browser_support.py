@@ -10,6 +10,8 @@ person can look at what the test saw.
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import re
 import shutil
@@ -37,6 +39,14 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "screenshots"
+CLICKS = ARTIFACTS.parent / "journey-clicks.json"
+CLICK_COUNTER = """
+document.addEventListener("click", function (event) {
+  if (!event.isTrusted) { return; }
+  var count = Number(sessionStorage.getItem("nqi-clicks") || "0");
+  sessionStorage.setItem("nqi-clicks", String(count + 1));
+}, true);
+"""
 
 
 @pytest.fixture(scope="session")
@@ -52,6 +62,9 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    # Every real click (a person's, or Playwright's, which the page cannot tell apart) counted in
+    # the tab's session storage, so a journey can say how many clicks it took (journey_clicks).
+    context.add_init_script(CLICK_COUNTER)
     opened = context.new_page()
     opened.set_default_timeout(15_000)
     yield opened
@@ -86,3 +99,22 @@ def signed_in(page: Page, live_server: Any) -> Callable[[str, str], Page]:
         return page
 
     return go
+
+
+@pytest.fixture
+def journey_clicks(page: Page) -> Iterator[Callable[[str], int]]:
+    """Call with the journey's name at its end: records the clicks it took in
+    test-artifacts/journey-clicks.json (the figures the UX issue compares) and returns them."""
+
+    def record(journey: str) -> int:
+        count = int(page.evaluate("() => Number(sessionStorage.getItem('nqi-clicks') || '0')"))
+        CLICKS.parent.mkdir(parents=True, exist_ok=True)
+        # Two test processes may record at once: one at a time, under a lock on the file.
+        with open(CLICKS.with_suffix(".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            known = json.loads(CLICKS.read_text("utf-8")) if CLICKS.exists() else {}
+            known[journey] = count
+            CLICKS.write_text(json.dumps(known, ensure_ascii=False, indent=2), "utf-8")
+        return count
+
+    yield record

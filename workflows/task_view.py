@@ -17,7 +17,7 @@ from typing import Any
 from lxml import etree
 from SpiffWorkflow.util.task import TaskState
 
-from .models import HumanTask, ProcessModelVersion
+from .models import HumanTask, ProcessInstance, ProcessModelVersion
 from .parsing import BPMN_NS, safe_xml_parser
 from .runtime import find_task, load_workflow
 
@@ -52,20 +52,27 @@ def describe_task(task: HumanTask) -> TaskView:
     Never raises for a broken state: a state that no longer loads must not take the page down
     (the rows still tell most), so it is logged and read as empty.
     """
-    data, done = _workflow_data(task)
+    data, done = _workflow_data(task.instance, task)
     return TaskView(data=data, done=done, diagram=main_diagram(task.instance.version))
 
 
-def _workflow_data(task: HumanTask) -> tuple[dict[str, Any], frozenset[str]]:
-    instance = task.instance
+def elements_done(instance: ProcessInstance) -> frozenset[str]:
+    """The BPMN ids the engine has completed in the instance (for the case and instance pages'
+    diagrams); empty when it has no state or the state no longer loads."""
+    return _workflow_data(instance, None)[1]
+
+
+def _workflow_data(
+    instance: ProcessInstance, task: HumanTask | None
+) -> tuple[dict[str, Any], frozenset[str]]:
     if not instance.state or instance.state == "{}":
         return {}, frozenset()
     try:
         workflow = load_workflow(instance)
     except Exception:
-        logger.exception("task page: could not load the workflow of instance %s", instance.pk)
+        logger.exception("could not load the workflow of instance %s", instance.pk)
         return {}, frozenset()
-    spiff_task = find_task(workflow, task.spiff_task_id)
+    spiff_task = find_task(workflow, task.spiff_task_id) if task is not None else None
     source = spiff_task or workflow.last_task
     data = dict(source.data) if source is not None else dict(workflow.data)
     done = frozenset(

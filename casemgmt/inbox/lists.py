@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from workflows import copies
+from workflows.catalog import task_title
 from workflows.models import HumanTask, ProcessInstance, TaskCopy
 from workflows.queries.task_pages import COUNT_CAP
 
@@ -62,13 +63,15 @@ def counts(user: Any) -> dict[str, int]:
     return {"started": started_count, "copied": unread}
 
 
-def _steps(instance_ids: list[int]) -> dict[int, list[str]]:
+def _steps(instances: list[ProcessInstance]) -> dict[int, list[str]]:
+    """The titles of each instance's open steps, in the reader's language."""
     found: dict[int, list[str]] = {}
+    versions = {instance.pk: instance.version for instance in instances}
     rows = HumanTask.objects.filter(
-        instance_id__in=instance_ids, status=HumanTask.Status.OPEN, added_to=None
-    ).values_list("instance_id", "title")
-    for instance_id, title in rows.order_by("id"):
-        found.setdefault(instance_id, []).append(title)
+        instance_id__in=list(versions), status=HumanTask.Status.OPEN, added_to=None
+    ).only("id", "instance_id", "title", "task_spec")
+    for task in rows.order_by("id"):
+        found.setdefault(task.instance_id, []).append(task_title(task, versions[task.instance_id]))
     return found
 
 
@@ -78,13 +81,13 @@ def list_page(user: Any, tab: str, number: Any, per_page: int) -> tuple[Paginato
     page = paginator.get_page(number)
     items = list(page.object_list)
     if tab == "started":
-        steps = _steps([i.pk for i in items])
+        steps = _steps(items)
         rows = [
             ListRow(i, reverse("instance-record", args=[i.pk]), steps.get(i.pk, []), i.started_at)
             for i in items
         ]
     else:
-        steps = _steps([c.instance_id for c in items])
+        steps = _steps([c.instance for c in items])
         rows = [_copy_row(c, steps) for c in items]
     return paginator, page, rows
 
@@ -97,6 +100,6 @@ def _copy_row(copy: TaskCopy, steps: dict[int, list[str]]) -> ListRow:
         steps.get(copy.instance_id, []),
         copy.created_at,
         by=sender,
-        title=copy.task.title,
+        title=task_title(copy.task, copy.instance.version),
         unread=copy.read_at is None,
     )

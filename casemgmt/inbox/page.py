@@ -30,6 +30,7 @@ from core.errors import ServiceError
 from core.http.htmx import is_htmx
 from core.http.page_errors import page_errors, raise_for_status
 from workflows import human_tasks
+from workflows.catalog import task_title
 from workflows.models import HumanTask
 
 MAX_REASON = 500
@@ -237,7 +238,7 @@ def claim(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         lambda: human_tasks.claim(pk, actor=request.user),
-        lambda task: _("You claimed “%(title)s”.") % {"title": task.title},
+        lambda task: _("You claimed “%(title)s”.") % {"title": task_title(task)},
     )
 
 
@@ -248,7 +249,7 @@ def unclaim(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         lambda: human_tasks.unclaim(pk, actor=request.user),
-        lambda task: _("“%(title)s” is back in the group's queue.") % {"title": task.title},
+        lambda task: _("“%(title)s” is back in the group's queue.") % {"title": task_title(task)},
     )
 
 

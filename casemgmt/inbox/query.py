@@ -21,8 +21,8 @@ from casemgmt.inbox.lists import counts as list_counts
 from casemgmt.models import OrgUnit
 from casemgmt.org.calendar import SHANGHAI
 from casemgmt.org.directory import AREA_DEPTH, visible_org_units
-from workflows.catalog import human_task_specs
-from workflows.models import HumanTask, ProcessModel
+from workflows.catalog import human_task_specs, model_choices
+from workflows.models import HumanTask
 from workflows.queries.task_pages import view_counts
 from workflows.queries.tasks import view_tasks
 
@@ -188,7 +188,7 @@ def filter_choices(user: Any) -> Choices:
     if scope is not None:
         operators = operators.filter(code__in=scope)
     return Choices(
-        processes=list(ProcessModel.objects.order_by("key").values_list("key", "name")),
+        processes=model_choices(),
         offices=list(
             OrgUnit.objects.filter(kind=OrgUnit.Kind.OFFICE).order_by("code").values_list("code", "name")
         ),

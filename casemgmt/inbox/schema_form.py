@@ -88,6 +88,11 @@ def _text(item: Mapping[str, Any], key: str, english_key: str) -> str:
     return str(item.get(key) or "")
 
 
+def form_title(schema: Mapping[str, Any] | None) -> str:
+    """The form's own title (the schema's `title`) in the reader's language; "" for none."""
+    return _text(schema, "title", TITLE_EN) if isinstance(schema, Mapping) else ""
+
+
 def _choices(prop: Mapping[str, Any]) -> list[Choice] | None:
     """Labelled options from `enum` or `oneOf: [{const, title}]`; None if not all strings."""
     if isinstance(prop.get("enum"), list):

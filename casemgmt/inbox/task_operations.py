@@ -15,6 +15,7 @@ from casemgmt.inbox.task_page import task_or_404
 from core.errors import ServiceError
 from core.http.page_errors import refuse_on_page
 from workflows import handover, recall, returns, urging
+from workflows.catalog import task_title
 
 
 @login_required
@@ -46,7 +47,9 @@ def task_return(request: HttpRequest, pk: int) -> HttpResponse:
         refuse_on_page(request, exc)
         return redirect("task-detail-page", pk=task.pk)
     messages.success(
-        request, _("Returned to “%(title)s”; it is back with whoever did it.") % {"title": reopened.title}
+        request,
+        _("Returned to “%(title)s”; it is back with whoever did it.")
+        % {"title": task_title(reopened, task.instance.version)},
     )
     return redirect("inbox")
 
@@ -60,7 +63,10 @@ def task_recall(request: HttpRequest, pk: int) -> HttpResponse:
     except ServiceError as exc:
         refuse_on_page(request, exc)
         return redirect("task-detail-page", pk=task.pk)
-    messages.success(request, _("Recalled: “%(title)s” is yours again.") % {"title": reopened.title})
+    messages.success(
+        request,
+        _("Recalled: “%(title)s” is yours again.") % {"title": task_title(reopened, task.instance.version)},
+    )
     return redirect("task-detail-page", pk=reopened.pk)
 
 

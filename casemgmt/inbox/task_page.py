@@ -30,11 +30,13 @@ from casemgmt.org.roles import Role
 from core.errors import FieldError, InvalidInput, ServiceError
 from core.http.page_errors import field_message, page_message, refuse_on_page
 from workflows import handover, human_tasks, phrases, recall, returns, task_settings
-from workflows.approval_record import Step, steps_of
+from workflows.approval_record import steps_of
+from workflows.catalog import task_title, titles_by_id
+from workflows.diagram_payload import payload as diagram_payload
 from workflows.forms import validate_task_data
 from workflows.models import WORKABLE_STATUSES, HumanTask, InstanceStatus, ProcessInstance
 from workflows.queries.tasks import held
-from workflows.task_view import TaskView, describe_task
+from workflows.task_view import describe_task
 
 TIMELINE_LIMIT = 200
 
@@ -64,37 +66,6 @@ def task_or_404(request: HttpRequest, pk: int) -> HumanTask:
     return task
 
 
-def _diagram(
-    task: HumanTask, view: TaskView, rows: list[HumanTask], record: list[Step]
-) -> dict[str, Any] | None:
-    """What diagram.js needs: the XML, which elements are current/done, and badge texts."""
-    diagram = view.diagram
-    if diagram is None:
-        return None
-    current = sorted({r.task_spec for r in rows if r.status == HumanTask.Status.OPEN})
-    finished = {r.task_spec for r in rows if r.status == HumanTask.Status.COMPLETED}
-    return {
-        "xml": diagram.xml,
-        "file": diagram.file,
-        "has_layout": diagram.has_layout,
-        "task": task.task_spec,
-        "current": current,
-        "done": sorted((view.done | finished) - set(current)),
-        "labels": {"task": _("This task"), "current": _("Open"), "not_run": _("Not run yet.")},
-        # A step clicked on the diagram: who did it and when, from the approval record.
-        "history": _history(record),
-    }
-
-
-def _history(record: list[Step]) -> dict[str, list[dict[str, str]]]:
-    runs: dict[str, list[dict[str, str]]] = {}
-    for step in record:
-        if step.worker and step.closed_at is not None:
-            when = f"{timezone.localtime(step.closed_at):%Y-%m-%d %H:%M}"
-            runs.setdefault(step.task.task_spec, []).append({"who": step.worker, "when": when})
-    return runs
-
-
 def _timeline(instance: ProcessInstance) -> tuple[list[AuditEvent], bool]:
     newest = list(
         events_for_instance(instance.pk).select_related("actor").order_by("-id")[: TIMELINE_LIMIT + 1]
@@ -108,8 +79,8 @@ class TimelineEntry:
     task_title: str  # the task a task event is about, so the timeline reads as a story
 
 
-def _entries(events: list[AuditEvent], rows: list[HumanTask]) -> list[TimelineEntry]:
-    titles = {str(row.pk): row.title for row in rows}
+def _entries(events: list[AuditEvent], rows: list[HumanTask], version: Any) -> list[TimelineEntry]:
+    titles = titles_by_id(rows, version)
     return [TimelineEntry(e, titles.get(e.target_id, "") if e.target_type == "task" else "") for e in events]
 
 
@@ -207,11 +178,12 @@ def _page(
         "overdue": bool(is_open and task.due_at and task.due_at < timezone.now()),
         "fields": fields,
         "has_form": schema is not None,
+        "form_title": schema_form.form_title(schema),
         "form_errors": form_errors or [],
         "instructions": render_instructions(task.instructions, case),
-        "timeline": _entries(events, rows),
+        "timeline": _entries(events, rows, version),
         "timeline_truncated": truncated,
-        "diagram": _diagram(task, view, rows, record),
+        "diagram": diagram_payload(view.diagram, record, view.done, task.task_spec),
         "work_page": work_link(settings.work_page, case) if is_open else None,
         # The button names what it does: the model's words, else 办结 at the end and 提交 before.
         "submit_label": settings.submit_label or (_("Finish") if settings.ends_process else _("Submit")),
@@ -328,7 +300,7 @@ def _submit(request: HttpRequest, task: HumanTask) -> HttpResponse:
                 "Your submission of “%(title)s” was saved, but the case then hit an error at a later "
                 "step; the process administrators have been told and will put it right."
             )
-            % {"title": task.title},
+            % {"title": task_title(task, task.instance.version)},
         )
         return redirect("inbox")
     following = _next_for(request.user, task)
@@ -337,10 +309,15 @@ def _submit(request: HttpRequest, task: HumanTask) -> HttpResponse:
         messages.success(
             request,
             _("Task “%(title)s” completed. The next step, “%(next)s”, is yours too.")
-            % {"title": task.title, "next": following.title},
+            % {
+                "title": task_title(task, task.instance.version),
+                "next": task_title(following, task.instance.version),
+            },
         )
         return redirect("task-detail-page", pk=following.pk)
-    messages.success(request, _("Task “%(title)s” completed.") % {"title": task.title})
+    messages.success(
+        request, _("Task “%(title)s” completed.") % {"title": task_title(task, task.instance.version)}
+    )
     return redirect("inbox")
 
 

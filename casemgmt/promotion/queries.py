@@ -13,6 +13,7 @@ from casemgmt.org.directory import visible_org_units
 from casemgmt.org.names import unit_names
 from casemgmt.org.roles import Role
 from casemgmt.org.scopes import visible_projects
+from workflows.catalog import title_shown
 from workflows.models import HumanTask, InstanceStatus, ProcessInstance
 
 from .models import ProjectAssessment
@@ -149,7 +150,7 @@ def pipeline(user: Any, office: str = "") -> list[PipelineRow]:
                 PipelineRow(
                     instance,
                     project,
-                    task.title,
+                    title_shown(instance.version_id, task.task_spec, task.title),
                     task.task_spec,
                     role,
                     units.get(task.candidate_org_unit, task.candidate_org_unit),

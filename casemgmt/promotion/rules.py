@@ -2,8 +2,9 @@
 
 Who sees a project's promotion history: the district (reviewers, process admins, auditors), the
 office whose area holds the project's operating organization, and that organization's own staff.
-The district report and the pipeline: the district and the offices (an office sees its own
-area's rows only). Starting an assessment: office staff for the projects of their area and the
+The district report and the pipeline: the district, the offices and the operating organizations,
+each seeing the rows of its own area only (an organization its own projects, whose promotion pages
+it may open anyway). Starting an assessment: office staff for the projects of their area and the
 district reviewers (the process itself then puts each step in the right inbox). The city
 package: the district and the project's office.
 """
@@ -59,7 +60,7 @@ def project_visible(user: Any, target: Any) -> bool:
     return _sees(user, _project_of(target))
 
 
-rules.add_perm("promotion.view_report", is_district | is_office)
+rules.add_perm("promotion.view_report", is_district | is_office | is_operator)
 rules.add_perm("promotion.view_project", is_district | ((is_office | is_operator) & project_visible))
 rules.add_perm("promotion.start_assessment", is_reviewer | (is_office & project_visible))
 rules.add_perm("promotion.download_package", is_district | (is_office & project_visible))

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
@@ -22,7 +23,7 @@ from audit.models import AuditEvent
 from casemgmt.models.service_case import OPEN_STAGES, CaseStage
 from casemgmt.org.directory import roles_of
 from casemgmt.org.roles import Role
-from casemgmt.org.scopes import visible_cases
+from casemgmt.org.scopes import visible_cases, visible_projects
 from workflows.models import InstanceStatus, ProcessInstance
 from workflows.queries.tasks import view_tasks
 
@@ -88,7 +89,14 @@ def _links(user: Any, roles: set[str]) -> list[Link]:
         (user.has_perm("workflows.deploy_model"), _("Process studio"), "studio-models", "link-studio"),
         (user.has_perm("workflows.manage_instance"), _("Instances"), "instance-admin", "link-instances"),
     ]
-    return [Link(label, reverse(name), testid) for shown, label, name, testid in candidates if shown]
+    links = [Link(label, reverse(name), testid) for shown, label, name, testid in candidates if shown]
+    if Role.OPERATOR.value in roles:
+        # An operating organization's own projects: their scorecards and promotion in one place.
+        for project in visible_projects(user).order_by("code")[:SHOWN]:
+            label = format_lazy(_("Assessment of {project}"), project=project.name)
+            url = reverse("promotion-project", args=[project.pk])
+            links.append(Link(label, url, "link-project-promotion"))
+    return links
 
 
 def build(user: Any) -> Home:

@@ -85,6 +85,8 @@ def raise_for_status(status: int, message: str = "", statuses: tuple[int, ...] =
 
 def refuse_on_page(request: HttpRequest, error: ServiceError) -> None:
     """A page action's refusal: 403 and 404 as the site's error pages (raise_for_refusal), any
-    other (a lost race, bad input) as a message on the page it goes back to."""
+    other (a lost race, bad input) as a message on the page it goes back to, with each refused
+    field's reason."""
     raise_for_refusal(error)
-    messages.error(request, page_message(error))
+    refusal = page_errors(error)
+    messages.error(request, " ".join([refusal.message, *refusal.details]))

@@ -76,7 +76,7 @@ def _at_apply(cast: Cast) -> ProcessInstance:
 
 
 def test_return_resubmit_added_signer_recall_and_copy(
-    page: Page, live_server: Any, cast: Cast, shoot: Shoot
+    page: Page, live_server: Any, cast: Cast, shoot: Shoot, journey_clicks: Callable[[str], int]
 ) -> None:
     base = live_server.url
     # Returns and recalls ask for confirmation (data-confirm): the user says yes.
@@ -207,3 +207,4 @@ def test_return_resubmit_added_signer_recall_and_copy(
     shoot("11-approval-record")
     copy.refresh_from_db()
     assert copy.read_at is not None
+    journey_clicks("approval operations: return, resubmit, add signer, copy, recall")

@@ -26,7 +26,11 @@ BAD_CODE = "91310117MA1J2KXQ41"  # wrong check character
 
 
 def test_enterprise_submits_fixes_an_error_and_looks_the_case_up(
-    page: Page, browser: Browser, live_server: Any, shoot: Callable[..., Path]
+    page: Page,
+    browser: Browser,
+    live_server: Any,
+    shoot: Callable[..., Path],
+    journey_clicks: Callable[[str], int],
 ) -> None:
     deploy_service_case()
     project = make_public_project()
@@ -94,6 +98,7 @@ def test_enterprise_submits_fixes_an_error_and_looks_the_case_up(
     expect(later.get_by_test_id("withdraw-form")).to_be_visible()
     shoot("status", later)
     later.context.close()
+    journey_clicks("public intake: submit, fix an error, look the case up")
 
 
 def test_enterprise_gives_feedback_online(page: Page, live_server: Any, shoot: Callable[..., Path]) -> None:

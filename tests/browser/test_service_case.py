@@ -40,7 +40,7 @@ def complete(page: Page) -> None:
 
 
 def test_operator_works_a_case_from_the_window_to_closed(
-    page: Page, live_server: Any, cast: Cast, shoot: Shoot
+    page: Page, live_server: Any, cast: Cast, shoot: Shoot, journey_clicks: Callable[[str], int]
 ) -> None:
     deploy_service_case()
     make_project(
@@ -143,3 +143,4 @@ def test_operator_works_a_case_from_the_window_to_closed(
     expect(page.get_by_test_id("matched-institution")).to_have_text(institution.name)
     expect(page.get_by_test_id("open-tasks")).to_have_count(0)
     shoot("07-closed-case")
+    journey_clicks("operator: a case from the window to closed")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from tests.browser.cases import deploy_approval
@@ -57,3 +58,28 @@ def test_zoom_and_a_clicked_step_tells_who_did_it(
     shoot("01-step-clicked")
     page.locator('#task-diagram g.djs-element[data-element-id="archive"]').click()
     expect(step).to_contain_text("尚未办理")
+
+
+def test_the_instance_page_draws_the_diagram_too(
+    page: Page, live_server: Any, cast: Cast, shoot: Callable[..., Path]
+) -> None:
+    deploy_approval()
+    case = instances.start_instance(
+        "approval", actor=cast.operator_a, business_key="DG-2", org_unit_code=OPERATOR_A
+    )
+    human_tasks.complete(
+        case.human_tasks.get(status="open").pk, actor=cast.operator_a, data={"title": "检定", "amount": 1}
+    )
+    base = live_server.url
+    sign_in(page, base, "admin", TEST_PASSWORD)
+    page.wait_for_url(f"{base}/")
+    page.goto(f"{base}{reverse('instance-admin-detail', args=[case.pk])}")
+    diagram = page.get_by_test_id("diagram")
+    expect(diagram).to_have_attribute("data-ready", "true")
+    expect(
+        page.locator('#task-diagram g.djs-element.current[data-element-id="office_review"]')
+    ).to_have_count(1)
+    expect(page.locator('#task-diagram g.djs-element.done[data-element-id="submit"]')).to_have_count(1)
+    page.locator('#task-diagram g.djs-element[data-element-id="submit"]').click()
+    expect(page.get_by_test_id("diagram-step")).to_contain_text("operator_a")
+    shoot("02-instance-diagram")

@@ -64,7 +64,7 @@ def column_of(page: Page, case: ProcessInstance) -> str | None:
 
 
 def test_approver_filters_claims_fixes_the_form_and_sees_the_task_leave_the_inbox(
-    page: Page, live_server: Any, cast: Cast, shoot: Shoot
+    page: Page, live_server: Any, cast: Cast, shoot: Shoot, journey_clicks: Callable[[str], int]
 ) -> None:
     deploy_approval()
     reviews = {n: submitted_case(cast, f"SQ-{n}", f"计量器具检定申请 {n}")[1] for n in (101, 102, 103)}
@@ -136,8 +136,8 @@ def test_approver_filters_claims_fixes_the_form_and_sees_the_task_leave_the_inbo
     assert target.status == HumanTask.Status.COMPLETED and target.completed_by == cast.office_a
     assert open_task(target.instance, "district_review")
 
-
-# --- 2. two approvers, one task ---------------------------------------------------------------------
+    # --- 2. two approvers, one task ---------------------------------------------------------------------
+    journey_clicks("office: filter, claim, fix the form, complete")
 
 
 def test_second_approver_claiming_the_same_task_is_told_it_is_taken(
@@ -247,7 +247,12 @@ def test_operator_suspends_resumes_and_works_a_case_from_the_board(
 
 
 def test_auditor_finds_the_actions_of_a_case_and_exports_them(
-    page: Page, live_server: Any, cast: Cast, shoot: Shoot, tmp_path: Path
+    page: Page,
+    live_server: Any,
+    cast: Cast,
+    shoot: Shoot,
+    tmp_path: Path,
+    journey_clicks: Callable[[str], int],
 ) -> None:
     deploy_approval()
     key = "SQ-401"
@@ -269,7 +274,10 @@ def test_auditor_finds_the_actions_of_a_case_and_exports_them(
     assert f"case={key}" in page.url
     rows = page.get_by_test_id("audit-events").locator("tbody tr[data-event-id]")
     expect(rows.first).to_be_visible()
-    codes = rows.locator("td:nth-child(4) .mono").all_inner_texts()
+    # The action by its label; the code is its tooltip.
+    codes = [
+        str(action.get_attribute("title")) for action in rows.locator("td:nth-child(4) span[title]").all()
+    ]
     cases = rows.locator("td:nth-child(6)").all_inner_texts()
     assert wanted <= set(codes), codes
     assert all(key in text for text in cases), cases
@@ -283,8 +291,9 @@ def test_auditor_finds_the_actions_of_a_case_and_exports_them(
     expect(page).to_have_url(f"{base}/audit/events/{event_id}/")
     change = page.get_by_test_id("diff").locator('tr[data-path="status"]')
     expect(change).to_have_attribute("data-kind", "changed")
-    expect(change.locator(".diff-old")).to_have_text('"running"')  # values shown as JSON
-    expect(change.locator(".diff-new")).to_have_text('"suspended"')
+    # Values in words, their JSON in the tooltip.
+    expect(change.locator(".diff-old span")).to_have_attribute("title", '"running"')
+    expect(change.locator(".diff-new span")).to_have_attribute("title", '"suspended"')
     expect(page.get_by_test_id("content-check")).to_have_attribute("data-ok", "true")
     shoot("03-audit-event")
     page.go_back()
@@ -314,3 +323,4 @@ def test_auditor_finds_the_actions_of_a_case_and_exports_them(
     assert len(cells) == len(codes)
     assert [r[REASON] for r in cells if r[ACTION_CODE] == "instance.suspended"] == ["核查材料"]
     shoot("04-audit-after-exports")
+    journey_clicks("auditor: find a case's actions and export them")

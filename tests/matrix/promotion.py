@@ -27,8 +27,9 @@ from tests.workflows.api_matrix_support import Row, everyone_authenticated
 PUBLIC_PAGES: frozenset[str] = frozenset()
 PERIOD = {"period_start": "2026-01-01", "period_end": "2026-12-31"}
 
-# promotion.view_report: the district-wide roles and the offices (each sees its own area).
-REPORT_READERS = ("admin", "auditor", "reviewer", "office_a", "office_b")
+# promotion.view_report: the district-wide roles, the offices and the operating organizations
+# (each sees its own area).
+REPORT_READERS = ("admin", "auditor", "reviewer", "office_a", "office_b", "operator_a", "operator_b")
 # promotion.view_project on a project of area A: the district, office A and operator A; the rest 404.
 SEES_PROJECT_A = ("admin", "auditor", "reviewer", "office_a", "operator_a")
 
@@ -96,16 +97,23 @@ def apply_task_a(world: Any = None) -> dict[str, Any]:
 PAGE_ROWS: dict[str, tuple[Check, ...]] = {
     "promotion-report": (Check("get", "get", only(200, *REPORT_READERS)),),
     "promotion-project": (Check("get", "get", who(404, **dict.fromkeys(SEES_PROJECT_A, 200)), project_a),),
-    # promotion.start_assessment: district reviewers, and office staff for their own area.
-    "promotion-start": (
+    # The one "start an assessment" action: the promotion cycle for district reviewers and office
+    # staff of the area; a self-assessment scorecard for the project's own organization. Those who
+    # cannot see project A are told it does not exist.
+    "assessment-start": (
         Check(
-            "post",
+            "post-promotion",
             "post",
             who(404, admin=403, auditor=403, reviewer=302, office_a=302, operator_a=403),
-            project_a,
-            PERIOD,
+            body=lambda w: {"project": _project_a().pk, "kind": "promotion", **PERIOD},
         ),
-        get_refused(project_a),
+        Check(
+            "post-self",
+            "post",
+            who(404, admin=403, auditor=403, reviewer=403, office_a=403, operator_a=302),
+            body=lambda w: {"project": _project_a().pk, "kind": "self", **PERIOD},
+        ),
+        get_refused(),
     ),
     # The package: the district and the project's office; its operator sees the project, not the file.
     "promotion-package": (

@@ -90,16 +90,6 @@ PERIOD = {"period_start": "2026-01-01", "period_end": "2026-12-31"}
 PUBLIC_PAGES: frozenset[str] = frozenset()
 PAGE_ROWS: dict[str, tuple[Check, ...]] = {
     "scorecard-list": (Check("get", "get", only(200, *STAFF)),),
-    "scorecard-create": (
-        Check(
-            "post",
-            "post",
-            only(302, "operator_a"),
-            body={"project": PROJECT_CODE, "stage": "self", **PERIOD},
-            setup=ensure,
-        ),
-        get_refused(),
-    ),
     "scorecard-detail": (Check("get", "get", SEES, EVALUATION),),
     "scorecard-score": (
         Check(

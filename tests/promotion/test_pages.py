@@ -36,18 +36,22 @@ def test_office_starts_from_the_project_page_and_bad_periods_are_refused(ready: 
     project = project_in()
     office = client_for(ready.office_a)
     page = office.get(reverse("promotion-project", args=[project.pk]))
-    assert page.status_code == 200 and 'data-testid="promotion-start"' in page.content.decode()
-    url = reverse("promotion-start", args=[project.pk])
-    refused = office.post(url, {"period_start": "2026-12-31", "period_end": "2026-01-01"}, follow=True)
+    assert page.status_code == 200 and 'data-testid="assessment-start"' in page.content.decode()
+    url = reverse("assessment-start")
+    form = {"project": project.pk, "kind": "promotion", "from": "project"}
+    backwards = {**form, "period_start": "2026-12-31", "period_end": "2026-01-01"}
+    refused = office.post(url, backwards, follow=True)
     assert "结束日期早于开始日期" in refused.content.decode() or "评估期不正确" in refused.content.decode()
+    assert refused.redirect_chain[-1][0] == reverse("promotion-project", args=[project.pk])
     assert not ProjectAssessment.objects.exists()
-    office.post(url, {"period_start": "2026-01-01", "period_end": "2026-12-31"})
+    office.post(url, {**form, "period_start": "2026-01-01", "period_end": "2026-12-31"})
     assert ProjectAssessment.objects.filter(project=project).count() == 1
-    again = office.post(url, {"period_start": "2026-01-01", "period_end": "2026-12-31"}, follow=True)
+    again = office.post(url, {**form, "period_start": "2026-01-01", "period_end": "2026-12-31"}, follow=True)
     assert "正在进行中" in again.content.decode()
     assert ProjectAssessment.objects.filter(project=project).count() == 1
-    operator_page = client_for(ready.operator_a).get(reverse("promotion-project", args=[project.pk]))
-    assert 'data-testid="promotion-start"' not in operator_page.content.decode()
+    # The organization itself may start only a scorecard of its own, not the promotion cycle.
+    operator_page = client_for(ready.operator_a).get(reverse("promotion-project", args=[project.pk])).content
+    assert 'value="promotion"' not in operator_page.decode() and 'value="self"' in operator_page.decode()
 
 
 @pytest.mark.django_db
@@ -75,6 +79,7 @@ def test_report_shows_scores_and_the_pipeline_within_the_area(ready: Cast) -> No
         client_for(ready.reviewer)
         .get(reverse("promotion-report"), {"office": "office-yueyang"})
         .content.decode()
+        .split('data-testid="assessment-start"')[0]  # the start form below lists every project
     )
     assert theirs.name in filtered and mine.name not in filtered
     api = client_for(ready.office_a).get(reverse("promotion-api-pipeline")).json()["results"]

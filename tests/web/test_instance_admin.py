@@ -157,6 +157,11 @@ def test_error_shows_message_and_failing_task(cast: Cast, deploy_fixture: Deploy
     html = detail.content.decode()
     assert "handler refused bad" in html and '<code data-testid="error-task">record</code>' in html
     assert [spec.name for spec in detail.context["offered"]] == ["retry", "suspend", "terminate"]
+    # The timeline names people and steps in words, the codes as tooltips.
+    assert 'data-testid="actor-name" title="office_a"' in html and 'title="record"' in html
+    # The diagram marks the step it failed at.
+    diagram = detail.context["diagram"]
+    assert diagram["task"] == "record" and diagram["labels"]["task"] == "Failed here"
 
 
 def test_retry_runs_the_failed_step_again(

@@ -16,13 +16,16 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from audit.services import events_for_instance
+from audit.web import actors
 from core.errors import ServiceError
 from core.http.htmx import is_htmx
 
 from .. import call_tree, migration
 from ..approval_record import steps_of
+from ..diagram_payload import payload as diagram_payload
 from ..models import HumanTask, InstanceStatus, ProcessInstance
 from ..queries.instances import filter_instances, visible_instances
+from ..task_view import elements_done, main_diagram
 from . import actions, filters
 
 PAGE_SIZE = 25
@@ -94,18 +97,30 @@ def _detail(
     error: actions.ActionError | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    record = steps_of(instance)
     events = list(events_for_instance(instance.pk).select_related("actor").order_by("-id")[:TIMELINE_LIMIT])
     events.reverse()
+    people = actors.describe(events)
     context = {
         "instance": instance,
         "continuation": ProcessInstance.objects.filter(previous_id=instance.pk).only("pk").first(),
         "events": events,
+        # Who acted, in words (name, role, unit; the codes as tooltips), as the audit pages say it.
+        "timeline": list(zip(events, [people[e.pk] for e in events], strict=True)),
         "events_truncated": len(events) == TIMELINE_LIMIT,
         "offered": actions.offered(request.user, instance, ADMIN_ACTIONS),
         "action_error": error,
         "migration_plan": _migration_preview(request, instance),
         "calls": call_tree.calls_of(instance),
-        "record": steps_of(instance),
+        "record": record,
+        # Where it stands, and the step it failed at when it is in error.
+        "diagram": diagram_payload(
+            main_diagram(instance.version),
+            record,
+            elements_done(instance),
+            instance.error_task_spec if instance.status == InstanceStatus.ERROR else "",
+            str(_("Failed here")),
+        ),
     }
     return render(request, "workflows/instance_admin_detail.html", context, status=status)
 

@@ -34,8 +34,8 @@ from casemgmt.models import OrgUnit
 from casemgmt.org.directory import visible_org_units
 from casemgmt.org.names import display_name
 from casemgmt.org.predicates import is_auditor
-from workflows.catalog import element_name
-from workflows.models import OPEN_STATUSES, HumanTask, InstanceStatus, ProcessInstance, ProcessModel
+from workflows.catalog import element_name, model_choices, task_title, title_shown
+from workflows.models import OPEN_STATUSES, HumanTask, InstanceStatus, ProcessInstance
 from workflows.queries.instances import visible_instances
 from workflows.web import actions
 from workflows.web.stages import UNREACHED, step_orders
@@ -194,7 +194,13 @@ def build_board(user: Any, query: QueryDict, errors: dict[int, actions.ActionErr
         .defer("instance__state", "instance__version__files", "instructions")
         .order_by("due_at", "id")[:CARD_LIMIT]
     )
-    stage_totals = dict(open_tasks.order_by().values_list("title").annotate(n=Count("id")))
+    stage_totals: dict[str, int] = defaultdict(int)
+    # A column is a title; it is shown in the reader's language, named by any of its elements.
+    stage_titles: dict[str, str] = {}
+    by_element = open_tasks.order_by().values_list("title", "task_spec", "instance__version_id")
+    for title, spec, version_id, total in by_element.annotate(n=Count("id")):
+        stage_totals[title] += total
+        stage_titles.setdefault(title, title_shown(version_id, spec, title))
     taskless = cases.filter(
         ~Exists(HumanTask.objects.filter(instance_id=OuterRef("pk"), status=HumanTask.Status.OPEN))
     )
@@ -204,11 +210,12 @@ def build_board(user: Any, query: QueryDict, errors: dict[int, actions.ActionErr
     orders = step_orders(task.instance.version for task in tasks)
     columns: dict[str, Column] = {}
     for title, total in stage_totals.items():
-        columns[f"stage:{title}"] = Column(key=f"stage:{title}", title=title, total=total)
+        columns[f"stage:{title}"] = Column(key=f"stage:{title}", title=stage_titles[title], total=total)
     for task in tasks:
         # setdefault: a task created between the two reads must not break the page.
         key = f"stage:{task.title}"
-        column = columns.setdefault(key, Column(key=key, title=task.title, total=0))
+        shown = task_title(task, task.instance.version)
+        column = columns.setdefault(key, Column(key=key, title=shown, total=0))
         rank = orders[task.instance.version_id].get(task.task_spec, (UNREACHED, 0))
         column.rank = min(column.rank, rank)
         column.cards.append(_card(user, task.instance, task, now, querystring))
@@ -239,7 +246,7 @@ def build_board(user: Any, query: QueryDict, errors: dict[int, actions.ActionErr
         "columns": board,
         "filters": chosen,
         "org_units": units,
-        "models": list(ProcessModel.objects.order_by("key").values_list("key", "name")),
+        "models": model_choices(),
         "card_count": sum(column.total for column in board),
         "read_only": is_auditor(user),
     }

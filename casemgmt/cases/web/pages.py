@@ -23,8 +23,10 @@ from casemgmt.cases.queries import parse_filters, visible_cases
 from casemgmt.models import CaseStage, EnterpriseChangeProposal, ServiceCase, ServiceProject
 from core.errors import ServiceError
 from core.http.page_errors import page_errors
-from workflows.approval_record import steps_of
-from workflows.models import OPEN_STATUSES
+from workflows.approval_record import Step, steps_of
+from workflows.diagram_payload import payload as diagram_payload
+from workflows.models import OPEN_STATUSES, ProcessInstance
+from workflows.task_view import elements_done, main_diagram
 
 PAGE_SIZE = 50
 
@@ -71,6 +73,10 @@ def _detail_context(request: HttpRequest, case: ServiceCase, **extra: object) ->
     who = presentation.audience(user, case)
     show = dict.fromkeys(presentation.shown(presentation.CASE_FIELDS, who), True)
     show.update({f"record_{name}": True for name in presentation.shown(presentation.RECORD_FIELDS, who)})
+    # Staff only, like the open tasks: the record names staff and their opinions, and the diagram
+    # says who ran each step.
+    instance = case.instance if show.get("open_tasks") else None
+    record = steps_of(instance) if instance is not None else []
     return {
         "case": case,
         "show": show,
@@ -80,8 +86,8 @@ def _detail_context(request: HttpRequest, case: ServiceCase, **extra: object) ->
         "effects": presentation.effect_labels(case),
         "amounts": presentation.amounts(case),
         "tasks": presentation.open_tasks(case) if show.get("open_tasks") else [],
-        # Staff only, like the open tasks: the record names staff and their opinions.
-        "record": steps_of(case.instance_id) if show.get("open_tasks") and case.instance_id else [],
+        "record": record,
+        "diagram": _diagram(instance, record) if instance is not None else None,
         "candidates": (
             presentation.candidate_institutions(case)
             if show.get("candidate_institutions") and case.stage == CaseStage.MATCHING
@@ -97,6 +103,10 @@ def _detail_context(request: HttpRequest, case: ServiceCase, **extra: object) ->
         "proposal": _pending_proposal(user, case),
         **extra,
     }
+
+
+def _diagram(instance: ProcessInstance, record: list[Step]) -> dict[str, Any] | None:
+    return diagram_payload(main_diagram(instance.version), record, elements_done(instance))
 
 
 def _pending_proposal(user: Any, case: ServiceCase) -> EnterpriseChangeProposal | None:

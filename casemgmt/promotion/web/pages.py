@@ -1,9 +1,8 @@
 """The promotion pages: the district report with the pipeline, a project's promotion history, the
-city package download, starting an assessment, and the application form with the proposed name."""
+city package download, and the application form with the proposed name (both pages offer the one
+"start an assessment" form, casemgmt/promotion/starting.py)."""
 
 from __future__ import annotations
-
-import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,9 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from casemgmt.models import ServiceProject
 from casemgmt.scorecard.models import Evaluation
@@ -22,7 +20,7 @@ from core.http.page_errors import field_message, page_message
 from workflows import human_tasks
 from workflows.models import HumanTask
 
-from .. import queries, services
+from .. import queries, starting
 from ..models import CityNomination, ProjectAssessment
 from ..naming import proposed_district_name
 
@@ -55,18 +53,9 @@ def report(request: HttpRequest) -> HttpResponse:
             "offices": queries.offices(request.user),
             "levels": ServiceProject.Level.choices,
             "outcomes": ProjectAssessment.Outcome.choices,
+            "start": starting.start_form(request.user),
         },
     )
-
-
-def _period_from(request: HttpRequest) -> tuple[datetime.date | None, datetime.date | None]:
-    def parse(name: str) -> datetime.date | None:
-        try:
-            return datetime.date.fromisoformat(str(request.POST.get(name, "")).strip())
-        except ValueError:
-            return None
-
-    return parse("period_start"), parse("period_end")
 
 
 def _open_steps(project: ServiceProject) -> list[tuple[HumanTask, str]]:
@@ -98,7 +87,6 @@ def _open_steps(project: ServiceProject) -> list[tuple[HumanTask, str]]:
 @login_required
 def project_history(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project_or_404(request, pk)
-    year = timezone.localdate().year
     return render(
         request,
         "promotion/project.html",
@@ -109,31 +97,10 @@ def project_history(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "namings": project.naming_records.select_related("decided_by").order_by("-decided_at", "-pk"),
             "nominations": CityNomination.objects.filter(project=project).defer("package"),
-            "may_start": request.user.has_perm("promotion.start_assessment", project),
-            "default_period": (datetime.date(year, 1, 1), datetime.date(year, 12, 31)),
+            "start": starting.start_form(request.user, project),
             "open_tasks": _open_steps(project),
         },
     )
-
-
-@login_required
-@require_POST
-def start(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _project_or_404(request, pk)
-    if not request.user.has_perm("promotion.start_assessment", project):
-        raise PermissionDenied
-    period_start, period_end = _period_from(request)
-    try:
-        services.start_assessment(
-            project.pk, actor=request.user, period_start=period_start, period_end=period_end
-        )
-    except ServiceError as error:
-        messages.error(request, page_message(error))
-    else:
-        messages.success(
-            request, _("The assessment has started; the self-assessment is in the operator's inbox.")
-        )
-    return redirect("promotion-project", pk=project.pk)
 
 
 @login_required
