@@ -24,6 +24,7 @@ from .parsing import NSMAP, read_files
 from .rows import cached_version
 from .spec_cache import compiled
 from .task_settings import NAME_EN_PROPERTY
+from .title_parts import shown_part
 from .validation import task_properties
 
 # A name longer than a task row's title would not be shown whole anyway.
@@ -184,12 +185,12 @@ def title_shown(version_id: int, spec_name: str, title: str) -> str:
 
 def _swapped(version: ProcessModelVersion, spec_name: str, title: str) -> str:
     """A row keeps the Chinese title it was opened with, which may carry a countersign's or an
-    added signer's part after the element's name: the name is swapped for the English one and
-    the part kept."""
+    added signer's part after the element's name: the name is swapped for the English one (where
+    the diagram gives one) and the part put in English (title_parts)."""
     found = _label(version, spec_name)
-    if found is None or not found.en or not found.zh or not title.startswith(found.zh):
+    if found is None or not found.zh or not title.startswith(found.zh):
         return title
-    return found.en + title[len(found.zh) :]
+    return (found.en or found.zh) + shown_part(title[len(found.zh) :])
 
 
 def _version_id(task: HumanTask, user: Any) -> int:

@@ -1,6 +1,7 @@
 """The diagram as the task, case and instance pages draw it (static/js/diagram.js): the main
-process's XML, the steps open now, the elements done, and for a clicked step who ran it and
-when (from the approval record). One payload for the three pages, so they mark a process alike."""
+process's XML (its names in the reader's language), the steps open now, the elements done, and
+for a clicked step who ran it and when (from the approval record). One payload for the three
+pages, so they mark a process alike."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .approval_record import Step
+from .diagram_english import shown_xml
 from .models import HumanTask
 from .task_view import Diagram
 
@@ -29,7 +31,7 @@ def payload(
     current = sorted({t.task_spec for t in tasks if t.status == HumanTask.Status.OPEN})
     finished = {t.task_spec for t in tasks if t.status == HumanTask.Status.COMPLETED}
     return {
-        "xml": diagram.xml,
+        "xml": shown_xml(diagram.xml),
         "file": diagram.file,
         "has_layout": diagram.has_layout,
         "task": task_spec,

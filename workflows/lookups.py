@@ -26,14 +26,22 @@ KEYWORD = "x-lookup"
 SEARCH_LIMIT = 20
 
 
+# What a picker was opened for, as a source reads it: {key: value} from the task's data.
+Context = Mapping[str, Any]
+
+
 @dataclass(frozen=True)
 class LookupSource:
     label: StrOrPromise
     value_type: str  # the property's JSON type: "integer" or "string"
-    # (query, user, limit) -> [(value, label)] that the user may pick, best first
-    search: Callable[[str, Any, int], list[tuple[Any, str]]]
+    # (query, user, limit, context) -> [(value, label)] that the user may pick, best first;
+    # `context` (the keys below, from the task's data) may only change the order, never what
+    # the user may pick: the picker sends it back with each search, so it is not trusted.
+    search: Callable[[str, Any, int, Context], list[tuple[Any, str]]]
     # (values, user) -> {value: label} of those that exist and the user may pick
     labels: Callable[[Iterable[Any], Any], dict[Any, str]]
+    # The task data keys the search ranks by (e.g. the case's requested catalogue items).
+    context_keys: tuple[str, ...] = ()
 
 
 _sources: dict[str, LookupSource] = {}
@@ -49,6 +57,13 @@ def source(name: str) -> LookupSource | None:
 
 def names() -> list[str]:
     return sorted(_sources)
+
+
+def search_context(found: LookupSource, data: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The part of `data` the source ranks by: its own keys, nothing else."""
+    if not isinstance(data, Mapping):
+        return {}
+    return {key: data[key] for key in found.context_keys if key in data}
 
 
 def lookup_properties(schema: Mapping[str, Any] | None) -> dict[str, str]:

@@ -302,7 +302,9 @@ def reminder_days() -> int:
 
 
 def start_data(case: ServiceCase) -> dict[str, Any]:
-    """What the diagram starts with: the case and the matching reminder's deadline."""
+    """What the diagram starts with: the case and the matching reminder's deadline. The
+    requested catalogue items let the matching steps' institution pickers put the kinds serving
+    them first (registry/lookups.py); 需求受理 replaces them where the operator adjusts them."""
     days = reminder_days()
     due = add_working_days(timezone.now(), days)
     return {
@@ -310,6 +312,7 @@ def start_data(case: ServiceCase) -> dict[str, Any]:
         "case_no": case.case_no,
         "enterprise_name": case.enterprise.name,
         "need": case.need,
+        "catalogue_items": list(case.catalogue_items),
         "reminder_days": days,
         "matching_due": due.isoformat(),
     }

@@ -24,6 +24,8 @@ from workflows import lookups
 # POST keys carry a prefix so that a property called e.g. "csrfmiddlewaretoken" cannot collide.
 PREFIX = "f."
 TEXTAREA_FROM_LENGTH = 200
+# The query parameter a picker's search carries its ranking context in (lookup_views).
+CONTEXT_PARAMETER = "context"
 # English labels beside the Chinese `title`/`description` (the form designer writes them); JSON
 # Schema ignores unknown keywords, so validation is unchanged.
 TITLE_EN, DESCRIPTION_EN = "x-title-en", "x-description-en"
@@ -187,7 +189,7 @@ def _submitted(kind: str, post: Any, key: str) -> Any:
     return post.get(key, "")
 
 
-def _lookup_choices(source_name: str, shown: str, user: Any) -> list[Choice]:
+def _lookup_choices(source_name: str, shown: str, user: Any, context: lookups.Context) -> list[Choice]:
     """The picker's options before any search: the value shown (with its label) and the first
     ones the user may pick, so that the form works without JavaScript too."""
     source = lookups.source(source_name)
@@ -199,10 +201,22 @@ def _lookup_choices(source_name: str, shown: str, user: Any) -> list[Choice]:
     if user is not None:
         choices += [
             Choice(str(value), label)
-            for value, label in source.search("", user, lookups.SEARCH_LIMIT)
+            for value, label in source.search("", user, lookups.SEARCH_LIMIT, context)
             if value not in found
         ]
     return choices
+
+
+def _with_search_context(
+    attrs: dict[str, str], data: Mapping[str, Any] | None
+) -> tuple[dict[str, str], lookups.Context]:
+    """The picker's attributes plus `search_vals`, what its searches send back (hx-vals) so that
+    each answer ranks like the first options: only the keys the source ranks by."""
+    source = lookups.source(attrs["lookup"])
+    context = lookups.search_context(source, data) if source is not None else {}
+    if not context:
+        return attrs, {}
+    return {**attrs, "search_vals": json.dumps({CONTEXT_PARAMETER: json.dumps(context)})}, context
 
 
 def build_fields(
@@ -212,8 +226,10 @@ def build_fields(
     submitted: Any = None,
     errors: Errors | None = None,
     user: Any = None,
+    context: Mapping[str, Any] | None = None,
 ) -> list[FormField]:
-    """The fields of a form, showing `submitted` (a QueryDict) if given, else `data`, else defaults."""
+    """The fields of a form, showing `submitted` (a QueryDict) if given, else `data`, else defaults.
+    `context`: the task's data, which a lookup source may rank its choices by."""
     required = set(schema.get("required") or []) if isinstance(schema, Mapping) else set()
     errors = errors or {}
     fields: list[FormField] = []
@@ -226,7 +242,8 @@ def build_fields(
         else:
             value = _shown(kind, prop.get("default"))
         if kind == LOOKUP:
-            choices = _lookup_choices(attrs["lookup"], str(value), user)
+            attrs, ranked_by = _with_search_context(attrs, context)
+            choices = _lookup_choices(attrs["lookup"], str(value), user, ranked_by)
         fields.append(
             FormField(
                 name=name,

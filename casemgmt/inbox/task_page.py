@@ -155,7 +155,9 @@ def _page(
         data = case if schema is not None and _reopened(task, rows) else None
     else:
         data = _submitted_data(task, events, case)
-    fields = schema_form.build_fields(schema, data=data, submitted=submitted, errors=errors, user=user)
+    fields = schema_form.build_fields(
+        schema, data=data, submitted=submitted, errors=errors, user=user, context=case
+    )
     units = unit_names({instance.org_unit_code, task.candidate_org_unit})
     role = task.candidate_role
     settings = task_settings.settings_for(task, version)

@@ -14,7 +14,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from casemgmt.models import Membership
-from workflows.lookups import LookupSource, register_lookup
+from workflows.lookups import Context, LookupSource, register_lookup
 
 from .directory import visible_org_units
 from .roles import Role
@@ -38,7 +38,7 @@ def _label(person: Any) -> str:
 
 
 def _source(role: Role) -> LookupSource:
-    def search(query: str, user: Any, limit: int) -> list[tuple[Any, str]]:
+    def search(query: str, user: Any, limit: int, context: Context) -> list[tuple[Any, str]]:
         found = _holders(role.value, user)
         for word in query.strip()[:QUERY_LENGTH].split():
             found = found.filter(

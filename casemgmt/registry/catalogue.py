@@ -161,3 +161,23 @@ def item(key: str) -> CatalogueItem:
 
 def all_items() -> tuple[CatalogueItem, ...]:
     return tuple(_BY_KEY.values())
+
+
+# The kind of technical institution (TechnicalInstitution.kind) that serves a category's items;
+# quality, standardization and personalised services are not any one kind's.
+_INSTITUTION_KIND = MappingProxyType(
+    {"metrology": "metrology", "certification": "certification", "testing": "testing", "ip": "ip_agency"}
+)
+
+
+def institution_kinds(keys: object) -> set[str]:
+    """The institution kinds serving the catalogue items `keys` (a case's requested items, as
+    its process data holds them); anything that is not a known item's key is passed over."""
+    if not isinstance(keys, list | tuple):
+        return set()
+    kinds = set()
+    for key in keys:
+        found = _BY_KEY.get(key) if isinstance(key, str) else None
+        if found is not None and found.category in _INSTITUTION_KIND:
+            kinds.add(_INSTITUTION_KIND[found.category])
+    return kinds

@@ -1,24 +1,36 @@
 """The registry's lookup sources for form fields (workflows/lookups.py): technical institutions
 (active ones, for everyone who works tasks) and enterprises (those the user may see), searched by
-name and code. 服务对接 picks its institution this way instead of typing its number."""
+name and code. 服务对接 and 协助对接 pick their institution this way instead of typing its number,
+the kinds serving the case's requested items listed first."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
+from django.db.models import Case, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from casemgmt.models import Enterprise, TechnicalInstitution
 from casemgmt.org.scopes import visible_enterprises
-from workflows.lookups import LookupSource, register_lookup
+from workflows.lookups import Context, LookupSource, register_lookup
 
+from . import catalogue
 from .institutions import search_institutions
 
+# The service process's data key holding the case's requested catalogue items (cases/intake.py).
+REQUESTED_ITEMS = "catalogue_items"
 
-def _institutions(query: str, user: Any, limit: int) -> list[tuple[Any, str]]:
-    found = search_institutions(text=query)[:limit]
-    return [(i.pk, f"{i.name}（{i.get_kind_display()}）") for i in found]
+
+def _institutions(query: str, user: Any, limit: int, context: Context) -> list[tuple[Any, str]]:
+    """The case's requested catalogue items put the institutions of the kinds serving them first
+    (a metrology item: metrology institutions), each group in the search's own order."""
+    found = search_institutions(text=query)
+    kinds = catalogue.institution_kinds(context.get(REQUESTED_ITEMS))
+    if kinds:
+        serves = Case(When(kind__in=sorted(kinds), then=Value(0)), default=Value(1))
+        found = found.order_by(serves, "kind", "name")
+    return [(i.pk, f"{i.name}（{i.get_kind_display()}）") for i in found[:limit]]
 
 
 def _institution_labels(values: Iterable[Any], user: Any) -> dict[Any, str]:
@@ -27,7 +39,7 @@ def _institution_labels(values: Iterable[Any], user: Any) -> dict[Any, str]:
     return {i.pk: f"{i.name}（{i.get_kind_display()}）" for i in rows}
 
 
-def _enterprises(query: str, user: Any, limit: int) -> list[tuple[Any, str]]:
+def _enterprises(query: str, user: Any, limit: int, context: Context) -> list[tuple[Any, str]]:
     found = visible_enterprises(user)
     for word in query.strip()[:100].split():
         found = found.filter(name__icontains=word) | found.filter(credit_code__startswith=word.upper())
@@ -42,6 +54,12 @@ def _enterprise_labels(values: Iterable[Any], user: Any) -> dict[Any, str]:
 
 
 def register() -> None:
-    institutions = LookupSource(_("technical institution"), "integer", _institutions, _institution_labels)
+    institutions = LookupSource(
+        _("technical institution"),
+        "integer",
+        _institutions,
+        _institution_labels,
+        context_keys=(REQUESTED_ITEMS,),
+    )
     register_lookup("institution", institutions)
     register_lookup("enterprise", LookupSource(_("enterprise"), "string", _enterprises, _enterprise_labels))

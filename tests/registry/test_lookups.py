@@ -3,6 +3,7 @@ not have picked, the picker searches in the user's scope, and the task page draw
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -130,3 +131,31 @@ def test_people_are_picked_among_the_roles_holders_in_the_users_scope(cast: Cast
     url = reverse("lookup-options", kwargs={"source": "users-office_staff"})
     html = client_for(cast.office_a).get(url, {"q": "office"}).content.decode()
     assert 'value="office_a2"' in html and 'value="office_b"' not in html
+
+
+def test_institutions_serving_the_requested_items_come_first(cast: Cast) -> None:
+    """A case asking for a testing item lists testing laboratories first, on the page and in
+    every search the picker sends back; the context only orders, it never widens or narrows."""
+    from casemgmt.models import TechnicalInstitution
+
+    lab = make_institution(name="上海电子产品检测所", kind=TechnicalInstitution.Kind.TESTING)
+    metrology = make_institution(name="上海市计量测试技术研究院", kind=TechnicalInstitution.Kind.METROLOGY)
+    case_data = {"catalogue_items": ["testing.1"], "contact_phone": "13912345678"}
+    (field, _enterprise) = schema_form.build_fields(FORM, user=cast.operator_a, context=case_data)
+    assert [c.value for c in field.choices][:2] == [str(lab.pk), str(metrology.pk)]
+    sent = json.loads(field.attrs["search_vals"])
+    assert json.loads(sent["context"]) == {"catalogue_items": ["testing.1"]}  # nothing else of the case
+    (plain, _enterprise) = schema_form.build_fields(FORM, user=cast.operator_a)
+    assert [c.value for c in plain.choices][:2] == [str(metrology.pk), str(lab.pk)]  # by kind
+    assert "search_vals" not in plain.attrs
+
+    url = reverse("lookup-options", kwargs={"source": "institution"})
+    client = client_for(cast.operator_a)
+
+    html = client.get(url, {"q": "上海", "context": sent["context"]}).content.decode()
+    assert html.index(lab.name) < html.index(metrology.name)
+    html = client.get(url, {"q": "上海"}).content.decode()
+    assert html.index(metrology.name) < html.index(lab.name)
+    for broken in ("{not json", '["testing.1"]', '{"catalogue_items": "testing.1"}', "x" * 5000):
+        response = client.get(url, {"q": "上海", "context": broken})
+        assert response.status_code == 200 and lab.name in response.content.decode()

@@ -124,3 +124,46 @@ def test_a_task_title_keeps_its_part_after_the_swapped_name(
     bare = HumanTask.objects.get(pk=task.pk)
     with translation.override("en"), django_assert_num_queries(0):
         assert catalog.task_title(bare, user=cast.operator_a) == "别的步骤"
+
+
+def test_a_countersign_or_added_signer_part_is_shown_in_english(version: ProcessModelVersion) -> None:
+    with translation.override("en"):
+        shown = [
+            catalog.title_shown(version.pk, "submit", title)
+            for title in ("提交申请 · 会签（2/3）", "提交申请 · 依次审批（1/2）", "提交申请 · 后加签")
+        ]
+        # No English name for the step: the Chinese name stays, the engine's part is translated.
+        assert catalog.title_shown(version.pk, "office_review", "市场监管所审核 · 并加签") == (
+            "市场监管所审核 · Sign alongside"
+        )
+    assert shown == [
+        "Submit the application · Countersign (2/3)",
+        "Submit the application · In sequence (1/2)",
+        "Submit the application · Sign after",
+    ]
+    with translation.override("zh-hans"):
+        assert catalog.title_shown(version.pk, "submit", "提交申请 · 会签（2/3）") == "提交申请 · 会签（2/3）"
+
+
+def test_the_drawn_diagram_carries_the_english_names_on_an_english_page(version: ProcessModelVersion) -> None:
+    from lxml import etree
+
+    from workflows.diagram_english import english_xml, shown_xml
+    from workflows.parsing import NSMAP
+
+    xml = version.files["approval.bpmn"]
+    with translation.override("zh-hans"):
+        assert shown_xml(xml) is xml
+    with translation.override("en"):
+        root = etree.fromstring(shown_xml(xml).encode())
+
+    def name(element_id: str) -> str | None:
+        (element,) = root.iterfind(f".//bpmn:*[@id='{element_id}']", NSMAP)
+        return element.get("name")
+
+    assert name("submit") == "Submit the application"
+    assert name("office_decision") == "Approved?"
+    assert name("office_review") == "市场监管所审核"  # none given: as drawn in Chinese
+    # Only the names change: the layout and ids are the deployed ones.
+    assert xml.count("bpmndi:BPMNShape") == etree.tostring(root).decode().count("bpmndi:BPMNShape")
+    assert english_xml("<not xml") == "<not xml"
