@@ -35,7 +35,7 @@ from .page_matrix_rows import MATRIX as CORE_ROWS
 assert not set(CORE_ROWS) & set(PAGE_ROWS), sorted(set(CORE_ROWS) & set(PAGE_ROWS))
 MATRIX = {**CORE_ROWS, **PAGE_ROWS}
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.matrix]
 
 # URL groups that are deliberately not in this matrix, each with the reason.
 EXEMPT = {
