@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .access_models import AccessKind, AccessRecord  # noqa: F401 - the access log's model, in its own module
 from .actions import Action
 from .targets import target_label
 

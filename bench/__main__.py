@@ -31,6 +31,7 @@ SECTIONS = (
     "validation",
     "editor",
     "returns",
+    "encryption",
 )
 RESULTS = Path(__file__).resolve().parent.parent / "var" / "bench" / "results.json"
 
@@ -79,6 +80,7 @@ def main(argv: list[str]) -> int:
         countersign,
         cycles,
         editor_page,
+        encryption,
         inbox,
         messages,
         returns,
@@ -118,6 +120,7 @@ def main(argv: list[str]) -> int:
         "validation": (validation.run, validation.summary),
         "editor": (editor_page.run, editor_page.summary),
         "returns": (returns.run, returns.summary),
+        "encryption": (encryption.run, encryption.summary),
     }
     for name in args.only or SECTIONS:
         run, summarize = runners[name]

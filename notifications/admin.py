@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Notification, Preference, Webhook, WebhookDelivery
+from .retention import PURGED
 
 
 @admin.register(Notification)
@@ -37,4 +38,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Send again now"))
     def retry_now(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
-        queryset.update(status=WebhookDelivery.Status.PENDING, attempts=0, next_attempt_at=timezone.now())
+        # A payload emptied by the retention job has nothing left to send.
+        queryset.exclude(payload__has_key=PURGED).update(
+            status=WebhookDelivery.Status.PENDING, attempts=0, next_attempt_at=timezone.now()
+        )

@@ -171,7 +171,12 @@ def _failure(workflow: BpmnWorkflow, exc: Exception) -> HandlerFailed:
     failed_spec = failed.task_spec if failed is not None else getattr(exc, "task_spec", None)
     spec_name = str(getattr(failed_spec, "name", "") or "")
     message = error_message(exc)
-    logger.info("engine step failed at %s: %s", spec_name, message)
+    # The step and the exception's class only: the message may quote the instance's data (a
+    # handler's refusal, a failed conversion), and it is kept where process admins read it (the
+    # instance, its audit event, their notification), not in the log (docs/personal-data.md).
+    cause = getattr(exc, "error", None) or getattr(exc, "exception", None)
+    kind = type(cause if isinstance(cause, BaseException) else exc).__name__
+    logger.info("engine step failed at %s (%s)", spec_name, kind)
     return HandlerFailed(message, spec_name)
 
 

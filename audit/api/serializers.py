@@ -1,12 +1,22 @@
 from __future__ import annotations
 
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from audit.models import AuditEvent, ChainVerification
+from core.masking import mask_payload
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
+    """An event in the API's list: before/after with personal values masked (core.masking); the
+    full payloads leave only through a full export with a reason (audit/web/exports.py)."""
+
     action_label = serializers.CharField(source="get_action_display", read_only=True)
+    before = serializers.SerializerMethodField()
+    after = serializers.SerializerMethodField()
 
     class Meta:
         model = AuditEvent
@@ -32,6 +42,14 @@ class AuditEventSerializer(serializers.ModelSerializer):
             "hash",
         )
         read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.ANY)
+    def get_before(self, event: AuditEvent) -> Any:
+        return mask_payload(event.before)
+
+    @extend_schema_field(OpenApiTypes.ANY)
+    def get_after(self, event: AuditEvent) -> Any:
+        return mask_payload(event.after)
 
 
 class ChainVerificationSerializer(serializers.ModelSerializer):

@@ -4,12 +4,16 @@
 A field is labelled by what is known of it: the words an app registered for the target's payload
 (audit.web.words; a task's form titles its properties), else the verbose name of the target
 model's field (audit.targets.TARGET_MODELS), else the key itself. Coded values are shown by
-their titles. The path and the JSON spelling of each value stay on the page as tooltips, and
-the exports keep the raw payloads.
+their titles. The path and the JSON spelling of each value stay on the page as tooltips. A
+value under a personal key (core.masking.PERSONAL_KEYS: contact names, phones, addresses …) is
+masked, in the text and the tooltip alike; the difference is taken before masking, so a change
+that masks to the same text ("139****0000") is still listed. Only a full export with a reason
+shows the raw payloads (audit/web/exports.py).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -17,6 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
+
+from core import masking
 
 from ..models import AuditEvent
 from ..targets import target_model
@@ -75,6 +81,18 @@ def model_words(target_type: str) -> dict[str, FieldWords]:
 
 def line(change: Change, known: Mapping[str, FieldWords]) -> Line:
     label, coded = _label(change.path, known)
+    kind = personal_kind(change.path)
+    if kind is not None:
+        old, new = _masked(kind, change.old), _masked(kind, change.new)
+        return Line(
+            path=change.path,
+            kind=change.kind,
+            label=label,
+            old="" if change.kind == ADDED else shown(old, {}),
+            new="" if change.kind == REMOVED else shown(new, {}),
+            old_json="" if change.kind == ADDED else to_text(old),
+            new_json="" if change.kind == REMOVED else to_text(new),
+        )
     return Line(
         path=change.path,
         kind=change.kind,
@@ -84,6 +102,25 @@ def line(change: Change, known: Mapping[str, FieldWords]) -> Line:
         old_json=change.old_text,
         new_json=change.new_text,
     )
+
+
+def personal_kind(path: str) -> str | None:
+    """The masking kind of a diff path when one of its keys is personal (the innermost wins)."""
+    found = None
+    for match in _SEGMENT.finditer(path):
+        segment = match.group(0)
+        if segment.startswith("[") and not segment.startswith('["'):
+            continue  # a list index
+        key = json.loads(segment[1:-1]) if segment.startswith('["') else segment.lstrip(".")
+        found = masking.kind_of_key(str(key)) or found
+    return found
+
+
+def _masked(kind: str, value: Any) -> Any:
+    # A diff's leaves are scalars or empty containers: nothing to hide in null, "", yes/no, {} or [].
+    if value is None or value == "" or isinstance(value, bool | dict | list):
+        return value
+    return masking.mask(kind, value)
 
 
 def shown(value: Any, coded: Mapping[str, Any]) -> str:

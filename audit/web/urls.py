@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import exports, views
+from . import access_pages, exports, views
 
 urlpatterns = [
     path("audit/", views.review, name="audit-review"),
@@ -10,4 +10,5 @@ urlpatterns = [
     path("audit/export.csv", exports.export_csv, name="audit-export-csv"),
     path("audit/export.xlsx", exports.export_xlsx, name="audit-export-xlsx"),
     path("audit/verify/", views.verify_now, name="audit-verify"),
+    path("audit/access/", access_pages.access_log, name="audit-access"),
 ]

@@ -18,6 +18,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from core.masking import mask_payload
+
 from ..api.filters import case_condition
 from ..chain import GENESIS_HASH, event_hash
 from ..models import AuditEvent, ChainVerification
@@ -50,7 +52,11 @@ def filter_form(request: HttpRequest) -> tuple[EventFilterForm, QuerySet[AuditEv
 
 
 def render_review(
-    request: HttpRequest, form: EventFilterForm, page: Page | None, status: int = 200
+    request: HttpRequest,
+    form: EventFilterForm,
+    page: Page | None,
+    status: int = 200,
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     query = form.query_string()
     # The people of the page in words: their accounts come with the events, their units in one query.
@@ -63,6 +69,7 @@ def render_review(
         "query": query,
         "filtered": bool(query),
         **verification_context(latest_verification()),
+        **(extra or {}),
     }
     return render(request, "audit/review.html", context, status=status)
 
@@ -100,8 +107,9 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "event": event,
         "actor": actors.describe([event])[event.pk],
         "changes": lines_for([event])[event.pk],
-        "before_json": _pretty(event.before),
-        "after_json": _pretty(event.after),
+        # Personal values masked (core.masking); the full payloads only in a full export.
+        "before_json": _pretty(mask_payload(event.before)),
+        "after_json": _pretty(mask_payload(event.after)),
         # A spot check of this one event; the full walk is "verify now" on the review page.
         "content_intact": event_hash(event.prev_hash, event) == event.hash,
         "link_intact": event.prev_hash == expected_prev,

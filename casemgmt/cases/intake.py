@@ -5,8 +5,9 @@ the station), the public online page (actor None: the request itself is the auth
 the API. One transaction registers a new enterprise (an existing one is never changed: what the
 request says differently becomes a proposal for the enterprise's own staff to decide, see
 casemgmt.registry.enterprise_changes), allocates the case number, creates the case with the enterprise
-details as typed, starts the `service_case` process and records CASE_SUBMITTED; any refusal
-leaves nothing behind, not even a used number.
+details as typed, starts the `service_case` process, stores the consent to the privacy notice
+(which every channel must carry in its current version, casemgmt.consent.notice) and records
+CASE_SUBMITTED; any refusal leaves nothing behind, not even a used number.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from django.db import connection
 from django.utils import timezone
 
 from audit.actions import Action
+from casemgmt.consent import notice as privacy_notice
+from casemgmt.consent import records as consent_records
 from casemgmt.org.calendar import add_working_days
-from casemgmt.registry import catalogue
 from casemgmt.registry.enterprise_changes import propose_from_intake
 from casemgmt.registry.enterprises import register_for_intake
 from core.errors import Conflict, FieldError, InvalidInput, PermissionDenied
@@ -31,7 +33,7 @@ from workflows import instances
 from ..models import Enterprise, IntakeEnterpriseDetails, ServiceCase, ServiceProject
 from ..models.service_case import Channel
 from .numbering import allocate_case_no
-from .validation import choice, phone, required_text, uscc
+from .validation import catalogue_items, choice, phone, required_text, uscc
 
 PROCESS_KEY = "service_case"
 # The header scripted clients (the API, the public form) may send instead of the body's key.
@@ -55,6 +57,11 @@ class IntakeRequest:
     size_class: str = ""
     industry: str = ""
     idempotency_key: str | None = None
+    # The privacy notice version the submitter accepted (None: not accepted), and the user signed
+    # in while filling in the online form, if any: recorded with the consent and nothing else
+    # (the online channel stays anonymous and grants a signed-in user nothing).
+    consent_version: Any = None
+    online_user: Any = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,7 @@ class _Clean:
     size_class: str
     industry: str
     idempotency_key: str | None
+    consent_version: str
 
 
 def _project(code: Any, errors: list[FieldError]) -> ServiceProject | None:
@@ -97,44 +105,6 @@ def _project(code: Any, errors: list[FieldError]) -> ServiceProject | None:
         )
         return None
     return project
-
-
-def _catalogue_items(raw: Any, errors: list[FieldError]) -> list[str]:
-    if isinstance(raw, str) or not isinstance(raw, list | tuple):
-        errors.append(
-            FieldError("catalogue_items", "type", "服务事项格式不正确。", "Catalogue items must be a list.")
-        )
-        return []
-    keys: list[str] = []
-    unknown: list[str] = []
-    for value in raw:
-        key = value.strip() if isinstance(value, str) else ""
-        try:
-            catalogue.item(key)
-        except KeyError:
-            unknown.append(str(value)[:40])
-            continue
-        if key not in keys:
-            keys.append(key)
-    if unknown:
-        errors.append(
-            FieldError(
-                "catalogue_items",
-                "unknown_item",
-                f"服务目录中没有这些事项：{'、'.join(unknown)}。",
-                f"Not in the service catalogue: {', '.join(unknown)}.",
-            )
-        )
-    elif len(keys) > MAX_CATALOGUE_ITEMS:
-        errors.append(
-            FieldError(
-                "catalogue_items",
-                "too_many",
-                f"服务事项最多选择 {MAX_CATALOGUE_ITEMS} 项。",
-                f"Choose at most {MAX_CATALOGUE_ITEMS} catalogue items.",
-            )
-        )
-    return keys
 
 
 def _idempotency_key(raw: Any, errors: list[FieldError]) -> str | None:
@@ -184,12 +154,13 @@ def clean_request(request: IntakeRequest) -> _Clean:
     contact = required_text("contact_name", request.contact_name, 100, "联系人", errors)
     contact_phone = phone("contact_phone", request.contact_phone, errors)
     need = required_text("need", request.need, MAX_NEED, "服务需求", errors)
-    items = _catalogue_items(request.catalogue_items, errors)
+    items = catalogue_items("catalogue_items", request.catalogue_items, MAX_CATALOGUE_ITEMS, errors)
     channel = choice("channel", request.channel, Channel.values, "受理渠道", errors, required=True)
     address = required_text("address", request.address, 300, "企业地址", errors, optional=True)
     size_class = choice("size_class", request.size_class, Enterprise.SizeClass.values, "企业规模", errors)
     industry = required_text("industry", request.industry, 100, "行业", errors, optional=True)
     key = _idempotency_key(request.idempotency_key, errors)
+    consent_version = privacy_notice.check(request.consent_version, request.channel, errors)
     if errors or project is None:
         raise InvalidInput("The request has errors.", "申请信息有误，请检查后重新提交。", fields=errors)
     return _Clean(
@@ -205,6 +176,7 @@ def clean_request(request: IntakeRequest) -> _Clean:
         size_class=size_class,
         industry=industry,
         idempotency_key=key,
+        consent_version=consent_version,
     )
 
 
@@ -373,6 +345,13 @@ def register_case(request: IntakeRequest, *, actor: Actor) -> tuple[ServiceCase,
             size_class=clean.size_class,
             industry=clean.industry,
         )
+        online_user = request.online_user if getattr(request.online_user, "is_authenticated", False) else None
+        consent = consent_records.record(
+            case,
+            clean.consent_version,
+            privacy_notice.consent_channel(clean.channel, signed_in=online_user is not None),
+            user or online_user,
+        )
         proposal = None
         if not registered:
             proposal = propose_from_intake(
@@ -392,6 +371,7 @@ def register_case(request: IntakeRequest, *, actor: Actor) -> tuple[ServiceCase,
                 "need": clean.need,
                 "enterprise_registered": registered,
                 "enterprise_change_proposal": proposal.pk if proposal is not None else None,
+                "consent": {"notice_version": consent.notice_version, "channel": consent.channel},
             },
         )
         return case, True

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from casemgmt.registry import catalogue
 from casemgmt.registry.validators import validate_cn_phone, validate_uscc
 from core.errors import FieldError
 
@@ -92,3 +93,40 @@ def choice(
 
 def reason_text(raw: Any, errors: list[FieldError]) -> str:
     return required_text("reason", raw, MAX_REASON, "原因", errors)
+
+
+def catalogue_items(field: str, raw: Any, max_items: int, errors: list[FieldError]) -> list[str]:
+    """The catalogue item keys of `raw` (a list), each once, in order."""
+    if isinstance(raw, str) or not isinstance(raw, list | tuple):
+        errors.append(FieldError(field, "type", "服务事项格式不正确。", "Catalogue items must be a list."))
+        return []
+    keys: list[str] = []
+    unknown: list[str] = []
+    for value in raw:
+        key = value.strip() if isinstance(value, str) else ""
+        try:
+            catalogue.item(key)
+        except KeyError:
+            unknown.append(str(value)[:40])
+            continue
+        if key not in keys:
+            keys.append(key)
+    if unknown:
+        errors.append(
+            FieldError(
+                field,
+                "unknown_item",
+                f"服务目录中没有这些事项：{'、'.join(unknown)}。",
+                f"Not in the service catalogue: {', '.join(unknown)}.",
+            )
+        )
+    elif len(keys) > max_items:
+        errors.append(
+            FieldError(
+                field,
+                "too_many",
+                f"服务事项最多选择 {max_items} 项。",
+                f"Choose at most {max_items} catalogue items.",
+            )
+        )
+    return keys

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from casemgmt.archive.outcomes import record_outcome
 from casemgmt.cases.intake import IntakeRequest, submit_case
+from casemgmt.consent import notice as privacy_notice
 from casemgmt.models import Enterprise, OrgUnit, ServiceCase, TechnicalInstitution
 from casemgmt.registry.enterprises import upsert_enterprise
 from casemgmt.registry.validators import uscc_check_character
@@ -201,6 +202,9 @@ def load_cases(specs: tuple[DemoCase, ...], operator: User) -> list[ServiceCase]
                     catalogue_items=spec.items,
                     channel=spec.channel,
                     idempotency_key=spec.key,
+                    # The demo enterprise accepted the notice in force (online) or was told of it
+                    # at the window.
+                    consent_version=privacy_notice.current_version(),
                 ),
                 actor=None if spec.channel == "online" else operator,
             )

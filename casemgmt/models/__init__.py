@@ -6,6 +6,7 @@ from .enterprise_change import EnterpriseChangeProposal, IntakeEnterpriseDetails
 from .institution import InstitutionKind, TechnicalInstitution
 from .org import Membership, OrgUnit
 from .outcome import OUTCOME_SUBTYPES, Outcome, OutcomeKind
+from .privacy import ConsentChannel, ConsentRecord, CorrectionRequest
 from .registry import NamingRecord, ProjectLevel, ServiceProject
 from .saved_filter import SavedFilter
 from .service_case import (
@@ -31,6 +32,9 @@ __all__ = [
     "CaseNumberSequence",
     "CaseStage",
     "Channel",
+    "ConsentChannel",
+    "ConsentRecord",
+    "CorrectionRequest",
     "EffectKind",
     "Enterprise",
     "EnterpriseChangeProposal",

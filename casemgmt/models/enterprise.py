@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from casemgmt.registry.validators import check_cn_phone, check_uscc
+from core.crypto.fields import EncryptedTextField
 
 from .org import OrgUnit
 
@@ -39,8 +40,9 @@ class Enterprise(models.Model):
         related_name="enterprises_located",
         limit_choices_to={"kind": OrgUnit.Kind.DIVISION},
     )
-    contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
-    phone = models.CharField(_("contact phone"), max_length=32, blank=True, validators=[check_cn_phone])
+    # Personal data: sealed at rest (core/crypto), read back in the clear; never filtered on.
+    contact_name = EncryptedTextField(_("contact person"), max_length=100, blank=True)
+    phone = EncryptedTextField(_("contact phone"), max_length=32, blank=True, validators=[check_cn_phone])
     size_class = models.CharField(_("size class"), max_length=16, choices=SizeClass.choices, blank=True)
     industry = models.CharField(_("industry"), max_length=100, blank=True)
     # The org unit an enterprise's own user accounts are members of (role "enterprise"); created

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from casemgmt.registry.validators import check_cn_phone
+from core.crypto.fields import EncryptedTextField
 from workflows.models import ProcessInstance
 
 from .enterprise import Enterprise
@@ -91,8 +92,9 @@ class ServiceCase(models.Model):
     )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     # The contact as given with this request (the enterprise's own contact may change later).
-    contact_name = models.CharField(_("contact person"), max_length=100)
-    contact_phone = models.CharField(_("contact phone"), max_length=32, validators=[check_cn_phone])
+    # Personal data: sealed at rest (core/crypto), read back in the clear; never filtered on.
+    contact_name = EncryptedTextField(_("contact person"), max_length=100)
+    contact_phone = EncryptedTextField(_("contact phone"), max_length=32, validators=[check_cn_phone])
     need = models.TextField(_("service need"))
     catalogue_items = ArrayField(
         models.CharField(max_length=32), verbose_name=_("catalogue items"), default=list, blank=True

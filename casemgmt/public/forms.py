@@ -112,6 +112,7 @@ class IntakeForm(ServiceErrorsMixin, forms.Form):
         "contact_name",
         "contact_phone",
         "need",
+        "consent",
     )
 
     project_code = forms.ChoiceField(label=_("Service project"))
@@ -134,6 +135,10 @@ class IntakeForm(ServiceErrorsMixin, forms.Form):
         choices=[(item.key, item.text_zh) for item in catalogue.all_items()],
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    # The consent: the box, and the notice version the page showed (the template writes the
+    # current one; casemgmt.consent.notice refuses any other).
+    consent = forms.BooleanField(label=_("I have read and agree to the privacy notice"), required=False)
+    notice_version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=32)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

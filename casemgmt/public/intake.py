@@ -9,6 +9,7 @@ counts against the address's hourly limit before anything else runs: over it, 42
 from __future__ import annotations
 
 import uuid
+from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from casemgmt.cases.intake import IDEMPOTENCY_HEADER, IntakeRequest, submit_case
 from casemgmt.cases.lookup import find_case_for_enterprise
+from casemgmt.consent import notice as privacy_notice
 from casemgmt.models import Channel
 from casemgmt.public import access as public_access
 from casemgmt.public.forms import IntakeForm, catalogue_groups
@@ -25,7 +27,7 @@ from casemgmt.public.throttle import RateLimited, hit_request, intake_limit
 from core.errors import Conflict, ServiceError
 
 
-def _intake_request(form: IntakeForm, header_key: str | None) -> IntakeRequest:
+def _intake_request(form: IntakeForm, header_key: str | None, user: Any) -> IntakeRequest:
     data = form.cleaned_data
     # The form's hidden key first; scripted clients may send the header instead.
     key = data.get("idempotency_key") or header_key or None
@@ -42,11 +44,18 @@ def _intake_request(form: IntakeForm, header_key: str | None) -> IntakeRequest:
         size_class=data.get("size_class", ""),
         industry=data.get("industry", ""),
         idempotency_key=key,
+        # The box ticked accepts the version the page showed; unticked, nothing is accepted.
+        consent_version=data.get("notice_version") if data.get("consent") else None,
+        online_user=user,
     )
 
 
 def _render(request: HttpRequest, form: IntakeForm, status: int = 200) -> HttpResponse:
-    context = {"form": form, "catalogue": catalogue_groups(form["catalogue_items"])}
+    context = {
+        "form": form,
+        "catalogue": catalogue_groups(form["catalogue_items"]),
+        "notice": privacy_notice.current(),
+    }
     return render(request, "casemgmt/public/intake.html", context, status=status)
 
 
@@ -62,13 +71,19 @@ def intake(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _render(request, form, status=400)
     try:
-        case = submit_case(_intake_request(form, request.headers.get(IDEMPOTENCY_HEADER)), actor=None)
+        submitted = _intake_request(form, request.headers.get(IDEMPOTENCY_HEADER), request.user)
+        case = submit_case(submitted, actor=None)
     except ServiceError as refusal:
-        if isinstance(refusal, Conflict):
-            # The key belongs to an earlier, different request: say so, and give the form a fresh
-            # key so that submitting this request on purpose remains possible.
+        outdated = any(e.field == "consent" and e.code == "outdated" for e in refusal.fields)
+        if isinstance(refusal, Conflict) or outdated:
             data = request.POST.copy()
-            data["idempotency_key"] = uuid.uuid4().hex
+            if isinstance(refusal, Conflict):
+                # The key belongs to an earlier, different request: say so, and give the form a
+                # fresh key so that submitting this request on purpose remains possible.
+                data["idempotency_key"] = uuid.uuid4().hex
+            if outdated:
+                # Accepted an older notice: the page shows the current one, to be accepted anew.
+                data.pop("consent", None)
             form = IntakeForm(data)
             form.is_valid()
         form.add_service_errors(refusal)
@@ -84,4 +99,4 @@ def receipt(request: HttpRequest, case_no: str) -> HttpResponse:
     case = find_case_for_enterprise(case_no, proof.phone) if proof else None
     if case is None:
         return redirect(f"{reverse('public-lookup')}?{urlencode({'case_no': case_no})}")
-    return render(request, "casemgmt/public/receipt.html", {"case": case})
+    return render(request, "casemgmt/public/receipt.html", {"case": case, "notice": privacy_notice.current()})

@@ -86,6 +86,7 @@ def _links(user: Any, roles: set[str]) -> list[Link]:
         ),
         (user.has_perm("promotion.view_report"), _("Promotion"), "promotion-report", "link-promotion"),
         (user.has_perm("audit.view_events"), _("Audit"), "audit-review", "link-audit"),
+        (user.has_perm("audit.view_events"), _("Access log"), "audit-access", "link-access-log"),
         (user.has_perm("workflows.deploy_model"), _("Process studio"), "studio-models", "link-studio"),
         (user.has_perm("workflows.manage_instance"), _("Instances"), "instance-admin", "link-instances"),
     ]

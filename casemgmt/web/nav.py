@@ -10,6 +10,8 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from casemgmt.rights.holdings import is_enterprise_user
+
 Shown = Callable[[Any, bool], bool]  # (user, has any role) → whether the entry is offered
 
 
@@ -23,6 +25,10 @@ def _has_role(_user: Any, has_role: bool) -> bool:
 
 def _everyone(_user: Any, _has_role: bool) -> bool:
     return True
+
+
+def _enterprise_user(user: Any, _has_role: bool) -> bool:
+    return is_enterprise_user(user)
 
 
 # (group label, [(URL name, label, test id, shown)]): the order of the menu.
@@ -53,6 +59,8 @@ MENU: list[tuple[Any, list[tuple[str, Any, str, Shown]]]] = [
                 "nav-institutions",
                 _perm("casemgmt.registry_search_institutions"),
             ),
+            # PIPL: the enterprise's own personal data and its correction requests.
+            ("rights-personal-data", _("My personal data"), "nav-personal-data", _enterprise_user),
         ],
     ),
     (

@@ -12,6 +12,9 @@ urlpatterns = [
     path("", include("casemgmt.registry.web.urls")),
     path("", include("casemgmt.cases.web.urls")),
     path("", include("casemgmt.public.urls")),
+    path("", include("casemgmt.consent.urls")),
+    path("", include("casemgmt.rights.urls")),
     path("", include("casemgmt.archive.web.urls")),
+    path("", include("casemgmt.reveal.web.urls")),
     path("", include("casemgmt.web.account_urls")),
 ]

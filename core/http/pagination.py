@@ -3,7 +3,9 @@
 DRF's LimitOffsetPagination takes "abc" or "-5" as "no value" and passes any offset to the
 database, where one past bigint fails the query. Here a value that is not an integer, or outside
 1..MAX_LIMIT (limit) or 0..MAX_OFFSET (offset), is a 400 naming the parameter. The task inbox
-(workflows/api/views.py), which pages with its own queries, reads them with limit_and_offset().
+(workflows/api/views.py), which pages with its own queries, and the few APIViews that page a list
+themselves (a project's assessments, an enterprise's proposals, a model's versions) read them with
+limit_and_offset(): no API list is unbounded (tests/privacy/test_api_lists.py).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
@@ -46,6 +49,16 @@ def schema_parameters() -> list[dict[str, Any]]:
             ("limit", _BOUNDS["limit"], f"Number of results to return per page (default {DEFAULT_LIMIT})."),
             ("offset", _BOUNDS["offset"], "The initial index from which to return the results."),
         )
+    ]
+
+
+def openapi_parameters() -> list[OpenApiParameter]:
+    """`limit` and `offset` for an APIView that pages a list itself (extend_schema(parameters=))."""
+    return [
+        OpenApiParameter(
+            "limit", int, description=f"Results per page (default {DEFAULT_LIMIT}, at most {MAX_LIMIT})."
+        ),
+        OpenApiParameter("offset", int, description="The initial index from which to return the results."),
     ]
 
 

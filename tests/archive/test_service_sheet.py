@@ -97,15 +97,22 @@ def values(ws: Worksheet) -> list[list[object]]:
     return [list(row) for row in ws.iter_rows(values_only=True)]
 
 
-def check_enterprise_sheet(ws: Worksheet, area: Area, projects: str, rows: list[list[object]]) -> None:
+# The enterprise's address, contact and phone: masked by default, in full for a reason.
+MASKED_CONTACT = ["上海市松江区方松街道****", "李*", "139****5678"]
+FULL_CONTACT = ["上海市松江区方松街道测试路8号", "李四", "139 1234 5678"]
+
+
+def check_enterprise_sheet(
+    ws: Worksheet, area: Area, projects: str, rows: list[list[object]], contact: list[str] = MASKED_CONTACT
+) -> None:
     grid = values(ws)
     assert grid[0][0] == TITLE
     assert "A1:E1" in {str(r) for r in ws.merged_cells.ranges}
     assert [r[:2] for r in grid[1:7]] == [
         ["企业名称", "上海方松精密制造有限公司"],
-        ["企业地址", "上海市松江区方松街道测试路8号"],
-        ["联系人", "李四"],
-        ["联系电话", "139 1234 5678"],
+        ["企业地址", contact[0]],
+        ["联系人", contact[1]],
+        ["联系电话", contact[2]],
         ["服务项目", projects],
         ["统计期间", "2026-01-01 至 2026-03-31"],
     ]
@@ -137,6 +144,9 @@ def test_the_enterprise_sheet_cell_by_cell(served: Area) -> None:
     check_enterprise_sheet(ws, served, "方松项目", [FIRST_ROW, SECOND_ROW])
     # The injected formula stays text: no cell holds a formula.
     assert all(cell.data_type != "f" for row in ws.iter_rows() for cell in row)
+    # In full for a reason: the same sheet, the contact unmasked (tests/privacy: watermark, record).
+    full = workbook(client_for(served.cast.operator_a).post(url, {**PERIOD, "reason": "年度报送"}))
+    check_enterprise_sheet(full.worksheets[0], served, "方松项目", [FIRST_ROW, SECOND_ROW], FULL_CONTACT)
 
 
 def test_a_district_user_sees_every_project_on_the_enterprise_sheet(served: Area) -> None:
@@ -178,9 +188,15 @@ def test_the_project_workbook_has_a_summary_and_a_sheet_per_enterprise(served: A
     other_sheet = values(book["上海岳阳电子有限公司"])
     assert [r[:2] for r in other_sheet[1:5]] == [
         ["企业名称", "上海岳阳电子有限公司"],
-        ["企业地址", "上海市松江区测试路1号"],
-        ["联系人", "王五"],
-        ["联系电话", "021 5781 2345"],
+        ["企业地址", "上海市松江区****"],
+        ["联系人", "王*"],
+        ["联系电话", "021****2345"],
+    ]
+    full = workbook(client_for(served.cast.office_a).post(url, {**PERIOD, "reason": "项目验收"}))
+    assert [r[1] for r in values(full["上海岳阳电子有限公司"])[2:5]] == [
+        "上海市松江区测试路1号",
+        "王五",
+        "021 5781 2345",
     ]
     assert other_sheet[9] == [1, "'+SUM(A1)", "2026-02-11 专家授课", None, None]
 
@@ -191,7 +207,8 @@ def test_formula_injection_is_neutralised_in_every_text_cell(area: Area) -> None
     ServiceCase.objects.filter(pk=case.pk).update(effects=["other"], effect_other="=1+1")
     make_record(case=case, mode="other", mode_description="=danger", content="x")
     url = reverse("archive-sheet-enterprise-xlsx", kwargs={"pk": hostile.pk})
-    ws = workbook(client_for(area.cast.admin).get(url)).worksheets[0]
+    # In full, so that the hostile address and contact reach their cells as typed.
+    ws = workbook(client_for(area.cast.admin).post(url, {"reason": "核对"})).worksheets[0]
     grid = values(ws)
     assert grid[1][1] == "'@evil"
     assert grid[2][1] == "'=cmd|' /C calc'!A0"
@@ -254,10 +271,13 @@ def test_the_printable_enterprise_page(served: Area) -> None:
         "填表说明：",
         NOTE_1,
         NOTE_2,
-        "139 1234 5678",
+        "139****5678",
         "2026-01-01 至 2026-03-31",
     ]:
         assert expected in text, expected
+    assert "139 1234 5678" not in text and "李四" not in text
+    full = client_for(served.cast.operator_a).post(url, {**PERIOD, "reason": "打印存档"}).content.decode()
+    assert "139 1234 5678" in full and "上海市松江区方松街道测试路8号" in full and "FS-2026-00002" in full
     assert (
         "2026-01-05 上门指导" in text and "其他：缩短交货周期" in text and "为企业节约费用：12.50万元" in text
     )

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from casemgmt.consent.notice import current_version
 from casemgmt.models import ServiceCase
 from tests.factories import make_institution
 from tests.public.support import advance_to_feedback, deploy_service_case, make_public_project
@@ -53,6 +54,10 @@ def test_enterprise_submits_fixes_an_error_and_looks_the_case_up(
         box = form.locator(f"input[name=catalogue_items][value='{key}']")
         form.locator(f"details:has(input[value='{key}']) > summary").click()
         box.check()
+    # The privacy notice in brief, its full text one link away; the box must be ticked.
+    expect(page.get_by_test_id("notice-short")).to_contain_text("上海市松江区市场监督管理局")
+    expect(page.get_by_test_id("notice-link")).to_have_attribute("href", "/privacy/")
+    form.locator("input[name=consent]").check()
     shoot("filled")
     with page.expect_navigation():
         page.get_by_test_id("submit").click()
@@ -63,6 +68,7 @@ def test_enterprise_submits_fixes_an_error_and_looks_the_case_up(
     expect(error).to_contain_text("校验")
     expect(page.locator("input[name=enterprise_name]")).to_have_value("上海松江示例精密机械有限公司")
     expect(page.locator("input[name=catalogue_items][value='testing.2']")).to_be_checked()
+    expect(page.locator("input[name=consent]")).to_be_checked()
     shoot("credit-code-error")
     assert ServiceCase.objects.count() == 0
 
@@ -77,6 +83,7 @@ def test_enterprise_submits_fixes_an_error_and_looks_the_case_up(
     case = ServiceCase.objects.get()
     assert case.case_no == case_no and case.channel == "online"
     assert sorted(case.catalogue_items) == ["metrology.2", "testing.2"]
+    assert case.consent.channel == "public" and case.consent.notice_version == current_version()
     # The phone is in no URL the browser visited.
     assert "13912345678" not in page.url
 
@@ -113,6 +120,7 @@ def test_enterprise_gives_feedback_online(page: Page, live_server: Any, shoot: C
     form.locator("input[name=contact_name]").fill("李四")
     form.locator("input[name=contact_phone]").fill(PHONE)
     form.locator("textarea[name=need]").fill("计量器具校准")
+    form.locator("input[name=consent]").check()
     with page.expect_navigation():
         page.get_by_test_id("submit").click()
     case = advance_to_feedback(ServiceCase.objects.get(), make_institution(name="松江区计量测试所"))

@@ -67,6 +67,7 @@ def test_operator_works_a_case_from_the_window_to_closed(
     form.locator("textarea[name=need]").fill("出口产品需要电磁兼容检测，希望对接检测机构。")
     form.locator('details:has(input[value="testing.1"]) > summary').click()  # its category, folded
     form.locator('input[name=catalogue_items][value="testing.1"]').check()
+    form.locator("input[name=consent]").check()  # the enterprise was told of the privacy notice
     shoot("01-intake-form")
     with page.expect_navigation():
         page.get_by_test_id("submit").click()

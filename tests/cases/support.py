@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from casemgmt.cases.intake import IntakeRequest, submit_case
+from casemgmt.consent.notice import current_version
 from casemgmt.models import ServiceCase, ServiceProject
 from core.service import Actor
 from tests.factories import valid_uscc
@@ -35,6 +36,7 @@ def request_for(project: ServiceProject, n: int = 1, **changes: Any) -> IntakeRe
         "address": "上海市松江区中山路1号",
         "size_class": "small",
         "industry": "电子制造",
+        "consent_version": current_version(),
     }
     fields.update(changes)
     return IntakeRequest(**fields)

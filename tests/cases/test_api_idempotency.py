@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
+from casemgmt.consent.notice import current_version
 from casemgmt.models import CaseNumberSequence, EnterpriseChangeProposal, ServiceCase, ServiceProject
 from tests.concurrency import run_concurrently
 from tests.factories import valid_uscc
@@ -33,6 +34,7 @@ def body_for(project: ServiceProject, **changes: Any) -> dict[str, Any]:
         "address": "上海市松江区接口路1号",
         "size_class": "small",
         "industry": "仪器仪表",
+        "consent": {"notice_version": current_version()},
         **changes,
     }
 

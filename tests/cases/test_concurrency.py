@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from audit.verify import verify_chain
 from casemgmt.cases.lifecycle import withdraw_case
 from casemgmt.cases.numbering import case_year
+from casemgmt.consent.notice import current_version
 from casemgmt.models import CaseNumberSequence, CaseStage, ServiceCase
 from core.errors import ServiceError
 from tests.concurrency import run_concurrently
@@ -73,6 +74,7 @@ def test_one_key_posted_at_once_through_the_api_is_created_once_and_replayed_to_
         "need": "计量校准",
         "catalogue_items": [],
         "idempotency_key": "api-race",
+        "consent": {"notice_version": current_version()},
     }
 
     def post(_: int) -> tuple[int, int]:

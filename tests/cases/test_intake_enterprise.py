@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from audit.actions import Action
 from audit.models import AuditEvent
+from casemgmt.consent.notice import current_version
 from casemgmt.models import Enterprise, EnterpriseChangeProposal, ServiceProject
 from tests.factories import master_data
 from tests.personas import Cast
@@ -68,6 +69,7 @@ def test_operator_of_another_project_cannot_overwrite_via_api_intake(
         "need": "检测",
         "catalogue_items": ["testing.1"],
         "address": "乙的地址",
+        "consent": {"notice_version": current_version()},
     }
     response = operator_b.post(reverse("cases-api-create"), body, format="json")
     assert response.status_code == 201, response.content

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from casemgmt.consent.notice import current_version
 from casemgmt.models import CaseStage, Enterprise, OrgUnit, ServiceCase, ServiceProject, TechnicalInstitution
 from tests.factories import make_institution
 from tests.personas import ENTERPRISE_A, Cast
@@ -39,6 +40,7 @@ def window_post(project: ServiceProject, **changes: Any) -> dict[str, Any]:
         )
     }
     body["catalogue_items"] = ["testing.1", "standardization.2"]
+    body.update(consent="1", notice_version=current_version())
     body.update(changes)
     return body
 
@@ -117,7 +119,8 @@ def test_the_case_page_shows_number_progress_records_feedback_and_tasks(
     page = client_for(cast.operator_a).get(reverse("cases-detail", kwargs={"pk": case.pk}))
     html = page.content.decode()
     assert case.case_no in html and "需求收集" in html and 'aria-current="step"' in html
-    assert "138 0013 8000" in html and "+8613800138000" not in html  # phones as people write them
+    # Staff see the contact masked (the full value by a reveal with a reason: tests/privacy).
+    assert "138****8000" in html and "138 0013 8000" not in html and "+8613800138000" not in html
     task = instance_of(case).human_tasks.get(status="open")
     assert reverse("task-detail-page", kwargs={"pk": task.pk}) in html
     assert page.context["can_withdraw"] and page.context["can_cancel"]
@@ -170,6 +173,7 @@ def test_api_intake_list_detail_and_exits(
         "need": "标准制定咨询",
         "catalogue_items": ["standardization.1"],
         "idempotency_key": "api-1",
+        "consent": {"notice_version": current_version()},
     }
     created = client.post(reverse("cases-api-create"), body, format="json")
     assert created.status_code == 201, created.content

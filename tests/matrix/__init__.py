@@ -11,7 +11,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import account, approvals, archive, cases, preview, promotion, public, registry, scorecard, signers
+from . import (
+    account,
+    approvals,
+    archive,
+    cases,
+    preview,
+    privacy,
+    promotion,
+    public,
+    registry,
+    reveal,
+    scorecard,
+    signers,
+)
 
 _AREAS = (
     registry,
@@ -24,6 +37,8 @@ _AREAS = (
     approvals,
     preview,
     signers,
+    reveal,
+    privacy,
 )
 
 

@@ -81,16 +81,32 @@ CERTIFICATE = {
     "issuer": "上海市计量测试技术研究院",
 }
 
+# A full-value sheet: the reason it needs (the period defaults to this year so far).
+FULL = {"reason": "年度统计报送"}
+
 PUBLIC_PAGES: frozenset[str] = frozenset()
 PAGE_ROWS: dict[str, tuple[Check, ...]] = {
     # Everyone signed in has an archive home (empty without a scope).
     "archive-home": (Check("get", "get", who(200)),),
     "archive-enterprise": (Check("get", "get", SEES_ENTERPRISE, ENTERPRISE),),
-    "archive-sheet-enterprise": (Check("get", "get", SEES_ENTERPRISE, ENTERPRISE),),
-    "archive-sheet-enterprise-xlsx": (Check("get", "get", SEES_ENTERPRISE, ENTERPRISE),),
+    # The sheets and their downloads: GET masked; POST with a reason in full (whoever may see them).
+    "archive-sheet-enterprise": (
+        Check("get", "get", SEES_ENTERPRISE, ENTERPRISE),
+        Check("post-full", "post", SEES_ENTERPRISE, ENTERPRISE, FULL),
+    ),
+    "archive-sheet-enterprise-xlsx": (
+        Check("get", "get", SEES_ENTERPRISE, ENTERPRISE),
+        Check("post-full", "post", SEES_ENTERPRISE, ENTERPRISE, FULL),
+    ),
     "archive-project-outcomes": (Check("get", "get", SEES_PROJECT, PROJECT),),
-    "archive-sheet-project": (Check("get", "get", SEES_PROJECT, PROJECT),),
-    "archive-sheet-project-xlsx": (Check("get", "get", SEES_PROJECT, PROJECT),),
+    "archive-sheet-project": (
+        Check("get", "get", SEES_PROJECT, PROJECT),
+        Check("post-full", "post", SEES_PROJECT, PROJECT, FULL),
+    ),
+    "archive-sheet-project-xlsx": (
+        Check("get", "get", SEES_PROJECT, PROJECT),
+        Check("post-full", "post", SEES_PROJECT, PROJECT, FULL),
+    ),
     "archive-outcome-new-case": (
         Check("get", "get", writers(200, enterprise_sees=True), CASE),
         Check("post", "post", writers(302, enterprise_sees=True), CASE, CERTIFICATE),

@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib.auth.models import User
 
 from casemgmt.cases.intake import submit_case
+from casemgmt.consent.notice import current_version
 from casemgmt.models import Enterprise, OrgUnit, ServiceCase, ServiceProject
 from tests.cases.support import deploy_service_case, request_for
 from tests.factories import make_project, valid_uscc
@@ -65,8 +66,14 @@ def intake_body(n: int = 902, **changes: Any) -> dict[str, Any]:
         "contact_phone": "13800138000",
         "need": "需要计量器具检定",
         "catalogue_items": ["metrology.1"],
+        "consent": {"notice_version": current_version()},
         **changes,
     }
+
+
+def window_body(**changes: Any) -> dict[str, Any]:
+    """intake_body as the window form posts it: the operator's consent box and the notice shown."""
+    return {**intake_body(**changes), "consent": "1", "notice_version": current_version()}
 
 
 def _with_project(world: Any) -> None:
@@ -88,14 +95,14 @@ PAGE_ROWS: dict[str, tuple[Check, ...]] = {
             "post",
             "post",
             only(302, "admin", "reviewer", "office_a", "operator_a"),
-            body=intake_body(),
+            body=window_body(),
             setup=_with_project,
         ),
         Check(
             "post-invalid",
             "post",
             {**only(400, *SUBMITTERS), "office_b": 403, "operator_b": 403},
-            body=intake_body(contact_phone="12"),
+            body=window_body(contact_phone="12"),
             setup=_with_project,
         ),
     ),

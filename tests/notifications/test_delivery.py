@@ -203,7 +203,9 @@ class TestHousekeeping:
 
         from django.utils import timezone
 
-        old = timezone.now() - timedelta(days=settings.NQI_NOTIFICATION_DAYS + 1)
+        from notifications.retention import purge_notifications
+
+        old = timezone.now() - timedelta(days=settings.NQI_RETENTION_NOTIFICATIONS_DAYS + 1)
         kept_unread = Notification.objects.create(
             recipient=cast.office_a, kind="task_available", event_id=1, title="a"
         )
@@ -214,7 +216,7 @@ class TestHousekeeping:
             recipient=cast.office_a, kind="task_available", event_id=3, title="c", read_at=timezone.now()
         )
         Notification.objects.filter(pk=kept_unread.pk).update(created_at=old)
-        deliver()
+        purge_notifications(timezone.now())  # the daily retention job's step (core/retention.py)
         assert set(Notification.objects.values_list("pk", flat=True)) == {kept_unread.pk, recent.pk}
         assert not Notification.objects.filter(pk=gone.pk).exists()
 

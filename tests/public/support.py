@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from casemgmt.consent.notice import current_version
 from casemgmt.models import OrgUnit, ServiceCase, ServiceProject, TechnicalInstitution
 from tests.factories import make_org_unit, make_project
 from workflows import human_tasks
@@ -50,6 +51,8 @@ def intake_body(project: ServiceProject | str, **overrides: Any) -> dict[str, An
         "need": "产品出口需要做电磁兼容检测，希望对接检测机构。",
         "catalogue_items": ["testing.1", "metrology.2"],
         "idempotency_key": "0f8d3c1e2b7a4e5f9a6b3c2d1e0f9a8b",
+        "consent": "on",
+        "notice_version": current_version(),
     }
     body.update(overrides)
     return body

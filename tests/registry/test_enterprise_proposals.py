@@ -150,9 +150,10 @@ def test_api_lists_proposals_with_their_changes(cast: Cast, api: Api) -> None:
     assert [row["id"] for row in rows] == [proposal.pk]
     assert rows[0]["status"] == "pending" and rows[0]["stale"] is False
     assert rows[0]["case_no"] == "REGA-2026-00001"
+    # A list: the phone masked (core.masking), the enterprise's name as proposed.
     assert {c["field"]: c["proposed"] for c in rows[0]["changes"]} == {
         "name": world.PROPOSED_NAME,
-        "phone": "+862157810000",
+        "phone": "021****0000",
     }
     assert api(cast.reviewer).get(url, {"status": "accepted"}).json() == []
     assert api(cast.office_b).get(url).status_code == 404

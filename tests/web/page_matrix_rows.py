@@ -305,6 +305,7 @@ MATRIX: dict[str, tuple[Check, ...]] = {
     "audit-case-timeline": (Check("get", "get", AUDIT_READERS, lambda w: {"key": "SQ-1"}),),
     "audit-export-csv": (Check("get", "get", AUDIT_READERS),),
     "audit-export-xlsx": (Check("get", "get", AUDIT_READERS),),
+    "audit-access": (Check("get", "get", AUDIT_READERS),),
     "audit-verify": (Check("post", "post", only(302, "admin", "auditor")), get_refused()),
     # The process studio: process admins only (workflows.deploy_model). An upload without files is
     # refused on the page (400) for them.

@@ -79,12 +79,15 @@ class ProcessModelDetail(APIView):
         responses=ProcessModelVersionsSerializer,
         summary="Versions of a process model",
         operation_id="process_model",
+        parameters=pagination.openapi_parameters(),
     )
     def get(self, request: Request, key: str) -> Response:
         model = ProcessModel.objects.filter(key=key).first()
         if model is None:
             raise _not_found("Process model", "流程模型", key)
-        versions = model.versions.select_related("deployed_by").order_by("-number")
+        # Newest first, a page at a time like every list (limit at most 200; more is a 400).
+        limit, offset = pagination.limit_and_offset(request.query_params)
+        versions = model.versions.select_related("deployed_by").order_by("-number")[offset : offset + limit]
         return Response(
             {
                 "key": model.key,

@@ -46,6 +46,22 @@ class OutcomeCorrectSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, default="")
 
 
+class FullExportSerializer(serializers.Serializer):
+    """A 服务情况统计表 download in full: the reason, and the period as the GET takes it."""
+
+    reason = serializers.CharField(
+        allow_blank=True, trim_whitespace=False, help_text="Why the full values are needed (≤200 characters)."
+    )
+    # "from" is a keyword: the body's key is set below.
+    from_ = serializers.CharField(required=False, allow_blank=True, default="", help_text="YYYY-MM-DD")
+    to = serializers.CharField(required=False, allow_blank=True, default="", help_text="YYYY-MM-DD")
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")
+        return fields
+
+
 def entry_json(entry: Entry) -> dict[str, Any]:
     data: dict[str, Any] = {
         "at": entry.day.isoformat() if entry.date_only else entry.at.isoformat(),

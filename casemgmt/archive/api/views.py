@@ -16,20 +16,22 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.access import record_api_read
 from casemgmt.archive import outcomes as service
 from casemgmt.archive.api.serializers import (
+    FullExportSerializer,
     OutcomeCorrectSerializer,
     OutcomeCreateSerializer,
     OutcomeSerializer,
     entry_json,
 )
-from casemgmt.archive.exports import service_sheet
+from casemgmt.archive.exports import disclosure, service_sheet
 from casemgmt.archive.exports.period import parse_bounds, parse_period
-from casemgmt.archive.exports.sheet_data import enterprise_sheet, project_sheets
 from casemgmt.archive.timeline import enterprise_entries
 from casemgmt.archive.web.sheets import enterprise_filename, project_filename, xlsx_response
 from casemgmt.models import Enterprise, Outcome, OutcomeKind, ServiceProject
 from casemgmt.org.scopes import visible_outcomes
+from core.disclosure import MASKED, full_disclosure
 from core.errors import NotFound
 
 
@@ -129,6 +131,7 @@ class EnterpriseArchive(APIView):
     def get(self, request: Request, pk: int) -> Response:
         enterprise = visible_enterprise(request, pk)
         entries = enterprise_entries(request.user, enterprise)
+        record_api_read(request, "archive", enterprise.pk)
         return Response(
             {
                 "enterprise": {
@@ -146,19 +149,49 @@ class EnterpriseArchive(APIView):
         )
 
 
+_XLSX = {(200, service_sheet.CONTENT_TYPE): OpenApiTypes.BINARY}
+_MASKED_NOTE = "Address, contact person and phone masked (139****0000); the download is recorded."
+_FULL_NOTE = (
+    "In full, for the reason given: watermarked with who and when, recorded with the reason. "
+    "A missing or over-long reason is 400 and nothing is exported."
+)
+
+
+def _full_period(request: Request) -> tuple[Any, Any]:
+    body = FullExportSerializer(data=request.data)
+    body.is_valid(raise_exception=True)
+    # The reason first: a refused export builds nothing.
+    how = full_disclosure(request.user, body.validated_data["reason"])
+    return how, parse_period(body.validated_data["from"] or None, body.validated_data["to"] or None)
+
+
 class EnterpriseSheetXlsx(APIView):
-    @extend_schema(parameters=PERIOD, responses={(200, service_sheet.CONTENT_TYPE): OpenApiTypes.BINARY})
+    @extend_schema(parameters=PERIOD, responses=_XLSX, description=_MASKED_NOTE)
     def get(self, request: Request, pk: int) -> HttpResponse:
         enterprise = visible_enterprise(request, pk)
         period = parse_period(request.query_params.get("from"), request.query_params.get("to"))
-        content = service_sheet.enterprise_workbook(enterprise_sheet(request.user, enterprise, period))
+        content = disclosure.enterprise_xlsx(request.user, enterprise, period, MASKED, request)
+        return xlsx_response(content, enterprise_filename(enterprise.pk, period))
+
+    @extend_schema(request=FullExportSerializer, responses=_XLSX, description=_FULL_NOTE)
+    def post(self, request: Request, pk: int) -> HttpResponse:
+        enterprise = visible_enterprise(request, pk)
+        how, period = _full_period(request)
+        content = disclosure.enterprise_xlsx(request.user, enterprise, period, how, request)
         return xlsx_response(content, enterprise_filename(enterprise.pk, period))
 
 
 class ProjectSheetXlsx(APIView):
-    @extend_schema(parameters=PERIOD, responses={(200, service_sheet.CONTENT_TYPE): OpenApiTypes.BINARY})
+    @extend_schema(parameters=PERIOD, responses=_XLSX, description=_MASKED_NOTE)
     def get(self, request: Request, pk: int) -> HttpResponse:
         project = visible_project(request, pk)
         period = parse_period(request.query_params.get("from"), request.query_params.get("to"))
-        content = service_sheet.project_workbook(project_sheets(request.user, project, period))
+        content = disclosure.project_xlsx(request.user, project, period, MASKED, request)
+        return xlsx_response(content, project_filename(project.code, period))
+
+    @extend_schema(request=FullExportSerializer, responses=_XLSX, description=_FULL_NOTE)
+    def post(self, request: Request, pk: int) -> HttpResponse:
+        project = visible_project(request, pk)
+        how, period = _full_period(request)
+        content = disclosure.project_xlsx(request.user, project, period, how, request)
         return xlsx_response(content, project_filename(project.code, period))

@@ -8,7 +8,8 @@ Layout of an enterprise sheet (row numbers are fixed, so people and tests can re
   then one empty row, 填表说明： and its two option lists (merged A:E).
 A project workbook starts with a summary sheet (汇总) listing the enterprises served, then one
 such sheet per enterprise. Every text cell is defused against formula injection, the way the
-audit export does it.
+audit export does it. Address, contact and phone are masked unless the export is a full one,
+which then carries its watermark in the header, footer and properties (core.disclosure).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from casemgmt.archive.exports.sheet_data import (
     EnterpriseSheet,
     ProjectSheets,
 )
+from core.disclosure import mark_workbook
 
 CONTENT_TYPE = XLSX_CONTENT_TYPE
 HEADER_FIRST_ROW = 2
@@ -79,16 +81,17 @@ def unique_sheet_names(wanted: Iterable[str], taken: Iterable[str] = ()) -> list
     return names
 
 
-def enterprise_workbook(sheet: EnterpriseSheet) -> bytes:
+def enterprise_workbook(sheet: EnterpriseSheet, mark: str = "") -> bytes:
+    """The workbook; `mark` is the watermark of a full-value export (core.disclosure), "" if masked."""
     workbook = Workbook()
     worksheet = workbook.active
     assert worksheet is not None
     sheet.sheet_name = unique_sheet_names([sheet.enterprise.name])[0]
     _fill_enterprise(worksheet, sheet)
-    return _save(workbook)
+    return _save(workbook, mark)
 
 
-def project_workbook(data: ProjectSheets) -> bytes:
+def project_workbook(data: ProjectSheets, mark: str = "") -> bytes:
     workbook = Workbook()
     summary = workbook.active
     assert summary is not None
@@ -98,7 +101,7 @@ def project_workbook(data: ProjectSheets) -> bytes:
     _fill_summary(summary, data)
     for sheet in data.sheets:
         _fill_enterprise(workbook.create_sheet(), sheet)
-    return _save(workbook)
+    return _save(workbook, mark)
 
 
 def _fill_enterprise(ws: Worksheet, sheet: EnterpriseSheet) -> None:
@@ -209,7 +212,9 @@ def _widths(ws: Worksheet, widths: dict[str, int]) -> None:
         ws.column_dimensions[column].width = width
 
 
-def _save(workbook: Workbook) -> bytes:
+def _save(workbook: Workbook, mark: str) -> bytes:
+    if mark:
+        mark_workbook(workbook, mark)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -21,6 +21,7 @@ from casemgmt.org.calendar import SHANGHAI
 from casemgmt.org.scopes import visible_cases
 from casemgmt.registry import catalogue
 from casemgmt.registry.validators import display_phone
+from core import masking
 
 TITLE = "质量基础设施“一站式”服务情况统计表"
 HEADER_LABELS = ("企业名称", "企业地址", "联系人", "联系电话")
@@ -102,12 +103,21 @@ class EnterpriseSheet:
     projects: list[str]
     rows: list[SheetRow] = field(default_factory=list)
     sheet_name: str = ""
+    # Address, contact and phone in full (an export with a reason) or masked (the default).
+    full: bool = False
 
     def header(self) -> list[tuple[str, str]]:
         e = self.enterprise
-        return list(
-            zip(HEADER_LABELS, (e.name, e.address, e.contact_name, display_phone(e.phone)), strict=True)
-        )
+        if self.full:
+            values = (e.name, e.address, e.contact_name, display_phone(e.phone))
+        else:
+            values = (
+                e.name,
+                masking.mask_address(e.address),
+                masking.mask_name(e.contact_name),
+                masking.mask_phone(e.phone),
+            )
+        return list(zip(HEADER_LABELS, values, strict=True))
 
     @property
     def record_count(self) -> int:
@@ -185,24 +195,29 @@ def _cases_in(cases: QuerySet[ServiceCase], period: Period) -> QuerySet[ServiceC
     )
 
 
-def enterprise_sheet(user: Any, enterprise: Enterprise, period: Period) -> EnterpriseSheet:
-    """The enterprise's sheet with the cases the user may see (all projects in their scope)."""
+def enterprise_sheet(
+    user: Any, enterprise: Enterprise, period: Period, *, full: bool = False
+) -> EnterpriseSheet:
+    """The enterprise's sheet with the cases the user may see (all projects in their scope);
+    its contact masked unless `full` (casemgmt/archive/exports/disclosure.py decides)."""
     cases = list(_cases_in(visible_cases(user).filter(enterprise=enterprise), period))
-    return _sheet(enterprise, period, cases)
+    return _sheet(enterprise, period, cases, full)
 
 
-def project_sheets(user: Any, project: ServiceProject, period: Period) -> ProjectSheets:
+def project_sheets(
+    user: Any, project: ServiceProject, period: Period, *, full: bool = False
+) -> ProjectSheets:
     """One sheet per enterprise the project served in the period (the caller checked the project)."""
     cases = list(_cases_in(visible_cases(user).filter(project=project), period))
     by_enterprise: dict[int, list[ServiceCase]] = {}
     for case in cases:
         by_enterprise.setdefault(case.enterprise_id, []).append(case)
-    sheets = [_sheet(group[0].enterprise, period, group) for group in by_enterprise.values()]
+    sheets = [_sheet(group[0].enterprise, period, group, full) for group in by_enterprise.values()]
     sheets.sort(key=lambda sheet: (sheet.enterprise.name, sheet.enterprise.pk))
     return ProjectSheets(project=project, period=period, sheets=sheets)
 
 
-def _sheet(enterprise: Enterprise, period: Period, cases: list[ServiceCase]) -> EnterpriseSheet:
+def _sheet(enterprise: Enterprise, period: Period, cases: list[ServiceCase], full: bool) -> EnterpriseSheet:
     projects = sorted({case.project.name for case in cases})
     rows = [row_for(n, case) for n, case in enumerate(cases, start=1)]
-    return EnterpriseSheet(enterprise=enterprise, period=period, projects=projects, rows=rows)
+    return EnterpriseSheet(enterprise=enterprise, period=period, projects=projects, rows=rows, full=full)

@@ -11,10 +11,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from audit.access import record_view
 from casemgmt.archive.timeline import Entry, enterprise_entries
 from casemgmt.archive.web.common import case_page_url, enterprise_or_404, project_or_404
 from casemgmt.archive.web.forms import OutcomeFilterForm
-from casemgmt.org.scopes import visible_enterprises, visible_outcomes, visible_projects
+from casemgmt.org.scopes import scope_of, visible_enterprises, visible_outcomes, visible_projects
+from casemgmt.reveal import fields as personal
 
 LIST_LIMIT = 50
 OUTCOME_LIMIT = 500
@@ -52,17 +54,27 @@ def enterprise_archive(request: HttpRequest, pk: int) -> HttpResponse:
         for project in visible_projects(request.user).select_related("operator", "coordinating_office")
         if request.user.has_perm("casemgmt.record_outcome", project)
     ]
+    record_view(request, "archive", enterprise.pk)
     return render(
         request,
         "casemgmt/archive/enterprise.html",
         {
             "enterprise": enterprise,
+            # Masked for staff (with the reveal control); the enterprise's own users see theirs.
+            "personal": personal.shown(
+                request.user, personal.ENTERPRISE, enterprise, own=_own(request, enterprise)
+            ),
             "rows": [_entry_row(request, entry) for entry in entries],
             "case_count": len(cases),
             "case_links": {case.pk: case_page_url(case.pk) for case in cases},
             "may_record": bool(recordable),
         },
     )
+
+
+def _own(request: HttpRequest, enterprise: Any) -> bool:
+    """The reader is one of the enterprise's own users (its contact details are theirs)."""
+    return enterprise.org_unit_id is not None and enterprise.pk in scope_of(request.user).enterprise_ids
 
 
 def _entry_row(request: HttpRequest, entry: Entry) -> dict[str, Any]:

@@ -1,8 +1,9 @@
 """The 服务情况统计表: printable pages and XLSX downloads, per enterprise and per project.
 
 The period comes from ?from=YYYY-MM-DD&to=YYYY-MM-DD (default: this year so far); a case is in it
-when it was submitted within (casemgmt/archive/exports/sheet_data.py). Downloads are reads and record
-nothing in the audit log, like the audit export.
+when it was submitted within (casemgmt/archive/exports/sheet_data.py). Pages and downloads show the
+contact masked; the full ones (POST with a reason) and every download are in
+casemgmt/archive/web/sheet_exports.py, which the URLs route to.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from audit.access import record_view
 from casemgmt.archive.exports import service_sheet
 from casemgmt.archive.exports.period import parse_period
 from casemgmt.archive.exports.sheet_data import (
@@ -54,6 +56,10 @@ def _form_text() -> dict[str, object]:
     }
 
 
+def _period_detail(period: Period) -> str:
+    return f"{period.start:%Y-%m-%d}..{period.end:%Y-%m-%d}"
+
+
 def _chosen(request: HttpRequest) -> dict[str, str]:
     return {"from": request.GET.get("from", ""), "to": request.GET.get("to", "")}
 
@@ -73,6 +79,7 @@ def enterprise_sheet_page(request: HttpRequest, pk: int) -> HttpResponse:
     if period is None:
         return render(request, "casemgmt/archive/sheet_enterprise.html", context, status=400)
     context.update(sheets=[enterprise_sheet(request.user, enterprise, period)], query=period_query(period))
+    record_view(request, "enterprise_sheet", enterprise.pk, detail=_period_detail(period))
     return render(request, "casemgmt/archive/sheet_enterprise.html", context)
 
 
@@ -92,6 +99,7 @@ def project_sheet_page(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "casemgmt/archive/sheet_project.html", context, status=400)
     data = project_sheets(request.user, project, period)
     context.update(data=data, sheets=data.sheets, query=period_query(period))
+    record_view(request, "project_sheet", project.pk, detail=_period_detail(period))
     return render(request, "casemgmt/archive/sheet_project.html", context)
 
 
@@ -107,25 +115,3 @@ def enterprise_filename(pk: int, period: Period) -> str:
 
 def project_filename(code: str, period: Period) -> str:
     return f"service-sheet-{code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
-
-
-@login_required
-@require_GET
-def enterprise_sheet_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    enterprise = enterprise_or_404(request, pk)
-    period, error, _fields = _period(request)
-    if period is None:
-        return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
-    content = service_sheet.enterprise_workbook(enterprise_sheet(request.user, enterprise, period))
-    return xlsx_response(content, enterprise_filename(enterprise.pk, period))
-
-
-@login_required
-@require_GET
-def project_sheet_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    project = project_or_404(request, pk)
-    period, error, _fields = _period(request)
-    if period is None:
-        return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
-    content = service_sheet.project_workbook(project_sheets(request.user, project, period))
-    return xlsx_response(content, project_filename(project.code, period))

@@ -4,7 +4,7 @@ from django.urls import path
 
 from casemgmt.archive.web import outcomes as archive_outcomes
 from casemgmt.archive.web import pages as archive_pages
-from casemgmt.archive.web import sheets as archive_sheets
+from casemgmt.archive.web import sheet_exports as archive_sheets
 
 urlpatterns = [
     path("archive/", archive_pages.archive_home, name="archive-home"),

@@ -111,6 +111,16 @@ class CaseDetailSerializer(CaseSerializer):
         ]
 
 
+class ConsentSerializer(serializers.Serializer[Any]):
+    notice_version = serializers.CharField(
+        allow_blank=True,
+        required=False,
+        trim_whitespace=False,
+        help_text="The version of the privacy notice (GET /privacy/) the enterprise was shown and accepted; "
+        "only the current version is accepted.",
+    )
+
+
 class CaseIntakeSerializer(serializers.Serializer[Any]):
     """Types only: the service checks every value and answers with all field errors at once."""
 
@@ -125,6 +135,14 @@ class CaseIntakeSerializer(serializers.Serializer[Any]):
     size_class = serializers.CharField(allow_blank=True, required=False, default="")
     industry = serializers.CharField(allow_blank=True, required=False, default="")
     idempotency_key = serializers.CharField(required=False, allow_null=True, default=None)
+    # Optional for the parser only, so that its absence is refused by the service with the other
+    # field errors and a message naming it (field "consent", 400).
+    consent = ConsentSerializer(
+        required=False,
+        help_text="Required: the enterprise's consent to the privacy notice, as "
+        '{"notice_version": "<current version>"}. Missing: 400 with a field error on consent (code '
+        "required); another version than the current one: 400 (code outdated, current_version given).",
+    )
 
 
 class CaseReasonSerializer(serializers.Serializer[Any]):

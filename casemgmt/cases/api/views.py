@@ -6,11 +6,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, status
+from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.access import record_api_read
+from audit.access_api import PAGING_PARAMETERS, RecordedListAPIView
 from casemgmt.api.filters import check_case_filters
 from casemgmt.cases import lifecycle
 from casemgmt.cases.api.serializers import (
@@ -39,8 +41,11 @@ def visible_case(request: Request, pk: int) -> ServiceCase:
     return case
 
 
-class CaseList(generics.ListAPIView):
+class CaseList(RecordedListAPIView):
     serializer_class = CaseSerializer
+    # Who read which list of cases (PIPL access log); the search text's value is not kept.
+    access_subject = "case_list"
+    access_shown_parameters = (*PAGING_PARAMETERS, "stage", "project", "since", "until")
 
     @extend_schema(
         summary="Service cases I may see",
@@ -63,7 +68,9 @@ class CaseList(generics.ListAPIView):
 class CaseDetail(APIView):
     @extend_schema(responses=CaseDetailSerializer, summary="A service case with its records and open tasks")
     def get(self, request: Request, pk: int) -> Response:
-        return Response(CaseDetailSerializer(visible_case(request, pk), context={"request": request}).data)
+        case = visible_case(request, pk)
+        record_api_read(request, "case", case.pk)
+        return Response(CaseDetailSerializer(case, context={"request": request}).data)
 
 
 class CaseCreate(APIView):
@@ -90,6 +97,8 @@ class CaseCreate(APIView):
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
         values["catalogue_items"] = tuple(values.get("catalogue_items") or ())
+        consent = values.pop("consent", None) or {}
+        values["consent_version"] = consent.get("notice_version")
         values["idempotency_key"] = key_from(
             values.get("idempotency_key"), request.headers.get(IDEMPOTENCY_HEADER)
         )

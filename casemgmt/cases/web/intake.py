@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from casemgmt.cases.intake import IntakeRequest, submit_case
 from casemgmt.cases.queries import submittable_projects
+from casemgmt.consent import notice as privacy_notice
 from casemgmt.models import Channel, SizeClass
 from casemgmt.registry import catalogue
 from casemgmt.web.form_fields import Field
@@ -35,6 +36,7 @@ LAYOUT = (
     ("need", gettext_lazy("Service need"), "textarea", True),
     ("catalogue_items", gettext_lazy("Service catalogue items"), "items", False),
 )
+CONSENT = privacy_notice.FIELD
 
 
 def _categories(language: str) -> list[dict[str, Any]]:
@@ -65,9 +67,26 @@ def _fields(request: HttpRequest, errors: dict[str, list[str]] | None = None) ->
     return fields
 
 
+def _consent_field(request: HttpRequest, errors: dict[str, list[str]] | None) -> Field:
+    """The operator's confirmation that the enterprise was told of the privacy notice and agreed;
+    kept ticked on a refused form only while the notice it confirmed is still the current one."""
+    posted = request.POST if request.method == "POST" else None
+    ticked = (
+        posted is not None
+        and bool(posted.get("consent"))
+        and posted.get("notice_version") == privacy_notice.current_version()
+    )
+    label = _("The enterprise has been informed of the privacy notice and has given its consent")
+    found = list((errors or {}).get(CONSENT, []))
+    return Field(CONSENT, label, "checkbox", ticked, required=True, errors=found)
+
+
 def _render(request: HttpRequest, errors: dict[str, list[str]] | None = None, **extra: Any) -> HttpResponse:
+    notice = privacy_notice.current()
     context = {
         "fields": _fields(request, errors),
+        "consent": _consent_field(request, errors),
+        "notice": notice,
         "catalogue": _categories(get_language() or "zh-hans"),
         **extra,
     }
@@ -94,6 +113,8 @@ def case_intake(request: HttpRequest) -> HttpResponse:
         address=post.get("address", ""),
         size_class=post.get("size_class", ""),
         industry=post.get("industry", ""),
+        # Ticked, the operator confirms the notice version the form showed.
+        consent_version=post.get("notice_version") if post.get("consent") else None,
     )
     try:
         case = submit_case(intake, actor=request.user)
@@ -101,7 +122,7 @@ def case_intake(request: HttpRequest) -> HttpResponse:
         # Only a permission refusal is the 403 page; anything else is shown on the form (400).
         raise_for_refusal(exc, statuses=(403,))
         refusal = page_errors(exc)
-        shown = {name for name, *_rest in LAYOUT}
+        shown = {name for name, *_rest in LAYOUT} | {CONSENT}
         others = [message for name, found in refusal.fields.items() if name not in shown for message in found]
         return _render(request, refusal.fields, form_error=refusal.message, other_errors=others)
     messages.success(request, _("Case %(case_no)s registered.") % {"case_no": case.case_no})

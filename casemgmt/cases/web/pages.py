@@ -18,9 +18,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from audit.access import record_view
 from casemgmt.cases import lifecycle, presentation
 from casemgmt.cases.queries import parse_filters, visible_cases
+from casemgmt.consent import notice as privacy_notice
+from casemgmt.consent import records as consent_records
 from casemgmt.models import CaseStage, EnterpriseChangeProposal, ServiceCase, ServiceProject
+from casemgmt.reveal import fields as personal
 from core.errors import ServiceError
 from core.http.page_errors import page_errors
 from workflows.approval_record import Step, steps_of
@@ -80,6 +84,8 @@ def _detail_context(request: HttpRequest, case: ServiceCase, **extra: object) ->
     return {
         "case": case,
         "show": show,
+        # Masked for staff, with the reveal control; the enterprise's own user sees its own in full.
+        "personal": personal.shown(user, personal.CASE, case, own=who == presentation.ENTERPRISE),
         "steps": presentation.progress(case),
         "items": presentation.items(case, language),
         "records": presentation.records(case),
@@ -101,6 +107,8 @@ def _detail_context(request: HttpRequest, case: ServiceCase, **extra: object) ->
         "can_cancel": case.is_open and user.has_perm("cases.cancel_case", case),
         "reason_errors": {},
         "proposal": _pending_proposal(user, case),
+        # Staff see what the enterprise consented to (notice version, when, how).
+        "consent": consent_records.for_case(case) if who == presentation.STAFF else None,
         **extra,
     }
 
@@ -125,18 +133,24 @@ def _pending_proposal(user: Any, case: ServiceCase) -> EnterpriseChangeProposal 
 @require_http_methods(["GET", "HEAD"])
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = visible_case(request, pk)
-    return render(request, "casemgmt/cases/detail.html", _detail_context(request, case))
+    context = _detail_context(request, case)
+    record_view(request, "case", case.pk)
+    return render(request, "casemgmt/cases/detail.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def case_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     case = visible_case(request, pk)
+    who = presentation.audience(request.user, case)
     context = {
         "case": case,
+        "personal": personal.shown(request.user, personal.CASE, case, own=who == presentation.ENTERPRISE),
         "items": presentation.items(case, get_language() or "zh-hans"),
         "can_submit": request.user.has_perm("cases.submit_case", None),
+        "notice": privacy_notice.current(),
     }
+    record_view(request, "case_receipt", case.pk)
     return render(request, "casemgmt/cases/receipt.html", context)
 
 

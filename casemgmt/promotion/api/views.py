@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from casemgmt.models import ServiceProject
 from core.errors import NotFound, PermissionDenied
+from core.http.pagination import limit_and_offset, openapi_parameters
 
 from .. import queries, services
 from ..models import ProjectAssessment
@@ -59,13 +60,20 @@ class Pipeline(APIView):
 
 
 class ProjectAssessments(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT, summary="A project's assessments, newest first")
+    @extend_schema(
+        responses=OpenApiTypes.OBJECT,
+        summary="A project's assessments, newest first",
+        parameters=openapi_parameters(),
+    )
     def get(self, request: Request, code: str) -> Response:
         project = _project(request, code)
+        # Paged like every list (core/http/pagination.py): a limit over the maximum is a 400.
+        limit, offset = limit_and_offset(request.query_params)
         rows = ProjectAssessment.objects.filter(project=project).select_related(
             "project", "instance", "self_evaluation", "office_evaluation", "district_evaluation"
         )
-        return Response({"results": [assessment_dict(row) for row in rows]})
+        page = rows[offset : offset + limit]
+        return Response({"count": rows.count(), "results": [assessment_dict(row) for row in page]})
 
 
 class StartSerializer(serializers.Serializer[dict[str, Any]]):

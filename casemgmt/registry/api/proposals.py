@@ -22,6 +22,7 @@ from casemgmt.registry.api.serializers import (
     RegistryProposalSerializer,
 )
 from core.errors import NotFound, PermissionDenied
+from core.http.pagination import limit_and_offset, openapi_parameters
 
 STAFF = "casemgmt.registry_view_enterprise_list"
 
@@ -47,17 +48,23 @@ def _fresh(proposal: EnterpriseChangeProposal) -> EnterpriseChangeProposal:
 
 class EnterpriseProposalList(APIView):
     @extend_schema(
-        parameters=[OpenApiParameter("status", str, enum=["pending", "accepted", "rejected"])],
+        parameters=[
+            OpenApiParameter("status", str, enum=["pending", "accepted", "rejected"]),
+            *openapi_parameters(),
+        ],
         responses=RegistryProposalSerializer(many=True),
         summary="Changes to an enterprise's details proposed by intakes, newest first",
+        description="Contact person, phone and address values are masked (139****0000).",
     )
     def get(self, request: Request, credit_code: str) -> Response:
         enterprise = _enterprise(request, credit_code)
+        # Paged like every list: `limit` (at most 200; more is a 400) and `offset`.
+        limit, offset = limit_and_offset(request.query_params)
         found = enterprise_changes.visible_proposals(enterprise, request.user)
         wanted = request.query_params.get("status")
         if wanted:
             found = found.filter(status=wanted)
-        return Response(RegistryProposalSerializer(found, many=True).data)
+        return Response(RegistryProposalSerializer(found[offset : offset + limit], many=True).data)
 
 
 class EnterpriseProposalAccept(APIView):

@@ -23,6 +23,7 @@ from casemgmt.models import (
     TechnicalInstitution,
 )
 from casemgmt.registry import catalogue, enterprise_changes, stations
+from core import masking
 
 
 class RegistryUnitSerializer(serializers.Serializer):
@@ -135,6 +136,24 @@ class RegistryEnterpriseSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
+class RegistryEnterpriseListSerializer(RegistryEnterpriseSerializer):
+    """An enterprise in a list: contact person, phone and address masked for every role
+    (core.masking; issue 19). One enterprise (GET …/enterprises/<code>/) is in full."""
+
+    def to_representation(self, instance: Enterprise) -> dict[str, Any]:
+        return masked_row(super().to_representation(instance))
+
+
+def masked_row(data: dict[str, Any]) -> dict[str, Any]:
+    """An API list row with the values of its personal keys masked (core.masking.PERSONAL_KEYS)."""
+    return {key: _masked(key, value) for key, value in data.items()}
+
+
+def _masked(key: str, value: Any) -> Any:
+    kind = masking.kind_of_key(key)
+    return masking.mask(kind, value) if kind is not None and isinstance(value, str) and value else value
+
+
 class RegistryEnterpriseInputSerializer(serializers.Serializer):
     name = serializers.CharField(required=False, allow_blank=True, max_length=1000)
     contact_name = serializers.CharField(required=False, allow_blank=True, max_length=1000)
@@ -199,7 +218,14 @@ class RegistryProposalSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(RegistryProposalChangeSerializer(many=True))
     def get_changes(self, proposal: EnterpriseChangeProposal) -> list[dict[str, Any]]:
-        return [asdict(change) for change in enterprise_changes.field_changes(proposal)]
+        # A list: the values of personal fields (contact, phone, address) masked (core.masking).
+        changes = [asdict(change) for change in enterprise_changes.field_changes(proposal)]
+        for change in changes:
+            kind = masking.kind_of_key(change["field"])
+            if kind is not None:
+                for side in ("then", "proposed", "now"):
+                    change[side] = masking.mask(kind, change[side]) if change[side] else change[side]
+        return changes
 
 
 class RegistryProposalAcceptSerializer(serializers.Serializer):

@@ -16,6 +16,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.access import record_api_read
+from audit.access_api import RecordedListAPIView
 from casemgmt.api.filters import check_institution_filters
 from casemgmt.models import Enterprise, ServiceProject, ServiceStation
 from casemgmt.org.scopes import registry_enterprises
@@ -23,6 +25,7 @@ from casemgmt.registry import stations
 from casemgmt.registry.api.serializers import (
     RegistryEnterpriseCreateSerializer,
     RegistryEnterpriseInputSerializer,
+    RegistryEnterpriseListSerializer,
     RegistryEnterpriseSerializer,
     RegistryInstitutionSerializer,
     RegistryProjectDetailSerializer,
@@ -151,8 +154,11 @@ class StationDetail(APIView):
 _ENTERPRISE_FILTER = [OpenApiParameter("q", str, description="Part of the name or the credit code.")]
 
 
-class EnterpriseListCreate(generics.ListAPIView):
-    serializer_class = RegistryEnterpriseSerializer
+class EnterpriseListCreate(RecordedListAPIView):
+    # Masked rows (contact, phone, address); POST answers with the one enterprise in full.
+    serializer_class = RegistryEnterpriseListSerializer
+    # Who read which list of enterprises (PIPL access log); the search text's value is not kept.
+    access_subject = "enterprise_list"
 
     @extend_schema(parameters=_ENTERPRISE_FILTER, summary="Enterprises in my area")
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -204,7 +210,9 @@ class EnterpriseDetail(APIView):
 
     @extend_schema(responses=RegistryEnterpriseSerializer, summary="An enterprise")
     def get(self, request: Request, credit_code: str) -> Response:
-        return Response(RegistryEnterpriseSerializer(self._enterprise(request, credit_code)).data)
+        enterprise = self._enterprise(request, credit_code)
+        record_api_read(request, "enterprise", enterprise.pk)
+        return Response(RegistryEnterpriseSerializer(enterprise).data)
 
     @extend_schema(
         request=RegistryEnterpriseInputSerializer,

@@ -22,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.access import record_view
 from casemgmt.models import Enterprise, EnterpriseChangeProposal, OrgUnit, SizeClass
 from casemgmt.org.scopes import registry_enterprises
 from casemgmt.registry import enterprise_changes
@@ -34,6 +35,8 @@ from casemgmt.registry.web.common import (
     require_perm,
     url_if_exists,
 )
+from casemgmt.reveal import fields as personal
+from core import masking
 from core.errors import InvalidInput, NotFound, ServiceError
 from core.http.page_errors import page_message
 
@@ -63,7 +66,9 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "enterprise": enterprise,
-            "phone": display_phone(enterprise.phone),
+            # Lists mask for every role (issue 19); the enterprise's page reveals with a reason.
+            "contact_name": masking.mask_name(enterprise.contact_name),
+            "phone": masking.mask_phone(enterprise.phone),
             "archive_url": url_if_exists("archive-enterprise", pk=enterprise.pk),
             "can_edit": request.user.has_perm(CHANGE, enterprise),
             "pending_proposals": enterprise.pending_proposals,
@@ -157,6 +162,12 @@ def _shown(field: str, value: str) -> str:
     return value
 
 
+def _masked(field: str, value: str) -> str:
+    """A proposal's value as the page shows it: personal values masked (core.masking)."""
+    kind = masking.kind_of_key(field)
+    return masking.mask(kind, value) if kind is not None and value else _shown(field, value)
+
+
 def _proposal_rows(request: HttpRequest, enterprise: Enterprise) -> list[dict[str, Any]]:
     labels = _field_labels()
     rows = []
@@ -165,9 +176,9 @@ def _proposal_rows(request: HttpRequest, enterprise: Enterprise) -> list[dict[st
         changes = [
             {
                 "label": labels[change.field],
-                "then": _shown(change.field, change.then),
-                "proposed": _shown(change.field, change.proposed),
-                "now": _shown(change.field, change.now),
+                "then": _masked(change.field, change.then),
+                "proposed": _masked(change.field, change.proposed),
+                "now": _masked(change.field, change.now),
                 "stale": pending and change.stale,
             }
             for change in enterprise_changes.field_changes(proposal, enterprise)
@@ -192,8 +203,10 @@ def _detail(
     request: HttpRequest, enterprise: Enterprise, *, error: str = "", status: int = 200
 ) -> HttpResponse:
     labels = _field_labels()
-    details = [
-        (labels[field], _shown(field, str(getattr(enterprise, field) or "")))
+    # Contact and address masked, each with the reveal control (casemgmt/reveal).
+    hidden = personal.shown(request.user, personal.ENTERPRISE, enterprise)
+    details: list[tuple[Any, Any]] = [
+        (labels[field], hidden.get(field) or _shown(field, str(getattr(enterprise, field) or "")))
         for field in enterprise_changes.PROPOSAL_FIELDS
     ]
     details.insert(4, (_("Street or town"), enterprise.division.name if enterprise.division else "—"))
@@ -213,7 +226,10 @@ def _detail(
 @login_required
 def enterprise_detail(request: HttpRequest, credit_code: str) -> HttpResponse:
     require_perm(request, LIST)
-    return _detail(request, _visible(request, credit_code))
+    enterprise = _visible(request, credit_code)
+    response = _detail(request, enterprise)
+    record_view(request, "enterprise", enterprise.pk)
+    return response
 
 
 def _decide(request: HttpRequest, credit_code: str, pk: int, accept: bool) -> HttpResponse:

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.access import record_view
 from core.errors import ServiceError
 from core.http.htmx import is_htmx
 
@@ -26,6 +27,7 @@ CHANGE = "scorecard.change_evaluation"
 def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = evaluation_or_404(request, pk)
     can_change = evaluation.is_draft and request.user.has_perm(CHANGE, evaluation)
+    record_view(request, "scorecard", evaluation.pk)
     return render(
         request,
         "scorecard/evaluation_detail.html",

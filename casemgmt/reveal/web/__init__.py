@@ -1,0 +1,1 @@
+"""The reveal action (its view and URL)."""

@@ -1,0 +1,101 @@
+"""Sealing a value with the key ring: authenticated encryption, one fresh nonce per value.
+
+A sealed value is text, "pd1.<cipher>.<key id>.<base64url(nonce | ciphertext | tag)>", so it fits
+a text column or a JSON string, and names what opens it: changing NQI_DATA_CIPHER or the current
+key never strands an old value. `aad` binds a value to where it belongs (e.g. its table and
+column), so a sealed value copied into another column does not open there.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+
+from .keys import DataKey, ring
+
+PREFIX = "pd1"
+AES_GCM: str = "aes-256-gcm"
+SM4_GCM: str = "sm4-gcm"
+CIPHERS: tuple[str, ...] = (AES_GCM, SM4_GCM)
+_NONCE, _TAG = 12, 16
+# Short names inside a sealed value (it is stored millions of times).
+_SHORT = {AES_GCM: "a", SM4_GCM: "s"}
+_LONG = {short: name for name, short in _SHORT.items()}
+
+
+class CannotOpen(ValueError):
+    """Not a sealed value, a key no longer in the ring, or tampered with."""
+
+
+def configured_cipher() -> str:
+    name = str(getattr(settings, "NQI_DATA_CIPHER", AES_GCM))
+    if name not in CIPHERS:
+        raise ValueError(f"NQI_DATA_CIPHER must be one of {', '.join(CIPHERS)}")
+    return name
+
+
+def is_sealed(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(PREFIX + ".")
+
+
+def seal(plaintext: str, aad: str) -> str:
+    key = ring().current
+    cipher = configured_cipher()
+    nonce = os.urandom(_NONCE)
+    body = _encrypt(cipher, key, nonce, plaintext.encode("utf-8"), aad.encode("utf-8"))
+    encoded = base64.urlsafe_b64encode(nonce + body).decode().rstrip("=")
+    return f"{PREFIX}.{_SHORT[cipher]}.{key.key_id}.{encoded}"
+
+
+def open_sealed(sealed: str, aad: str) -> str:
+    _prefix, short, key_id, encoded = _parts(sealed)
+    key = ring().get(key_id)
+    if key is None:
+        raise CannotOpen(f"key {key_id!r} is not in NQI_DATA_KEYS")
+    try:
+        raw = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+    except (binascii.Error, ValueError):
+        raise CannotOpen("not a sealed value") from None
+    if len(raw) < _NONCE + _TAG:
+        raise CannotOpen("not a sealed value")
+    try:
+        plain = _decrypt(_LONG[short], key, raw[:_NONCE], raw[_NONCE:], aad.encode("utf-8"))
+    except InvalidTag:
+        raise CannotOpen(
+            "the value does not open with its key here (tampered, or sealed elsewhere)"
+        ) from None
+    return plain.decode("utf-8")
+
+
+def key_id_of(sealed: str) -> str:
+    return _parts(sealed)[2]
+
+
+def _parts(sealed: str) -> tuple[str, str, str, str]:
+    parts = sealed.split(".") if isinstance(sealed, str) else []
+    if len(parts) != 4 or parts[0] != PREFIX or parts[1] not in _LONG:
+        raise CannotOpen("not a sealed value")
+    return parts[0], parts[1], parts[2], parts[3]
+
+
+def _encrypt(cipher: str, key: DataKey, nonce: bytes, data: bytes, aad: bytes) -> bytes:
+    if cipher == AES_GCM:
+        return AESGCM(key.for_cipher(cipher, 32)).encrypt(nonce, data, aad)
+    encryptor = Cipher(algorithms.SM4(key.for_cipher(cipher, 16)), modes.GCM(nonce)).encryptor()
+    encryptor.authenticate_additional_data(aad)
+    body = encryptor.update(data) + encryptor.finalize()
+    return body + encryptor.tag
+
+
+def _decrypt(cipher: str, key: DataKey, nonce: bytes, body: bytes, aad: bytes) -> bytes:
+    if cipher == AES_GCM:
+        return AESGCM(key.for_cipher(cipher, 32)).decrypt(nonce, body, aad)
+    decryptor = Cipher(algorithms.SM4(key.for_cipher(cipher, 16)), modes.GCM(nonce, body[-_TAG:])).decryptor()
+    decryptor.authenticate_additional_data(aad)
+    return decryptor.update(body[:-_TAG]) + decryptor.finalize()
