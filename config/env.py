@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -47,3 +49,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def sql_broker_url(db: Mapping[str, Any]) -> str:
+    """The queue in the same PostgreSQL as `db` (a DATABASES entry), through kombu's SQLAlchemy
+    transport: what settings use without CELERY_BROKER_URL (nothing to install system-wide, and
+    the same engine as production's data). A socket directory as the host (the embedded
+    PostgreSQL) goes in the query string, where libpq reads it."""
+    host = str(db.get("HOST") or "")
+    user = db.get("USER") or "postgres"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    if host.startswith("/"):
+        return f"sqla+postgresql+psycopg://{user}{password}@/{db['NAME']}?host={host}"
+    return f"sqla+postgresql+psycopg://{user}{password}@{host}{port}/{db['NAME']}"

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from core.crypto import ciphers as _ciphers
 from core.crypto import keys as _data_keys
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_int, env_list, env_str, sql_broker_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("NQI_VAR_DIR", str(BASE_DIR / "var")))
@@ -253,19 +253,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 
-def _default_broker_url(db: Any) -> str:
-    """Without CELERY_BROKER_URL the queue lives in the same PostgreSQL (kombu's SQLAlchemy transport):
-    nothing to install system-wide, and the same engine as production's data."""
-    host = db.get("HOST") or ""
-    user = db.get("USER") or "postgres"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    if host.startswith("/"):
-        return f"sqla+postgresql+psycopg://{user}{password}@/{db['NAME']}?host={host}"
-    return f"sqla+postgresql+psycopg://{user}{password}@{host}{port}/{db['NAME']}"
-
-
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or _default_broker_url(_db)
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or sql_broker_url(_db)
 # How often workers look for new jobs on the default SQL broker (config/celery.py applies it).
 NQI_SQL_BROKER_POLL_MS = env_int("NQI_SQL_BROKER_POLL_MS", 200, minimum=50)
 # Separate queues let a test run (or a second deployment) share a broker with a running service.

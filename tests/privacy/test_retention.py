@@ -22,6 +22,7 @@ from django.db import connection
 from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
+from config import env
 from config.celery import app
 from core import retention
 from notifications.admin import WebhookDeliveryAdmin
@@ -216,10 +217,9 @@ def test_sign_in_records_go_after_the_login_period() -> None:
 
 
 def sql_broker_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"sqla+postgresql+psycopg://{db['USER']}{password}@{db['HOST']}{port}/{db['NAME']}"
+    """The SQL broker in the test database, spelled as settings spell the default one (a socket
+    directory as the host when the embedded PostgreSQL runs the tests)."""
+    return env.sql_broker_url(connection.settings_dict)
 
 
 @pytest.fixture
