@@ -7,17 +7,24 @@ a mis-set production server should refuse to start, not run half-configured.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from core.crypto import ciphers as _ciphers
-from core.crypto import keys as _data_keys
-
 from .env import env_bool, env_int, env_list, env_str, sql_broker_url
+from .personal_data import (  # noqa: F401 (settings)
+    NQI_DATA_CIPHER,
+    NQI_DATA_KEYS,
+    NQI_PRIVACY_CONTACT,
+    NQI_PRIVACY_CONTACT_EN,
+    NQI_PRIVACY_NOTICE_VERSION,
+    NQI_RETENTION_CASE_YEARS,
+    NQI_RETENTION_LOGIN_DAYS,
+    NQI_RETENTION_NOTIFICATIONS_DAYS,
+    NQI_RETENTION_WEBHOOK_DAYS,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("NQI_VAR_DIR", str(BASE_DIR / "var")))
@@ -217,8 +224,13 @@ CONTENT_SECURITY_POLICY = {
 
 # Uploaded scorecard evidence. Never served as static files: only the permission-checked
 # download view (casemgmt/scorecard/web/evidence.py) reads them; MEDIA_URL is not routed.
+# Sealed on disk with the personal-data keys (core/crypto/storage.py).
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {"BACKEND": "core.crypto.storage.SealedFileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -298,18 +310,6 @@ NQI_PUBLIC_LOOKUP_PER_HOUR = env_int("NQI_PUBLIC_LOOKUP_PER_HOUR", 30, minimum=1
 CELERY_IMPORTS = ["casemgmt.public.throttle_tasks", "workflows.message_jobs", "core.tasks"]
 # Notifications are drawn from the audit log by a beat job (notifications/delivery.py).
 NQI_NOTIFY_BATCH = env_int("NQI_NOTIFY_BATCH", 500, minimum=1)
-# Retention of what holds personal data beyond the cases themselves (core/retention.py, a daily
-# beat job; docs/personal-data.md, "Retention"): read notifications go after this many days,
-# unread ones after twice as many (NQI_NOTIFICATION_DAYS is the variable's former name).
-NQI_RETENTION_NOTIFICATIONS_DAYS = env_int(
-    "NQI_RETENTION_NOTIFICATIONS_DAYS", env_int("NQI_NOTIFICATION_DAYS", 180, minimum=1), minimum=1
-)
-# Delivered webhook calls keep their row, status and times, but their payload is emptied after
-# this many days; failed ones (no automatic retry left) are deleted after as many.
-NQI_RETENTION_WEBHOOK_DAYS = env_int("NQI_RETENTION_WEBHOOK_DAYS", 30, minimum=1)
-# django-axes' sign-in records (user name, address, browser) are network logs, which the
-# Cybersecurity Law (网络安全法 Art. 21) requires to be kept for six months at least.
-NQI_RETENTION_LOGIN_DAYS = env_int("NQI_RETENTION_LOGIN_DAYS", 180, minimum=180)
 CELERY_BEAT_SCHEDULE["retention"] = {"task": "core.retention", "schedule": 86400.0}
 CELERY_BEAT_SCHEDULE["deliver-notifications"] = {"task": "notifications.deliver", "schedule": 60.0}
 # E-mail: SMTP when EMAIL_HOST is set; otherwise nothing is sent and the worker's log gets one line
@@ -343,20 +343,6 @@ if NQI_MATCHING_REMINDER_WORKING_DAYS > 22:
         "must be at most 22 (working days in a month)."
     )
 
-# The privacy notice every intake accepts (casemgmt/consent/notice.py): a new version asks again.
-# The bureau's contact (empty: a placeholder saying to set it); case data kept N years after the end.
-NQI_PRIVACY_NOTICE_VERSION = env_str("NQI_PRIVACY_NOTICE_VERSION", "2026-12")
-NQI_PRIVACY_CONTACT = env_str("NQI_PRIVACY_CONTACT", "")
-NQI_PRIVACY_CONTACT_EN = env_str("NQI_PRIVACY_CONTACT_EN", "")
-NQI_RETENTION_CASE_YEARS = env_int("NQI_RETENTION_CASE_YEARS", 3, minimum=1)
-# Personal data at rest (core/crypto): keys "id:base64(32 bytes)", newest first, older ones kept
-# while values sealed with them remain (manage.py rotate_data_keys); empty derives one key from
-# DJANGO_SECRET_KEY. Parsed here so that a bad value stops the start, naming what is wrong.
-NQI_DATA_KEYS = env_str("NQI_DATA_KEYS", "")
-_data_keys.parse(NQI_DATA_KEYS)
-NQI_DATA_CIPHER = env_str("NQI_DATA_CIPHER", _ciphers.AES_GCM)
-if NQI_DATA_CIPHER not in _ciphers.CIPHERS:
-    raise ImproperlyConfigured(f"NQI_DATA_CIPHER must be one of: {', '.join(_ciphers.CIPHERS)}.")
 
 LOGGING = {
     "version": 1,

@@ -45,32 +45,58 @@ def is_sealed(value: object) -> bool:
 
 
 def seal(plaintext: str, aad: str) -> str:
-    key = ring().current
-    cipher = configured_cipher()
-    nonce = os.urandom(_NONCE)
-    body = _encrypt(cipher, key, nonce, plaintext.encode("utf-8"), aad.encode("utf-8"))
-    encoded = base64.urlsafe_b64encode(nonce + body).decode().rstrip("=")
-    return f"{PREFIX}.{_SHORT[cipher]}.{key.key_id}.{encoded}"
+    short, key_id, raw = _seal_raw(plaintext.encode("utf-8"), aad)
+    encoded = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return f"{PREFIX}.{short}.{key_id}.{encoded}"
 
 
 def open_sealed(sealed: str, aad: str) -> str:
     _prefix, short, key_id, encoded = _parts(sealed)
-    key = ring().get(key_id)
-    if key is None:
-        raise CannotOpen(f"key {key_id!r} is not in NQI_DATA_KEYS")
     try:
         raw = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
     except (binascii.Error, ValueError):
         raise CannotOpen("not a sealed value") from None
+    return _open_raw(short, key_id, raw, aad).decode("utf-8")
+
+
+def seal_bytes(data: bytes, aad: str) -> bytes:
+    """`data` sealed as bytes (a file): the same header as a sealed text, then a newline and the
+    nonce, ciphertext and tag as they are."""
+    short, key_id, raw = _seal_raw(data, aad)
+    return f"{PREFIX}.{short}.{key_id}\n".encode("ascii") + raw
+
+
+def is_sealed_bytes(data: bytes) -> bool:
+    return data.startswith(PREFIX.encode("ascii") + b".")
+
+
+def open_bytes(sealed: bytes, aad: str) -> bytes:
+    header, newline, raw = sealed.partition(b"\n")
+    parts = header.decode("ascii", errors="replace").split(".")
+    if not newline or len(parts) != 3 or parts[0] != PREFIX or parts[1] not in _LONG:
+        raise CannotOpen("not a sealed file")
+    return _open_raw(parts[1], parts[2], raw, aad)
+
+
+def _seal_raw(data: bytes, aad: str) -> tuple[str, str, bytes]:
+    key = ring().current
+    cipher = configured_cipher()
+    nonce = os.urandom(_NONCE)
+    return _SHORT[cipher], key.key_id, nonce + _encrypt(cipher, key, nonce, data, aad.encode("utf-8"))
+
+
+def _open_raw(short: str, key_id: str, raw: bytes, aad: str) -> bytes:
+    key = ring().get(key_id)
+    if key is None:
+        raise CannotOpen(f"key {key_id!r} is not in NQI_DATA_KEYS")
     if len(raw) < _NONCE + _TAG:
         raise CannotOpen("not a sealed value")
     try:
-        plain = _decrypt(_LONG[short], key, raw[:_NONCE], raw[_NONCE:], aad.encode("utf-8"))
+        return _decrypt(_LONG[short], key, raw[:_NONCE], raw[_NONCE:], aad.encode("utf-8"))
     except InvalidTag:
         raise CannotOpen(
             "the value does not open with its key here (tampered, or sealed elsewhere)"
         ) from None
-    return plain.decode("utf-8")
 
 
 def key_id_of(sealed: str) -> str:

@@ -111,7 +111,10 @@ def test_uploads_are_stored_under_random_names(
     row = add_evidence(evaluation, 1, 1, pdf("../../etc/passwd.pdf"), actor=cast.operator_a)
     assert row.original_name == "passwd.pdf"  # Django drops the path part already
     assert row.file.name.startswith("scorecard/") and "passwd" not in row.file.name
-    assert (media_root / row.file.name).read_bytes().startswith(b"%PDF-")
+    # Sealed on disk (core/crypto/storage.py), plain through the storage.
+    assert (media_root / row.file.name).read_bytes().startswith(b"pd1.")
+    with row.file.open("rb") as handle:
+        assert handle.read().startswith(b"%PDF-")
 
 
 @pytest.mark.django_db

@@ -1,17 +1,32 @@
 """Personal data at rest (core/crypto): sealing with AES-256-GCM or SM4-GCM, the key ring from
 NQI_DATA_KEYS, rotation (a value sealed with an old key still opens), and refusals: a tampered
-value, a value moved to another column, a key no longer configured, a bad key setting."""
+value, a value moved to another column, a key no longer configured, a bad key setting. Files
+(scorecard evidence) sealed on disk by the default storage."""
 
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile
 from django.test import override_settings
 
 from core.crypto import keys
-from core.crypto.ciphers import AES_GCM, SM4_GCM, CannotOpen, is_sealed, key_id_of, open_sealed, seal
+from core.crypto.ciphers import (
+    AES_GCM,
+    SM4_GCM,
+    CannotOpen,
+    is_sealed,
+    is_sealed_bytes,
+    key_id_of,
+    open_bytes,
+    open_sealed,
+    seal,
+    seal_bytes,
+)
+from core.crypto.storage import SealedFileSystemStorage
 
 OLD = keys.new_key("k2025")
 NEW = keys.new_key("k2026")
@@ -76,3 +91,33 @@ def test_a_bad_key_setting_is_refused_without_showing_the_key(setting: str, word
     secret = setting.partition(":")[2]
     assert not secret or secret[:8] not in str(refused.value)
     assert repr(keys.parse(NEW)[0]) == "DataKey('k2026')"  # a key never prints its secret
+
+
+def test_a_file_is_sealed_on_disk_and_read_back_plain(tmp_path: Any) -> None:
+    storage = SealedFileSystemStorage(location=tmp_path)
+    content = "营业执照副本 13912345678".encode() * 100
+    name = storage.save("evidence/2026/scan.pdf", ContentFile(content))
+    on_disk = (tmp_path / name).read_bytes()
+    assert is_sealed_bytes(on_disk) and b"13912345678" not in on_disk
+    with storage.open(name) as handle:
+        assert handle.read() == content
+    assert storage.size(name) == len(content)
+    # A file from before sealing (no header) reads as it is; a damaged sealed one refuses to open.
+    (tmp_path / "old.pdf").write_bytes(b"%PDF-1.4 plain")
+    with storage.open("old.pdf") as handle:
+        assert handle.read() == b"%PDF-1.4 plain"
+    (tmp_path / name).write_bytes(on_disk[:-1] + bytes([on_disk[-1] ^ 1]))
+    with pytest.raises(CannotOpen):
+        storage.open(name)
+    with pytest.raises(ValueError, match="written through save"):
+        storage.open(name, "wb")
+
+
+def test_sealed_bytes_name_their_key_and_refuse_what_is_not_theirs() -> None:
+    with override_settings(NQI_DATA_KEYS=OLD, NQI_DATA_CIPHER=SM4_GCM):
+        sealed = seal_bytes(b"\x00\xff binary", "f")
+    with override_settings(NQI_DATA_KEYS=f"{NEW},{OLD}"):
+        assert open_bytes(sealed, "f") == b"\x00\xff binary"
+        for broken in (b"not sealed", b"pd1.a.k2025", sealed.replace(b"pd1.s.", b"pd1.q.")):
+            with pytest.raises(CannotOpen):
+                open_bytes(broken, "f")
