@@ -71,11 +71,20 @@ def is_sealed_bytes(data: bytes) -> bool:
 
 
 def open_bytes(sealed: bytes, aad: str) -> bytes:
+    short, key_id, raw = _byte_parts(sealed)
+    return _open_raw(short, key_id, raw, aad)
+
+
+def key_id_of_bytes(sealed: bytes) -> str:
+    return _byte_parts(sealed)[1]
+
+
+def _byte_parts(sealed: bytes) -> tuple[str, str, bytes]:
     header, newline, raw = sealed.partition(b"\n")
-    parts = header.decode("ascii", errors="replace").split(".")
+    parts = header[:64].decode("ascii", errors="replace").split(".")
     if not newline or len(parts) != 3 or parts[0] != PREFIX or parts[1] not in _LONG:
         raise CannotOpen("not a sealed file")
-    return _open_raw(parts[1], parts[2], raw, aad)
+    return parts[1], parts[2], raw
 
 
 def _seal_raw(data: bytes, aad: str) -> tuple[str, str, bytes]:

@@ -1,19 +1,32 @@
-"""Re-sealing encrypted columns with the current key (after a key was put in front of
-NQI_DATA_KEYS), and counting what each key still holds, so that an old key is dropped only once
-nothing needs it. Rows written before a column was encrypted are sealed by the same pass."""
+"""Re-sealing encrypted columns and sealed files with the current key (after a key was put in
+front of NQI_DATA_KEYS), and counting what each key still holds, so that an old key is dropped
+only once nothing needs it. Rows and files written before sealing are sealed by the same pass."""
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from django.apps import apps
 from django.db import connection, models, transaction
 
-from .ciphers import is_sealed, key_id_of, open_sealed
+from .ciphers import (
+    is_sealed,
+    is_sealed_bytes,
+    key_id_of,
+    key_id_of_bytes,
+    open_bytes,
+    open_sealed,
+    seal_bytes,
+)
 from .fields import EncryptedTextField
 from .keys import ring
+from .storage import AAD, SealedFileSystemStorage
+
+FILES = "files"
 
 PLAIN = "(not sealed)"
 BATCH = 500
@@ -88,3 +101,43 @@ def reseal() -> dict[str, int]:
                         count += 1
         rewritten[model._meta.label] = count
     return rewritten
+
+
+def sealed_files() -> Iterator[Path]:
+    """The files on disk of every FileField whose storage seals them, as their rows name them."""
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            storage = getattr(field, "storage", None)
+            if not isinstance(field, models.FileField) or not isinstance(storage, SealedFileSystemStorage):
+                continue
+            names = model._default_manager.exclude(**{field.name: ""}).values_list(field.name, flat=True)
+            for name in names.iterator(chunk_size=BATCH):
+                path = Path(storage.path(str(name)))
+                if path.is_file():
+                    yield path
+
+
+def file_key_counts() -> Counter[str]:
+    tally: Counter[str] = Counter()
+    for path in sealed_files():
+        with path.open("rb") as handle:
+            head = handle.read(128)
+        tally[key_id_of_bytes(head) if is_sealed_bytes(head) else PLAIN] += 1
+    return tally
+
+
+def reseal_files() -> int:
+    """Seal with the current key every file sealed with another key, or not sealed yet; written
+    beside and moved over the old one, so a file is never half-written. Files rewritten."""
+    current = ring().current.key_id
+    count = 0
+    for path in sealed_files():
+        data = path.read_bytes()
+        if is_sealed_bytes(data) and key_id_of_bytes(data) == current:
+            continue
+        plain = open_bytes(data, AAD) if is_sealed_bytes(data) else data
+        fresh = path.with_name(path.name + ".resealing")
+        fresh.write_bytes(seal_bytes(plain, AAD))
+        os.replace(fresh, path)
+        count += 1
+    return count

@@ -32,9 +32,25 @@ class SealedFileSystemStorage(FileSystemStorage):
             data = stored.read()
         if is_sealed_bytes(data):
             data = open_bytes(data, AAD)
-        return File(io.BytesIO(data), name=name)
+        return _Opened(self, name, data)
 
     def size(self, name: str) -> int:
         """The size of what a reader gets (the plain content), not of the sealed file on disk."""
         with self._open(name) as handle:
             return len(handle.read())
+
+
+class _Opened(File):
+    """A file read back in the clear; opening it again once closed reads it again through the
+    storage (a plain FileSystemStorage file reopens its path, which here holds the sealed bytes)."""
+
+    def __init__(self, storage: SealedFileSystemStorage, name: str, data: bytes) -> None:
+        super().__init__(io.BytesIO(data), name=name)
+        self._storage = storage
+
+    def open(self, mode: str | None = None, *args: Any, **kwargs: Any) -> _Opened:
+        if self.closed:
+            self.file = self._storage._open(str(self.name)).file
+        else:
+            self.seek(0)
+        return self

@@ -101,6 +101,8 @@ def test_a_file_is_sealed_on_disk_and_read_back_plain(tmp_path: Any) -> None:
     assert is_sealed_bytes(on_disk) and b"13912345678" not in on_disk
     with storage.open(name) as handle:
         assert handle.read() == content
+    with handle.open() as again:  # reopened once closed: read again through the storage
+        assert again.read() == content
     assert storage.size(name) == len(content)
     # A file from before sealing (no header) reads as it is; a damaged sealed one refuses to open.
     (tmp_path / "old.pdf").write_bytes(b"%PDF-1.4 plain")

@@ -1,4 +1,4 @@
-"""Re-seal personal data with the current key (core/crypto/rotation.py):
+"""Re-seal personal data (columns and evidence files) with the current key (core/crypto/rotation.py):
 
 manage.py rotate_data_keys            # re-seal, then report what each key still holds
 manage.py rotate_data_keys --check    # report only
@@ -28,7 +28,9 @@ class Command(BaseCommand):
         if not check:
             for label, count in rotation.reseal().items():
                 self.stdout.write(f"{label}: {count} rows re-sealed")
+            self.stdout.write(f"{rotation.FILES}: {rotation.reseal_files()} files re-sealed")
         current = keys.ring().current.key_id
-        for label, tally in rotation.key_counts().items():
+        counts = {**rotation.key_counts(), rotation.FILES: rotation.file_key_counts()}
+        for label, tally in counts.items():
             held = ", ".join(f"{key_id}: {n}" for key_id, n in sorted(tally.items())) or "nothing"
             self.stdout.write(f"{label} ({'current key ' + current}): {held}")
